@@ -1,0 +1,28 @@
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test lint typecheck clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/tp libraries
+	$(BIN)/tp compile plans/shop/plan.yaml -o out/shop-schemas
+	$(BIN)/tp compile plans/shop/plan.yaml --format segment -o out/shop-segment.json
+	$(BIN)/python tools/demo_validate.py out/shop-schemas/bundle.schema.json plans/shop/sample-events.jsonl
+	@echo
+	@echo "Schemas: out/shop-schemas/  Segment Protocols JSON: out/shop-segment.json"
+
+test: $(STAMP)
+	$(BIN)/ruff check tracking_plan tests tools
+	$(BIN)/mypy
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,145 @@
+"""Shared helpers for the test suite: paths of the repository, plan writing and diagnostics.
+
+Plans written by the tests go to `tmp_path`, and the tests that write them run with `tmp_path`
+as the working directory, so diagnostics name files as the user typed them (`plan.yaml:3:5`).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tracking_plan import LoadResult, read_plan
+from tracking_plan.diagnostics import Diagnostic, Severity
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+PLANS = REPO_ROOT / "plans"
+BAD_PLANS = PLANS / "bad"
+SHOP_PLAN = PLANS / "shop" / "plan.yaml"
+SLACK_PLAN = PLANS / "slack-bot" / "plan.yaml"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+# -- writing and loading plans -------------------------------------------------------------------
+
+WritePlan = Callable[..., Path]
+
+
+@pytest.fixture
+def plan_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A scratch folder that is also the working directory."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def write_plan(plan_dir: Path) -> WritePlan:
+    """Write dedented YAML to a file below `plan_dir`; returns the path relative to it.
+
+    Write the text as `dedent_text('''\\` so that line 1 of the file is the first line of text.
+    """
+
+    def write(text: str, name: str = "plan.yaml") -> Path:
+        path = Path(name)
+        (plan_dir / path).parent.mkdir(parents=True, exist_ok=True)
+        (plan_dir / path).write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    return write
+
+
+def load(path: str | Path) -> LoadResult:
+    """`read_plan`, which must never raise."""
+    return read_plan(path)
+
+
+def errors(result: LoadResult) -> list[Diagnostic]:
+    return [d for d in result.diagnostics if d.severity is Severity.ERROR]
+
+
+def describe(diagnostics: Iterable[Diagnostic]) -> str:
+    return "\n".join(f"  {d.location}: {d.code} {d.message}" for d in diagnostics) or "  (none)"
+
+
+def find(
+    result: LoadResult,
+    code: str,
+    line: int | None,
+    column: int | None,
+    *fragments: str,
+    file: str | None = None,
+) -> Diagnostic:
+    """The diagnostic with this code at line:column whose message holds every fragment."""
+    for diagnostic in result.diagnostics:
+        loc = diagnostic.location
+        if diagnostic.code != code or loc.line != line or loc.column != column:
+            continue
+        if file is not None and loc.file != file:
+            continue
+        if all(f in diagnostic.message for f in fragments):
+            return diagnostic
+    where = f"{file or '*'}:{line}:{column}"
+    pytest.fail(
+        f"no {code} at {where} mentioning {fragments!r}; got:\n{describe(result.diagnostics)}"
+    )
+
+
+def assert_clean(result: LoadResult) -> None:
+    assert result.plan is not None, f"plan did not load:\n{describe(result.diagnostics)}"
+    assert not result.diagnostics, f"unexpected diagnostics:\n{describe(result.diagnostics)}"
+
+
+# -- the console script --------------------------------------------------------------------------
+
+
+def tp_executable() -> str:
+    """The `tp` console script of the interpreter running the tests (the project's venv)."""
+    candidate = Path(sys.executable).parent / "tp"
+    if candidate.is_file():
+        return str(candidate)
+    found = shutil.which("tp")
+    if found is None:
+        pytest.skip("the tp console script is not installed")
+    return found
+
+
+@dataclass(frozen=True)
+class Run:
+    code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+def run_tp(*args: str | Path, cwd: Path | None = None, timeout: float = 60) -> Run:
+    """Run `tp ARGS...` as a user would: stdin is not a terminal, output is wide and plain."""
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb"}
+    env.pop("FORCE_COLOR", None)
+    completed = subprocess.run(
+        [tp_executable(), *map(str, args)],
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    return Run(completed.returncode, completed.stdout, completed.stderr)
+
+
+@pytest.fixture(scope="session")
+def tp() -> Callable[..., Run]:
+    tp_executable()
+    return run_tp

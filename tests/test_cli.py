@@ -1,0 +1,250 @@
+"""The `tp` console script, run as a subprocess the way users and CI run it.
+
+Exit codes: 0 success, 1 findings (stale files under --check), 2 usage, configuration or input
+errors. No command may print a Python traceback.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import BAD_PLANS, GOLDEN, SHOP_PLAN, SLACK_PLAN, Run
+
+from tracking_plan import __version__, compile_plan, load_plan
+from tracking_plan.libraries import NAMES
+
+Tp = Callable[..., Run]
+
+POSITION = re.compile(r"[\w./-]+\.yaml:\d+:\d+")
+
+
+def assert_no_traceback(run: Run) -> None:
+    assert "Traceback" not in run.output, run.output
+    assert "internal error:" not in run.output, run.output
+
+
+# -- compile -------------------------------------------------------------------------------------
+
+
+def test_compile_writes_the_golden_files(tp: Tp, tmp_path: Path) -> None:
+    out = tmp_path / "schemas"
+    run = tp("compile", SLACK_PLAN, "-o", out, "--draft", "7")
+    assert run.code == 0, run.output
+    assert_no_traceback(run)
+    assert "standup-bot" in run.stdout
+    golden = GOLDEN / "slack-bot" / "7"
+    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    expected = sorted(p.relative_to(golden).as_posix() for p in golden.rglob("*") if p.is_file())
+    assert written == expected
+    for path in expected:
+        assert (out / path).read_bytes() == (golden / path).read_bytes(), path
+
+
+def test_check_is_clean_after_compile_and_stale_after_edit(tp: Tp, tmp_path: Path) -> None:
+    out = tmp_path / "schemas"
+    assert tp("compile", SHOP_PLAN, "-o", out).code == 0
+
+    fresh = tp("compile", SHOP_PLAN, "-o", out, "--check")
+    assert fresh.code == 0, fresh.output
+    assert "up to date" in fresh.stdout
+
+    target = out / "track" / "order_completed.schema.json"
+    target.write_text("{}\n", encoding="utf-8")
+    before = {p: p.read_bytes() for p in out.rglob("*.schema.json")}
+    stale = tp("compile", SHOP_PLAN, "-o", out, "--check")
+    assert stale.code == 1, stale.output
+    assert "order_completed.schema.json" in stale.stdout
+    assert_no_traceback(stale)
+    # --check writes nothing.
+    assert {p: p.read_bytes() for p in out.rglob("*.schema.json")} == before
+
+
+def test_check_against_an_empty_folder_is_stale(tp: Tp, tmp_path: Path) -> None:
+    run = tp("compile", SLACK_PLAN, "-o", tmp_path / "nothing-here", "--check")
+    assert run.code == 1, run.output
+    assert not (tmp_path / "nothing-here").exists()
+
+
+def test_bad_plan_exits_2_with_positions(tp: Tp, tmp_path: Path) -> None:
+    run = tp("compile", BAD_PLANS / "multiple-errors.yaml", "-o", tmp_path / "out")
+    assert run.code == 2, run.output
+    assert_no_traceback(run)
+    positions = POSITION.findall(run.stderr)
+    assert any(p.endswith("multiple-errors.yaml:19:5") for p in positions), run.stderr
+    assert any(p.endswith("multiple-errors.yaml:22:7") for p in positions), run.stderr
+    assert any(p.endswith("multiple-errors.yaml:26:22") for p in positions), run.stderr
+    for code in ("TP002", "TP003", "TP004"):
+        assert code in run.stderr
+    assert "did you mean 'owner'" in run.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_yaml_syntax_error_exits_2(tp: Tp, tmp_path: Path) -> None:
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("plan: x\nevents: [a\n", encoding="utf-8")
+    run = tp("compile", plan, "-o", tmp_path / "out")
+    assert run.code == 2
+    assert_no_traceback(run)
+    assert "TP001" in run.stderr
+    assert POSITION.search(run.stderr), run.stderr
+
+
+def test_missing_output_option_exits_2(tp: Tp) -> None:
+    run = tp("compile", SHOP_PLAN)
+    assert run.code == 2
+    assert_no_traceback(run)
+    assert "--output" in run.stderr
+
+
+def test_output_that_is_a_file_exits_2(tp: Tp, tmp_path: Path) -> None:
+    target = tmp_path / "schemas.json"
+    target.write_text("{}", encoding="utf-8")
+    run = tp("compile", SHOP_PLAN, "-o", target)
+    assert run.code == 2
+    assert_no_traceback(run)
+    assert target.read_text(encoding="utf-8") == "{}"
+
+
+def test_nonexistent_plan_exits_2(tp: Tp, tmp_path: Path) -> None:
+    run = tp("compile", tmp_path / "missing.yaml", "-o", tmp_path / "out")
+    assert run.code == 2
+    assert_no_traceback(run)
+    assert "missing.yaml" in run.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("compile", "--bogus"),
+        ("compile", "plan.yaml", "-o", "out", "--draft", "4"),
+        ("frobnicate",),
+        (),
+    ],
+    ids=["unknown-option", "bad-draft", "unknown-command", "no-command"],
+)
+def test_usage_errors_exit_2(tp: Tp, tmp_path: Path, args: tuple[str, ...]) -> None:
+    run = tp(*args, cwd=tmp_path)
+    assert run.code == 2, run.output
+    assert_no_traceback(run)
+    assert "Usage" in run.output
+
+
+def test_help_mentions_examples(tp: Tp) -> None:
+    top = tp("--help")
+    assert top.code == 0
+    assert "compile" in top.stdout and "init" in top.stdout and "libraries" in top.stdout
+    assert "example" in top.stdout.lower(), top.stdout
+    compile_help = tp("compile", "--help")
+    assert compile_help.code == 0
+    assert "Example: tp compile" in compile_help.stdout
+    assert "--check" in compile_help.stdout and "--draft" in compile_help.stdout
+
+
+def test_version(tp: Tp) -> None:
+    run = tp("--version")
+    assert run.code == 0
+    assert run.stdout.strip() == f"tp {__version__}"
+
+
+# -- init ----------------------------------------------------------------------------------------
+
+
+def test_init_writes_a_plan_that_loads_and_compiles(tp: Tp, tmp_path: Path) -> None:
+    run = tp("init", cwd=tmp_path)
+    assert run.code == 0, run.output
+    written = tmp_path / "tracking-plan.yaml"
+    assert written.is_file()
+    plan = load_plan(written)
+    assert plan.name == tmp_path.name.lower()
+    assert plan.event("Signup Completed") is not None
+    assert plan.event("Order Completed") is not None  # the default library
+    compiled = compile_plan(plan)
+    assert "track/signup_completed.schema.json" in compiled.schemas
+    run = tp("compile", "tracking-plan.yaml", "-o", "schemas", cwd=tmp_path)
+    assert run.code == 0, run.output
+    assert (tmp_path / "schemas" / "bundle.schema.json").is_file()
+
+
+def test_init_with_options(tp: Tp, tmp_path: Path) -> None:
+    target = tmp_path / "nested" / "plan.yaml"
+    run = tp("init", target, "--name", "acme-web", "-i", "segment/video", "-i", "segment/email")
+    assert run.code == 0, run.output
+    plan = load_plan(target)
+    assert plan.name == "acme-web"
+    assert len(plan.events) == 17 + 6 + 1
+    assert [i.target for i in plan.includes] == ["segment/video", "segment/email"]
+
+
+@pytest.mark.parametrize("name", ["acme: web", "#1 shop", "yes", "[beta]"])
+def test_init_with_a_name_that_needs_quoting(tp: Tp, tmp_path: Path, name: str) -> None:
+    target = tmp_path / "plan.yaml"
+    run = tp("init", target, "--name", name)
+    assert run.code == 0, run.output
+    assert load_plan(target).name == name
+
+
+def test_init_refuses_to_overwrite(tp: Tp, tmp_path: Path) -> None:
+    target = tmp_path / "tracking-plan.yaml"
+    target.write_text("plan: mine\n", encoding="utf-8")
+    run = tp("init", cwd=tmp_path)
+    assert run.code == 2
+    assert_no_traceback(run)
+    assert "--force" in run.stderr
+    assert target.read_text(encoding="utf-8") == "plan: mine\n"
+    forced = tp("init", "--force", "--name", "fresh", cwd=tmp_path)
+    assert forced.code == 0, forced.output
+    assert load_plan(target).name == "fresh"
+
+
+def test_init_rejects_an_unknown_library(tp: Tp, tmp_path: Path) -> None:
+    run = tp("init", "--include", "segment/ecomerce", cwd=tmp_path)
+    assert run.code == 2
+    assert_no_traceback(run)
+    assert "segment/ecomerce" in run.stderr
+    assert not (tmp_path / "tracking-plan.yaml").exists()
+
+
+# -- libraries -----------------------------------------------------------------------------------
+
+
+def test_libraries_lists_every_library(tp: Tp) -> None:
+    run = tp("libraries")
+    assert run.code == 0, run.output
+    rows = {line.split()[0]: line.split()[1] for line in run.stdout.splitlines() if line.strip()}
+    assert rows["segment/mobile"] == "13"
+    for name in NAMES:
+        assert name in rows
+    assert "Application Installed" in run.stdout
+
+
+def test_libraries_shows_the_events_of_one(tp: Tp) -> None:
+    run = tp("libraries", "segment/email")
+    assert run.code == 0, run.output
+    assert "Email Opened" in run.stdout
+    assert "email_id" in run.stdout
+    assert "Order Completed" not in run.stdout
+
+
+def test_libraries_unknown_name_exits_2(tp: Tp) -> None:
+    run = tp("libraries", "segment/nope")
+    assert run.code == 2
+    assert_no_traceback(run)
+    assert "tp libraries" in run.stderr
+
+
+def test_module_entry_point(tmp_path: Path) -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "tracking_plan", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+        stdin=subprocess.DEVNULL,
+        cwd=tmp_path,
+    )
+    assert completed.returncode == 0
+    assert completed.stdout.strip() == f"tp {__version__}"

@@ -1,0 +1,96 @@
+"""The built-in spec libraries: shipped as package data, loadable, and in sync with the reference
+they are generated from."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from importlib import resources
+
+import pytest
+from conftest import REPO_ROOT, WritePlan, assert_clean, load
+
+from tracking_plan import libraries
+from tracking_plan.libraries import NAMES
+from tracking_plan.loader.assemble import library_events
+
+EXPECTED_EVENTS = {
+    "segment/mobile": 13,
+    "segment/email": 6,
+    "segment/ecommerce": 28,
+    "segment/b2b-saas": 10,
+    "segment/video": 17,
+    "segment/ab-testing": 1,
+    "segment/live-chat": 4,
+    "segment/ai-copilot": 8,
+}
+REFERENCE = REPO_ROOT.parent / "shared" / "reference" / "segment-spec.yaml"
+
+
+def test_names_are_the_expected_libraries() -> None:
+    assert set(NAMES) == set(EXPECTED_EVENTS)
+    assert len(NAMES) == len(set(NAMES))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_package_data_file_exists(name: str) -> None:
+    data = resources.files("tracking_plan.libraries").joinpath(f"{name}.yaml")
+    assert data.is_file()
+    text = libraries.read_text(name)
+    assert text == data.read_text(encoding="utf-8")
+    assert f"plan: {name}" in text
+
+
+def test_read_text_rejects_unknown_names() -> None:
+    with pytest.raises(KeyError):
+        libraries.read_text("segment/../../pyproject")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_library_loads_cleanly_with_expected_events(name: str, write_plan: WritePlan) -> None:
+    result = load(write_plan(f"plan: uses-library\ninclude: [{name}]\n"))
+    assert_clean(result)
+    plan = result.plan
+    assert plan is not None
+    assert len(plan.events) == EXPECTED_EVENTS[name]
+    assert len(library_events(name)) == EXPECTED_EVENTS[name]
+    assert [e.name for e in plan.events] == list(library_events(name))
+    for event in plan.events:
+        assert event.origin == name
+        for prop in event.properties:
+            assert prop.types or prop.description, f"{name}: {event.name}.{prop.name}"
+
+
+def test_all_libraries_together(write_plan: WritePlan) -> None:
+    includes = "\n".join(f"  - {name}" for name in NAMES)
+    result = load(write_plan(f"plan: everything\ninclude:\n{includes}\n"))
+    assert_clean(result)
+    assert result.plan is not None
+    # Event names can repeat across specs (merged by name), so at most the sum.
+    names = {e.name for e in result.plan.events}
+    assert len(names) == len(result.plan.events)
+    assert len(names) <= sum(EXPECTED_EVENTS.values())
+
+
+@pytest.mark.skipif(not REFERENCE.is_file(), reason=f"{REFERENCE} is not available")
+def test_generated_libraries_are_up_to_date() -> None:
+    completed = subprocess.run(
+        [sys.executable, "tools/build_libraries.py", "--check"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+def test_sample_event_dump_is_up_to_date() -> None:
+    """The demo's event dump is generated; the committed file must match its generator."""
+    result = subprocess.run(
+        [sys.executable, str(REPO_ROOT / "tools" / "make_sample_events.py"), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -1,0 +1,322 @@
+"""The `tp` command: parses arguments, calls the library, maps results to exit codes.
+
+Exit codes: 0 clean, 1 findings (e.g. stale files under --check), 2 usage, config or input errors.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import sys
+import traceback
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__, libraries
+from .compiler import compile_plan, dumps, stale_files, write_schemas
+from .diagnostics import Diagnostic
+from .loader import read_plan
+from .model import Plan
+from .reporters import get_reporter
+from .starter import DEFAULT_LIBRARY, starter_plan
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+app = typer.Typer(
+    name="tp",
+    help="tracking-plan: tracking plans as code. Compile a YAML plan to JSON Schema, "
+    "move plans in and out of Segment Protocols, start a new plan.",
+    epilog="Examples:  tp init tracking-plan.yaml  |  tp compile plan.yaml -o schemas/  |  "
+    "tp compile plan.yaml --format segment -o plan.json  |  tp import segment plan.json -o "
+    "plan.yaml  |  tp libraries segment/mobile",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+import_app = typer.Typer(help="Convert a plan from another tool into tracking-plan YAML.")
+app.add_typer(import_app, name="import")
+
+_state = {"verbose": False}
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class Draft(enum.StrEnum):
+    D2020_12 = "2020-12"
+    D7 = "7"
+
+
+class CompileFormat(enum.StrEnum):
+    JSONSCHEMA = "jsonschema"
+    SEGMENT = "segment"
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"tp {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Show tracebacks of internal errors.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    _state["verbose"] = verbose
+
+
+def _fail(message: str, *, hint: str | None = None) -> NoReturn:
+    err.print(f"[bold red]error:[/] {message}")
+    if hint:
+        err.print(f"[dim]hint:[/] {hint}")
+    raise typer.Exit(EXIT_ERROR)
+
+
+def _report_to_stderr(diagnostics: list[Diagnostic]) -> None:
+    if diagnostics:
+        get_reporter("text").report(diagnostics, sys.stderr)
+
+
+def _load(plan_path: Path) -> Plan:
+    """Load a plan or exit 2 after reporting every problem found in it."""
+    result = read_plan(plan_path)
+    if result.plan is None:
+        _report_to_stderr(result.diagnostics)
+        err.print(f"[bold red]error:[/] cannot load plan {plan_path}")
+        raise typer.Exit(EXIT_ERROR)
+    _report_to_stderr(result.diagnostics)
+    return result.plan
+
+
+PlanArg = Annotated[
+    Path, typer.Argument(help="The plan YAML file (its includes are followed).", show_default=False)
+]
+
+
+@app.command("compile")
+def compile_command(
+    plan_path: PlanArg,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Folder for the JSON Schemas; with --format segment, the JSON file to write "
+            "(standard output when omitted).",
+        ),
+    ] = None,
+    draft: Annotated[
+        Draft, typer.Option("--draft", help="JSON Schema draft: 2020-12, or 7 for draft-07 tools.")
+    ] = Draft.D2020_12,
+    output_format: Annotated[
+        CompileFormat,
+        typer.Option(
+            "--format",
+            help="jsonschema: one schema per definition plus bundle.schema.json; "
+            "segment: a Segment Protocols tracking-plan JSON.",
+        ),
+    ] = CompileFormat.JSONSCHEMA,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check", help="Write nothing; exit 1 when the files in the output are stale."
+        ),
+    ] = False,
+) -> None:
+    """Compile a plan to JSON Schema (deterministic files usable by any validator).
+
+    Example: tp compile plans/shop/plan.yaml -o schemas/
+    """
+    plan = _load(plan_path)
+    if output_format is CompileFormat.SEGMENT:
+        _compile_segment(plan, output, check)
+        return
+    if output is None:
+        _fail(
+            "--output/-o is required with --format jsonschema", hint="tp compile PLAN -o schemas/"
+        )
+    if output.exists() and not output.is_dir():
+        _fail(f"{output} exists and is not a folder", hint="pass a folder to -o")
+    compiled = compile_plan(plan, draft=draft.value)
+    if check:
+        stale = stale_files(compiled, output)
+        for path in stale:
+            out.print(f"stale: {output / path}")
+        if stale:
+            out.print(f"{len(stale)} file(s) out of date; run: tp compile {plan_path} -o {output}")
+            raise typer.Exit(EXIT_FINDINGS)
+        out.print(f"{len(compiled.schemas)} schemas in {output} are up to date.")
+        return
+    changed = write_schemas(compiled, output)
+    out.print(
+        f"Compiled {plan.name!r}: {len(compiled.schemas)} schemas (draft {compiled.draft}) "
+        f"in {output}/, {len(changed)} changed."
+    )
+
+
+def _compile_segment(plan: Plan, output: Path | None, check: bool) -> None:
+    from .segment import export_plan
+
+    text = dumps(export_plan(plan))
+    if output is None:
+        if check:
+            _fail("--check needs --output/-o with the file to compare against")
+        sys.stdout.write(text)
+        return
+    if check:
+        current = output.read_text(encoding="utf-8") if output.is_file() else None
+        if current != text:
+            out.print(f"stale: {output}")
+            raise typer.Exit(EXIT_FINDINGS)
+        out.print(f"{output} is up to date.")
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    out.print(f"Wrote Segment tracking plan for {plan.name!r} to {output}.")
+
+
+@import_app.command("segment")
+def import_segment_command(
+    source: Annotated[
+        Path,
+        typer.Argument(
+            help="A Segment tracking-plan JSON (Public API rules, Config API, or Typewriter "
+            "plan.json); - for standard input.",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="The YAML plan to write (standard output when omitted)."
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite an existing output file.")
+    ] = False,
+) -> None:
+    """Convert a Segment Protocols tracking plan into tracking-plan YAML.
+
+    Example: tp import segment tracking-plan.json -o plan.yaml
+    """
+    from .segment import import_segment
+
+    name = "stdin" if str(source) == "-" else str(source)
+    try:
+        raw = sys.stdin.read() if str(source) == "-" else source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        _fail(f"cannot read {name}: {error}")
+    try:
+        data: Any = json.loads(raw)
+    except json.JSONDecodeError as error:
+        _fail(
+            f"{name}:{error.lineno}:{error.colno}: not valid JSON: {error.msg}",
+            hint="export the plan from Segment as JSON (Public API or Typewriter plan.json)",
+        )
+    if output is not None and output.exists() and not force:
+        _fail(f"{output} already exists", hint="use --force to overwrite it")
+    result = import_segment(data, source=name)
+    _report_to_stderr(result.diagnostics)
+    if result.yaml_text is None:
+        raise typer.Exit(EXIT_ERROR)
+    if output is None:
+        sys.stdout.write(result.yaml_text)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(result.yaml_text, encoding="utf-8")
+    out.print(f"Wrote {output}; check it with: tp compile {output} -o schemas/")
+
+
+@app.command("init")
+def init_command(
+    path: Annotated[Path, typer.Argument(help="Where to write the starter plan.")] = Path(
+        "tracking-plan.yaml"
+    ),
+    name: Annotated[
+        str | None, typer.Option("--name", help="Plan name (default: the current folder's name).")
+    ] = None,
+    include: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--include",
+            "-i",
+            help=f"Spec library to include (repeatable; default {DEFAULT_LIBRARY}).",
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a starter plan that includes a built-in spec library.
+
+    On a terminal it asks for the plan name and library; otherwise it asks nothing.
+    Example: tp init tracking-plan.yaml --name acme-web --include segment/ecommerce
+    """
+    if path.exists() and not force:
+        _fail(f"{path} already exists", hint="use --force to overwrite it, or pick another path")
+    default_name = Path.cwd().name.lower().replace(" ", "-") or "my-app"
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    if name is None:
+        name = typer.prompt("Plan name", default=default_name) if interactive else default_name
+    if include is None:
+        if interactive:
+            out.print("Spec libraries: " + ", ".join(libraries.NAMES))
+            answer = typer.prompt("Include (comma-separated, or 'none')", default=DEFAULT_LIBRARY)
+            include = [] if answer.strip() == "none" else [a.strip() for a in answer.split(",")]
+        else:
+            include = [DEFAULT_LIBRARY]
+    try:
+        text = starter_plan(name=name, file=str(path), include=tuple(include))
+    except ValueError as error:
+        _fail(str(error))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    out.print(f"Wrote {path}. Next: tp compile {path} -o schemas/")
+
+
+@app.command("libraries")
+def libraries_command(
+    name: Annotated[
+        str | None, typer.Argument(help="Show the events of this library.", show_default=False)
+    ] = None,
+) -> None:
+    """List the built-in spec libraries a plan can include, or the events of one.
+
+    Example: tp libraries segment/mobile
+    """
+    from .loader.assemble import library_events
+
+    if name is None:
+        table = Table("library", "events", "first events", box=None)
+        for lib in libraries.NAMES:
+            events = library_events(lib)
+            preview = ", ".join(list(events)[:4]) + (", ..." if len(events) > 4 else "")
+            table.add_row(lib, str(len(events)), preview)
+        out.print(table)
+        return
+    if name not in libraries.NAMES:
+        _fail(f"unknown spec library {name!r}", hint="run `tp libraries` to list them")
+    table = Table("event", "properties", "description", box=None)
+    for event, spec in library_events(name).items():
+        table.add_row(event, ", ".join(spec.get("properties", {})), spec.get("description", ""))
+    out.print(table)
+
+
+def main() -> None:
+    """Console-script entry point: no traceback reaches the user unless --verbose."""
+    try:
+        app()
+    except Exception as error:  # a traceback is a bug; report it plainly
+        if _state["verbose"]:
+            traceback.print_exc()
+        err.print(f"[bold red]internal error:[/] {type(error).__name__}: {error}")
+        err.print("[dim]This is a bug in tp; rerun with --verbose and report the traceback.[/]")
+        sys.exit(EXIT_ERROR)

@@ -1,0 +1,222 @@
+"""Turn a merged `Fragment` into the frozen `Plan`: resolve refs, infer types, apply defaults."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..diagnostics import Diagnostic, Location, Severity
+from ..model import (
+    CallType,
+    Conventions,
+    Definition,
+    Plan,
+    Policy,
+    Property,
+    Status,
+)
+from .assemble import merge_spec, merge_specs
+from .codes import load_error
+from .fragment import COUNT_KEYS, NUMBER_KEYS, Fragment, Spec
+from .reader import did_you_mean
+
+_MAX_REF_DEPTH = 16
+
+
+class PlanBuilder:
+    def __init__(self, fragment: Fragment) -> None:
+        self.fragment = fragment
+        self.diagnostics: list[Diagnostic] = []
+
+    def build(self, files: tuple[str, ...]) -> Plan | None:
+        fragment = self.fragment
+        settings = fragment.settings
+        name = settings.get("plan")
+        if name is None:
+            self._error(
+                fragment.location,
+                "the plan has no name: add a top-level `plan: <name>` to the root file",
+            )
+        default_policy: Policy = settings.get("unplanned_properties", Policy.WARN)
+        shared = tuple(
+            self._property(n, s, inherited=default_policy) for n, s in fragment.shared.items()
+        )
+        plan_context = fragment.context
+        owner = settings.get("owner")
+
+        def definitions(specs: dict[str, Spec], call: CallType) -> tuple[Definition, ...]:
+            return tuple(
+                self._definition(n, s, call, plan_context, owner, default_policy)
+                for n, s in specs.items()
+            )
+
+        def single(spec: Spec | None, call: CallType) -> Definition | None:
+            if spec is None:
+                return None
+            return self._definition(call.value, spec, call, plan_context, owner, default_policy)
+
+        plan = Plan(
+            name=name or "",
+            version=settings.get("version"),
+            description=settings.get("description"),
+            owner=owner,
+            conventions=Conventions(
+                events=settings.get("conventions.events", "object-action"),
+                properties=settings.get("conventions.properties", "snake_case"),
+            ),
+            unplanned_events=settings.get("unplanned_events", Policy.FORBID),
+            unplanned_properties=default_policy,
+            context=self._properties(plan_context, inherited=Policy.ALLOW),
+            shared_properties=shared,
+            events=definitions(fragment.events, CallType.TRACK),
+            identify=single(fragment.identify, CallType.IDENTIFY),
+            group=single(fragment.group, CallType.GROUP),
+            pages=definitions(fragment.pages, CallType.PAGE),
+            screens=definitions(fragment.screens, CallType.SCREEN),
+            includes=tuple(fragment.includes),
+            files=files,
+            location=fragment.location,
+        )
+        return None if any(d.severity is Severity.ERROR for d in self.diagnostics) else plan
+
+    # -- definitions ---------------------------------------------------------------------
+
+    def _definition(
+        self,
+        name: str,
+        spec: Spec,
+        call: CallType,
+        plan_context: dict[str, Spec],
+        plan_owner: str | None,
+        default_policy: Policy,
+    ) -> Definition:
+        policy: Policy = spec.get("unplanned_properties", default_policy)
+        properties_spec: dict[str, Spec] = dict(spec.get("properties", {}))
+        if "required_names" in spec:
+            properties_spec = self._mark_required(properties_spec, spec["required_names"], name)
+        context = merge_specs(plan_context, spec.get("context", {}))
+        return Definition(
+            call=call,
+            name=name,
+            description=spec.get("description"),
+            owner=spec.get("owner", plan_owner),
+            side=spec.get("side"),
+            platforms=spec.get("platforms", ()),
+            status=spec.get("status", Status.ACTIVE),
+            tags=spec.get("tags", ()),
+            version=spec.get("version"),
+            properties=self._properties(properties_spec, inherited=policy),
+            unplanned_properties=policy,
+            context=self._properties(context, inherited=Policy.ALLOW),
+            lint_ignore=spec.get("lint_ignore", ()),
+            origin=spec.get("@origin", ""),
+            location=spec["@loc"],
+        )
+
+    def _mark_required(
+        self, specs: dict[str, Spec], names: tuple[tuple[str, Location], ...], owner: str
+    ) -> dict[str, Spec]:
+        result = dict(specs)
+        for required, location in names:
+            if required in result:
+                result[required] = {**result[required], "required": True}
+                continue
+            guess = did_you_mean(required, result)
+            hint = f"; did you mean {guess!r}?" if guess else ""
+            message = f"{owner!r} requires {required!r}, which is not defined{hint}"
+            self.diagnostics.append(load_error("TP005", message, location, suggestion=guess))
+        return result
+
+    # -- properties ----------------------------------------------------------------------
+
+    def _properties(self, specs: dict[str, Spec], *, inherited: Policy) -> tuple[Property, ...]:
+        return tuple(self._property(n, s, inherited=inherited) for n, s in specs.items())
+
+    def _property(self, name: str, spec: Spec, *, inherited: Policy) -> Property:
+        ref = spec.get("ref")
+        spec = self._resolve_ref(spec)
+        location: Location = spec["@loc"]
+        types = spec.get("type")
+        if types is None:
+            if "properties" in spec:
+                types = ("object",)
+            elif "items" in spec:
+                types = ("array",)
+            elif "@broken" in spec:
+                types = ()
+            else:
+                self._error(
+                    location,
+                    f"property {name!r} has no type: add `type:` (e.g. string, number, "
+                    "object) or `ref:` to a shared definition",
+                )
+                types = ()
+        children_spec: dict[str, Spec] = dict(spec.get("properties", {}))
+        if "required_children" in spec:
+            children_spec = self._mark_required(children_spec, spec["required_children"], name)
+        own_policy: Policy | None = spec.get("unplanned_properties")
+        if own_policy is not None:
+            policy = own_policy
+        else:
+            policy = inherited if children_spec else Policy.ALLOW
+        items_policy = own_policy or inherited
+        items = spec.get("items")
+        numbers: dict[str, Any] = {k: spec[k] for k in (*NUMBER_KEYS, *COUNT_KEYS) if k in spec}
+        return Property(
+            name=name,
+            types=types,
+            format=spec.get("format"),
+            description=spec.get("description"),
+            examples=spec.get("examples", ()),
+            required=spec.get("required", False),
+            nullable=spec.get("nullable", False),
+            enum=spec.get("enum"),
+            pattern=spec.get("pattern"),
+            items=None if items is None else self._property("items", items, inherited=items_policy),
+            unique_items=spec.get("unique_items", False),
+            properties=self._properties(children_spec, inherited=policy),
+            unplanned_properties=policy,
+            ref=ref,
+            location=location,
+            **numbers,
+        )
+
+    def _resolve_ref(self, spec: Spec, depth: int = 0) -> Spec:
+        """Merge the shared definition a `ref:` names under the referencing spec."""
+        ref = spec.get("ref")
+        if ref is None:
+            return spec
+        shared = self.fragment.shared
+        location: Location = spec["@ref_loc"] if "@ref_loc" in spec else spec["@loc"]
+        if depth >= _MAX_REF_DEPTH:
+            self._error(location, f"ref {ref!r} is part of a reference cycle", code="TP004")
+            return _without_ref(spec)
+        if ref not in shared:
+            guess = did_you_mean(ref, shared)
+            hint = f"; did you mean {guess!r}?" if guess else ""
+            self._error(
+                location,
+                f"ref {ref!r} does not name a shared property{hint}",
+                code="TP004",
+                suggestion=guess,
+            )
+            return {**_without_ref(spec), "@broken": True}
+        base = self._resolve_ref(shared[ref], depth + 1)
+        base = {k: v for k, v in base.items() if k != "required"}
+        under = spec.get("@under")
+        if under is not None:
+            base = merge_spec(self._resolve_ref(under, depth + 1), base)
+        return merge_spec(base, _without_ref(spec))
+
+    def _error(
+        self,
+        location: Location,
+        message: str,
+        *,
+        code: str = "TP002",
+        suggestion: str | None = None,
+    ) -> None:
+        self.diagnostics.append(load_error(code, message, location, suggestion=suggestion))
+
+
+def _without_ref(spec: Spec) -> Spec:
+    return {k: v for k, v in spec.items() if k not in ("ref", "@ref_loc", "@under")}
