@@ -20,7 +20,7 @@ demo: $(STAMP)
 	@echo "Schemas: out/shop-schemas/  Segment Protocols JSON: out/shop-segment.json"
 
 test: $(STAMP)
-	$(BIN)/ruff check tracking_plan tests tools
+	$(BIN)/ruff check tracking_plan rules tests tools bench
 	$(BIN)/mypy
 	$(BIN)/pytest
 

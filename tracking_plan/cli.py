@@ -18,7 +18,7 @@ from rich.table import Table
 
 from . import __version__, libraries
 from .compiler import compile_plan, dumps, stale_files, write_schemas
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, Severity
 from .loader import read_plan
 from .model import Plan
 from .reporters import get_reporter
@@ -49,6 +49,16 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 class Draft(enum.StrEnum):
     D2020_12 = "2020-12"
     D7 = "7"
+
+
+class FailOn(enum.StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def severity(self) -> Severity:
+        return Severity.parse(self.value)
 
 
 class CompileFormat(enum.StrEnum):
@@ -235,6 +245,161 @@ def import_segment_command(
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(result.yaml_text, encoding="utf-8")
     out.print(f"Wrote {output}; check it with: tp compile {output} -o schemas/")
+
+
+FormatOption = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output: text, json, jsonl, sarif, github, junit, or auto (github under GitHub "
+        "Actions, else text).",
+    ),
+]
+
+
+@app.command("lint")
+def lint_command(
+    plan_paths: Annotated[
+        list[Path], typer.Argument(help="Plan files to lint.", show_default=False)
+    ],
+    output_format: FormatOption = "auto",
+    config_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            "-c",
+            help="Configuration file (default: the nearest .tracking-plan.yaml or "
+            "pyproject.toml [tool.tracking-plan]; else the recommended preset).",
+        ),
+    ] = None,
+    select: Annotated[
+        list[str] | None,
+        typer.Option("--select", help="Run only these rules (codes, prefixes or slugs)."),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None, typer.Option("--ignore", help="Do not run these rules.")
+    ] = None,
+    fail_on: Annotated[
+        FailOn | None,
+        typer.Option("--fail-on", help="Exit 1 when a finding is at least this severe."),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
+    ] = None,
+) -> None:
+    """Check plans for naming drift, duplicates, type conflicts, missing docs and more.
+
+    Exit codes: 0 clean, 1 findings at or above --fail-on (default error), 2 a plan or the
+    configuration cannot be read.
+    Example: tp lint plans/shop/plan.yaml --format sarif -o tp.sarif
+    """
+    from .lint import ConfigError, find_config, lint_plan, load_config
+
+    try:
+        reporter = get_reporter(output_format)
+    except ValueError as error:
+        _fail(str(error))
+    config_file = config_path or find_config(plan_paths[0] if plan_paths else Path.cwd())
+    if config_path is not None and not config_path.is_file():
+        _fail(f"configuration file {config_path} does not exist")
+    try:
+        config = load_config(
+            _relative(config_file) if config_file else None,
+            select=select or (),
+            ignore=ignore or (),
+        )
+    except ConfigError as error:
+        _report_to_stderr(error.diagnostics)
+        err.print("[bold red]error:[/] invalid lint configuration")
+        raise typer.Exit(EXIT_ERROR) from None
+    diagnostics: list[Diagnostic] = []
+    unloadable = False
+    for plan_path in plan_paths:
+        result = read_plan(plan_path)
+        diagnostics.extend(result.diagnostics)
+        if result.plan is None:
+            unloadable = True
+            continue
+        diagnostics.extend(lint_plan(result.plan, config))
+    threshold = fail_on.severity if fail_on is not None else config.fail_on
+    if output is not None:
+        with output.open("w", encoding="utf-8") as stream:
+            reporter.report(diagnostics, stream)
+    else:
+        reporter.report(diagnostics, sys.stdout)
+    if unloadable:
+        raise typer.Exit(EXIT_ERROR)
+    if any(d.severity >= threshold for d in diagnostics):
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _relative(path: Path) -> Path:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
+@app.command("rules")
+def rules_command(
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="text or json.")
+    ] = "text",
+) -> None:
+    """List every rule: code, slug, default severity, and what it checks.
+
+    Example: tp rules
+    """
+    from .lint import RULES, load_config
+
+    enabled = set(load_config().enabled())
+    if output_format == "json":
+        rows = [
+            {
+                "code": r.code,
+                "slug": r.slug,
+                "summary": r.summary,
+                "default_severity": r.default_severity.label,
+                "phase": r.phase,
+                "recommended": r.code in enabled,
+            }
+            for r in RULES
+        ]
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        return
+    table = Table("code", "slug", "severity", "in", "summary", box=None)
+    for rule in RULES:
+        where = {"load": "loader", "import": "import", "config": "config"}.get(rule.phase)
+        preset = where or ("recommended" if rule.code in enabled else "strict/all")
+        table.add_row(rule.code, rule.slug, rule.default_severity.label, preset, rule.summary)
+    out.print(table)
+    out.print("Explain one with: tp rule CODE")
+
+
+@app.command("rule")
+def rule_command(
+    code: Annotated[str, typer.Argument(help="A rule code (TP101) or slug.", show_default=False)],
+) -> None:
+    """Explain one rule: what it does, why it matters, an example and the fix.
+
+    Example: tp rule TP101
+    """
+    from .lint import rule_class
+
+    try:
+        rule = rule_class(code)
+    except KeyError:
+        _fail(f"no rule {code!r}", hint="run `tp rules` to list them")
+    out.print(f"[bold]{rule.code} {rule.slug}[/] (default severity: {rule.default_severity.label})")
+    out.print()
+    out.print(rule.documentation(), markup=False)
+    fields = rule.option_fields()
+    if fields:
+        out.print()
+        out.print("## Options")
+        for field in fields:
+            out.print(f"  {field.name} (default {field.default!r})", markup=False)
 
 
 @app.command("init")

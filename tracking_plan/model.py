@@ -113,6 +113,7 @@ class Definition:
     unplanned_properties: Policy = Policy.WARN
     context: tuple[Property, ...] = ()
     lint_ignore: tuple[str, ...] = ()
+    lint_ignore_locations: tuple[Location, ...] = ()
     origin: str = ""
     location: Location = field(default_factory=Location)
 

@@ -107,7 +107,8 @@ class PlanBuilder:
             properties=self._properties(properties_spec, inherited=policy),
             unplanned_properties=policy,
             context=self._properties(context, inherited=Policy.ALLOW),
-            lint_ignore=spec.get("lint_ignore", ()),
+            lint_ignore=tuple(code for code, _ in spec.get("lint_ignore", ())),
+            lint_ignore_locations=tuple(loc for _, loc in spec.get("lint_ignore", ())),
             origin=spec.get("@origin", ""),
             location=spec["@loc"],
         )

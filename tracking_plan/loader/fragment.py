@@ -14,6 +14,7 @@ import yaml
 
 from ..diagnostics import Location
 from ..model import JSON_TYPES, STRING_FORMATS, TYPE_NAMES, CallType, Include, Policy, Side, Status
+from ..naming import EVENT_CONVENTIONS, PROPERTY_CONVENTIONS
 from .reader import STR_TAG, Entry, NodeReader, did_you_mean, is_null
 from .yaml_source import node_value
 
@@ -21,16 +22,6 @@ Spec = dict[str, Any]
 """A partial property or definition. `@loc` holds its Location; other keys what the file set."""
 
 POLICIES = tuple(p.value for p in Policy)
-EVENT_CONVENTIONS = (
-    "object-action",
-    "action-object",
-    "snake_case",
-    "camelCase",
-    "PascalCase",
-    "kebab-case",
-    "any",
-)
-PROPERTY_CONVENTIONS = ("snake_case", "camelCase", "PascalCase", "kebab-case", "any")
 
 ROOT_KEYS = (
     "plan",
@@ -265,7 +256,7 @@ def read_definition(entry: Entry, reader: NodeReader, call: CallType) -> Spec | 
     if "lint" in fields:
         lint = reader.fields(fields["lint"].node, fields["lint"].pointer, "lint", ("ignore",))
         if lint and "ignore" in lint:
-            codes = reader.strings(lint["ignore"])
+            codes = reader.located_strings(lint["ignore"])
             if codes is not None:
                 spec["lint_ignore"] = codes
     return spec
@@ -330,7 +321,7 @@ def read_property(entry: Entry, reader: NodeReader) -> Spec | None:
         if pattern is not None and _check_pattern(pattern, fields["pattern"], reader):
             spec["pattern"] = pattern
     if "format" in fields:
-        fmt = reader.choice(fields["format"], STRING_FORMATS, "format")
+        fmt = reader.string(fields["format"])
         if fmt is not None:
             spec["format"] = fmt
     for key in ("nullable", "unique_items"):

@@ -1,0 +1,42 @@
+"""TP002 invalid-plan-shape: reported by the loader."""
+
+from __future__ import annotations
+
+from tracking_plan.lint.rule import Rule
+
+
+class InvalidPlanShape(Rule):
+    """A key or value does not fit the plan format.
+
+    ## What it does
+    Reports unknown keys (with the closest known key), values of the wrong type (a list where a
+    mapping belongs, `required: yes please`), unknown property types, unknown policies or naming
+    conventions, and a property without a type.
+
+    ## Why is this bad?
+    A misspelt key such as `descripton` or `requried` is silently ignored by most YAML tooling,
+    so the plan says less than its author thinks.
+
+    ## Example
+    ```yaml
+        events:
+          Order Completed:
+            descripton: The order went through.
+            properties:
+              revenue: {type: nummber}
+    ```
+
+    ## Use instead
+    ```yaml
+        events:
+          Order Completed:
+            description: The order went through.
+            properties:
+              revenue: {type: number}
+    ```
+    """
+
+    code = "TP002"
+    slug = "invalid-plan-shape"
+    summary = "A key or value does not fit the plan format"
+    phase = "load"
