@@ -354,8 +354,8 @@ class _Resolver:
                     continue
                 severity_word = setting.get("severity", "on")
                 options = setting.get("options", {})
-            severity = self._severity(source, severity_word, where, rule.default_severity)
-            if severity is False:
+            valid, severity = self._severity(source, severity_word, where, rule.default_severity)
+            if not valid:
                 continue
             merged = dict(current.options)
             if options is not None:
@@ -373,16 +373,16 @@ class _Resolver:
     @staticmethod
     def _severity(
         source: _Source, word: Any, pointer: str, default: Severity
-    ) -> Severity | None | bool:
-        """A severity, None for off, or False when the word is invalid (reported)."""
+    ) -> tuple[bool, Severity | None]:
+        """(valid, severity): None for off; an invalid word is reported."""
         if word is False or word == "off":
-            return None
+            return True, None
         if word is True or word == "on":
-            return default
+            return True, default
         if word in ("error", "warning", "info"):
-            return Severity.parse(word)
+            return True, Severity.parse(word)
         source.error(pointer, f"severity must be one of {', '.join(SEVERITY_WORDS)}, not {word!r}")
-        return False
+        return False, None
 
     def _apply_overrides(self, source: _Source, value: Any) -> None:
         if not isinstance(value, list):
@@ -409,9 +409,9 @@ class _Resolver:
                 if isinstance(word, dict):
                     source.error(where, "per-file overrides can change severity, not options")
                     continue
-                severity = self._severity(source, word, where, rule.default_severity)
-                if severity is not False:
-                    severities[rule.code] = severity  # type: ignore[assignment]
+                valid, severity = self._severity(source, word, where, rule.default_severity)
+                if valid:
+                    severities[rule.code] = severity
             select = entry.get("select")
             self.overrides.append(
                 Override(
