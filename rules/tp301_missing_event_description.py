@@ -6,23 +6,45 @@ from collections.abc import Iterator
 
 from tracking_plan.diagnostics import Severity
 from tracking_plan.lint.rule import NoOptions, Rule, Violation
-from tracking_plan.model import Plan
+from tracking_plan.model import CallType, Definition, Plan
 
 
 class MissingEventDescription(Rule):
     """An event, page or screen has no description.
 
     ## What it does
-    TODO
+    Reports every track event, page, screen, `identify` and `group` definition without a
+    `description:`. A plan that tightens an event of an included spec library inherits the
+    library's description and passes; blank descriptions count as missing.
 
     ## Why is this bad?
-    TODO
+    The description is the only place that says *when* a call is sent. It is what the people
+    who build dashboards, funnels and audiences read (in the generated docs, in Segment
+    Protocols, in the warehouse's table comments) to decide whether `Signup Completed` fires
+    when the form is submitted or when the email is confirmed. Without it every reader guesses,
+    two teams guess differently, and their numbers disagree.
 
     ## Example
-    TODO
+    ```yaml
+    events:
+      Coupon Shared:
+        properties:
+          coupon_code: {type: string, description: Code as the user typed it.}
+    pages:
+      Home: {}
+    ```
 
     ## Use instead
-    TODO
+    ```yaml
+    events:
+      Coupon Shared:
+        description: The user sent a coupon code to a friend from the share sheet.
+        properties:
+          coupon_code: {type: string, description: Code as the user typed it.}
+    pages:
+      Home:
+        description: The landing page of the web shop.
+    ```
     """
 
     code = "TP301"
@@ -32,4 +54,19 @@ class MissingEventDescription(Rule):
     Options = NoOptions
 
     def check(self, plan: Plan, options: NoOptions) -> Iterator[Violation]:
-        yield from ()
+        for definition in plan.definitions():
+            if definition.description and definition.description.strip():
+                continue
+            yield Violation(
+                message=f"{_describe(definition)} has no description: add `description:`, "
+                "one sentence saying when it is sent",
+                location=definition.location,
+                definition=definition,
+            )
+
+
+def _describe(definition: Definition) -> str:
+    if definition.call in (CallType.IDENTIFY, CallType.GROUP):
+        return f"the {definition.call.value} call"
+    kind = "event" if definition.call is CallType.TRACK else definition.call.value
+    return f"{kind} {definition.name!r}"

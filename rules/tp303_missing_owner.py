@@ -6,23 +6,42 @@ from collections.abc import Iterator
 
 from tracking_plan.diagnostics import Severity
 from tracking_plan.lint.rule import NoOptions, Rule, Violation
-from tracking_plan.model import Plan
+from tracking_plan.model import CallType, Definition, Plan
 
 
 class MissingOwner(Rule):
     """A definition has no owner.
 
     ## What it does
-    TODO
+    Reports every track event, page, screen, `identify` and `group` definition without an
+    `owner:`. A plan-level `owner:` is every definition's default, so a plan that sets one at
+    the top passes; set `owner:` on a definition where another team owns it. Only the `strict`
+    preset enables this rule.
 
     ## Why is this bad?
-    TODO
+    When an event breaks (a property stops arriving, a value changes type after a release, a
+    destination rejects the call), someone has to be asked what changed and has to fix the code
+    that sends it. Without an owner that question goes to a shared channel and waits; with one,
+    the validator's report can be routed to the team, and a proposed change to the event can
+    be reviewed by the people who know what depends on it.
 
     ## Example
-    TODO
+    ```yaml
+    plan: acme-shop
+    events:
+      Order Completed:
+        description: The customer placed an order.
+    ```
 
     ## Use instead
-    TODO
+    ```yaml
+    plan: acme-shop
+    owner: data-platform          # the default for every definition
+    events:
+      Order Completed:
+        description: The customer placed an order.
+        owner: checkout           # this team answers for it
+    ```
     """
 
     code = "TP303"
@@ -32,4 +51,19 @@ class MissingOwner(Rule):
     Options = NoOptions
 
     def check(self, plan: Plan, options: NoOptions) -> Iterator[Violation]:
-        yield from ()
+        for definition in plan.definitions():
+            if definition.owner and definition.owner.strip():
+                continue
+            yield Violation(
+                message=f"{_describe(definition)} has no owner: add `owner:` to it, or a "
+                "plan-level `owner:` as the default",
+                location=definition.location,
+                definition=definition,
+            )
+
+
+def _describe(definition: Definition) -> str:
+    if definition.call in (CallType.IDENTIFY, CallType.GROUP):
+        return f"the {definition.call.value} call"
+    kind = "event" if definition.call is CallType.TRACK else definition.call.value
+    return f"{kind} {definition.name!r}"

@@ -267,12 +267,14 @@ def test_property_without_type(write_plan: WritePlan) -> None:
     find(result, "TP002", 7, 7, "property 'coupon' has no type")
 
 
-def test_plan_without_name(write_plan: WritePlan) -> None:
+def test_plan_without_name_is_named_after_its_file(write_plan: WritePlan) -> None:
     path = write_plan("""\
         version: 1.0.0
         events: {}
         """)
-    find(load(path), "TP002", 1, 1, "the plan has no name", "plan: <name>")
+    result = load(path)
+    assert_clean(result)
+    assert result.plan is not None and result.plan.name == "plan"
 
 
 def test_include_entry_needs_library_or_path(write_plan: WritePlan) -> None:
@@ -584,7 +586,7 @@ def test_empty_file(write_plan: WritePlan, text: str) -> None:
     result = load(path)
     assert result.plan is None
     assert errors(result)
-    find(result, "TP002", 1, 1, "no name", file="plan.yaml")
+    find(result, "TP002", 1, 1, "the plan file is empty", file="plan.yaml")
 
 
 def test_root_is_a_list(write_plan: WritePlan) -> None:

@@ -116,3 +116,12 @@ def _run(rule: type[Rule], case: dict[str, Any], tmp_path: Path) -> list[Diagnos
         severity=rule.default_severity, options=case.get("options") or {}
     )
     return lint_plan(result.plan, LintConfig(settings=settings))
+
+
+def test_rules_reference_is_up_to_date() -> None:
+    """docs/rules.md is generated from the rules; regenerate it with the command it names."""
+    from tracking_plan.lint.docs import rules_markdown
+
+    expected = rules_markdown(set(load_config().enabled()))
+    current = (Path(__file__).parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert current == expected, "run: tp rules --format markdown > docs/rules.md"

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from . import __version__, libraries
@@ -22,6 +21,7 @@ from .diagnostics import Diagnostic, Severity
 from .loader import read_plan
 from .model import Plan
 from .reporters import get_reporter
+from .reporters.text import make_console
 from .starter import DEFAULT_LIBRARY, starter_plan
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -42,8 +42,8 @@ import_app = typer.Typer(help="Convert a plan from another tool into tracking-pl
 app.add_typer(import_app, name="import")
 
 _state = {"verbose": False}
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = make_console(sys.stdout)
+err = make_console(sys.stderr)
 
 
 class Draft(enum.StrEnum):
@@ -344,16 +344,23 @@ def _relative(path: Path) -> Path:
 @app.command("rules")
 def rules_command(
     output_format: Annotated[
-        str, typer.Option("--format", "-f", help="text or json.")
+        str,
+        typer.Option("--format", "-f", help="text, json, or markdown (every rule's full text)."),
     ] = "text",
 ) -> None:
     """List every rule: code, slug, default severity, and what it checks.
 
-    Example: tp rules
+    Example: tp rules --format markdown > docs/rules.md
     """
     from .lint import RULES, load_config
+    from .lint.docs import rules_markdown
 
     enabled = set(load_config().enabled())
+    if output_format == "markdown":
+        sys.stdout.write(rules_markdown(enabled))
+        return
+    if output_format not in ("text", "json"):
+        _fail(f"unknown format {output_format!r} (choose from text, json, markdown)")
     if output_format == "json":
         rows = [
             {

@@ -147,6 +147,67 @@ def is_past_tense(word: str) -> bool:
     return len(lower) > 3 and lower.endswith("ed") and lower not in _NOT_PAST
 
 
+_KEY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_ROW_OFFSETS = (0.0, 0.25, 0.75)
+_KEY_POSITIONS = {
+    key: (row, column + _ROW_OFFSETS[row])
+    for row, keys in enumerate(_KEY_ROWS)
+    for column, key in enumerate(keys)
+}
+
+
+def _neighbouring_keys(first: str, second: str) -> bool:
+    """Whether two letters are next to each other on a QWERTY keyboard."""
+    a, b = _KEY_POSITIONS.get(first), _KEY_POSITIONS.get(second)
+    return a is not None and b is not None and abs(a[0] - b[0]) <= 1 and abs(a[1] - b[1]) <= 1
+
+
+def looks_like_typo(name: str, other: str) -> bool:
+    """For two names one edit apart on their `squash`ed form: whether the edit looks like a
+    slip of the hand (`prodcut_id`, `adress`, `Signup Complete`) rather than a different word.
+
+    Not a typo: an edit involving a digit (`address_1` / `address_2`), a substitution of keys
+    that are not neighbours on a QWERTY keyboard (`cart_id` / `card_id`, `last_name` /
+    `list_name`) and a plural `s` (`asset_id` / `asset_ids`).
+    """
+    first, second = squash(name), squash(other)
+    if abs(len(first) - len(second)) > 1:
+        return False
+    if len(first) == len(second):
+        diff = [i for i, (a, b) in enumerate(zip(first, second, strict=True)) if a != b]
+        if len(diff) == 1:
+            return _neighbouring_keys(first[diff[0]], second[diff[0]])
+        swapped = (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and first[diff[0]] == second[diff[1]]
+            and first[diff[1]] == second[diff[0]]
+        )
+        return swapped and not first[diff[0]].isdigit() and not first[diff[1]].isdigit()
+    shorter, longer = sorted((first, second), key=len)
+    index = next((i for i in range(len(shorter)) if shorter[i] != longer[i]), len(shorter))
+    return not longer[index].isdigit() and not _plural_of(name, other)
+
+
+def _plural_of(name: str, other: str) -> bool:
+    """Whether the two names differ only by a plural `s` on one word."""
+    first = [w.casefold() for w in words(name)]
+    second = [w.casefold() for w in words(other)]
+    if len(first) != len(second):
+        return False
+    differing = [(a, b) for a, b in zip(first, second, strict=True) if a != b]
+    if len(differing) != 1:
+        return False
+    a, b = differing[0]
+    return a == b + "s" or b == a + "s"
+
+
+_IRREGULAR_PARTICIPLES = frozenset(
+    """arisen awoken beaten begun bitten blown broken chosen done drawn driven drunk eaten
+    fallen flown forbidden forgiven forgotten frozen given gone grown hidden known mistaken
+    overridden overtaken proven redone ridden risen rung seen shaken shown shrunk spoken stolen
+    sung sunk sworn swum taken thrown torn undone unhidden withdrawn woken worn written""".split()
+)
 _IRREGULAR_BASE = {
     "begin": "began", "build": "built", "buy": "bought", "choose": "chose", "do": "did",
     "find": "found", "get": "got", "give": "gave", "go": "went", "hold": "held",
@@ -155,23 +216,75 @@ _IRREGULAR_BASE = {
     "take": "took", "tell": "told", "upload": "uploaded", "win": "won", "write": "wrote",
     "reset": "reset", "quit": "quit", "shut": "shut", "put": "put", "cut": "cut",
 }  # fmt: skip
+_IRREGULAR_ACTIONS = {
+    **_IRREGULAR_BASE, "break": "broke", "come": "came", "fly": "flew", "have": "had",
+    "hide": "hid", "run": "ran", "see": "saw", "show": "showed",
+}  # fmt: skip
+_PARTICIPLE_ACTIONS = {
+    "begin": "begun", "break": "broken", "choose": "chosen", "come": "come", "do": "done",
+    "draw": "drawn", "drive": "driven", "eat": "eaten", "fly": "flown", "forget": "forgotten",
+    "forgive": "forgiven", "freeze": "frozen", "give": "given", "go": "gone", "grow": "grown",
+    "hide": "hidden", "know": "known", "redo": "redone", "rewrite": "rewritten", "ride": "ridden",
+    "run": "run", "see": "seen", "shake": "shaken", "show": "shown", "speak": "spoken",
+    "steal": "stolen", "take": "taken", "tear": "torn", "throw": "thrown", "undo": "undone",
+    "wake": "woken", "wear": "worn", "withdraw": "withdrawn", "write": "written",
+}  # fmt: skip
+_COMPOUND_ACTIONS = {
+    "signup": "signed up", "signin": "signed in", "signout": "signed out",
+    "login": "logged in", "logon": "logged on", "logout": "logged out", "logoff": "logged off",
+    "setup": "set up", "checkout": "checked out", "checkin": "checked in",
+    "optin": "opted in", "optout": "opted out", "pickup": "picked up", "backup": "backed up",
+    "rollback": "rolled back", "dropoff": "dropped off", "payout": "paid out",
+}  # fmt: skip
+_DOUBLING_VERBS = frozenset(
+    """admit cancel commit compel control emit equip excel expel label level model omit
+    patrol permit prefer propel rebel recur refer regret signal submit transfer transmit travel
+    occur""".split()
+)  # verbs of more than one syllable that double their last consonant: submitted, cancelled
+_SHORT_CVC = re.compile(r"[^aeiou]*[aeiou][^aeiouwxy]")
 
 
-def past_tense(word: str) -> str:
-    """A past-tense form of a verb, keeping its capitalisation (`Complete` -> `Completed`)."""
+def is_past_form(word: str) -> bool:
+    """`is_past_tense`, or an irregular past participle (`Shown`, `Hidden`, `Done`)."""
+    return is_past_tense(word) or word.casefold() in _IRREGULAR_PARTICIPLES
+
+
+def past_action(word: str, *, participle: bool = False) -> str:
+    """The past tense of an event's action word, keeping its capitalisation.
+
+    It doubles final consonants (`Tap` -> `Tapped`, `Submitting` -> `Submitted`) and splits
+    compounds of a verb and a particle (`Signup` -> `Signed Up`, `login` -> `logged in`). With
+    `participle`, irregular verbs take their past participle, as after an object
+    (`Photo Taken`, `Message Seen`) rather than before one (`Took Photo`).
+    """
+    irregular = {**_IRREGULAR_ACTIONS, **_PARTICIPLE_ACTIONS} if participle else _IRREGULAR_ACTIONS
     lower = word.casefold()
-    if is_past_tense(lower):
+    if lower in _COMPOUND_ACTIONS:
+        past = _COMPOUND_ACTIONS[lower]
+    elif is_past_form(lower):
         return word
-    if lower.endswith("ing") and len(lower) > 5:
-        lower = lower[:-3]
-        if len(lower) > 2 and lower[-1] == lower[-2]:
-            lower = lower[:-1]
-    if lower in _IRREGULAR_BASE:
-        past = _IRREGULAR_BASE[lower]
+    elif lower.endswith("ing") and len(lower) > 4:
+        past = _past_of_stem(lower[:-3], irregular)
+    elif lower in irregular:
+        past = irregular[lower]
     elif lower.endswith("e"):
         past = lower + "d"
     elif len(lower) > 1 and lower.endswith("y") and lower[-2] not in "aeiou":
         past = lower[:-1] + "ied"
+    elif lower in _DOUBLING_VERBS or _SHORT_CVC.fullmatch(lower):
+        past = lower + lower[-1] + "ed"
     else:
         past = lower + "ed"
-    return past.capitalize() if word[:1].isupper() else past
+    if word[:1].isupper():
+        return " ".join(part.capitalize() for part in past.split(" "))
+    return past
+
+
+def _past_of_stem(stem: str, irregular: dict[str, str]) -> str:
+    """The past tense from what is left of an `-ing` form: `play`, `shopp`, `sav`, `gett`."""
+    for base in (stem, stem[:-1] if stem[-1:] == stem[-2:-1] else None, stem + "e"):
+        if base is not None and base in irregular:
+            return irregular[base]
+    if len(stem) > 1 and stem.endswith("y") and stem[-2] not in "aeiou":
+        return stem[:-1] + "ied"
+    return stem + "ed"

@@ -50,7 +50,13 @@ class NeighbourIndex:
 
     def pairs(self) -> Iterator[tuple[str, str]]:
         """Every unordered pair of indexed keys one edit apart, each once, in sorted order."""
-        for key in sorted(self._keys):
-            for other in sorted(self.near(key)):
-                if key < other:
-                    yield key, other
+        found: set[tuple[str, str]] = set()
+        for bucket in self._buckets.values():
+            if len(bucket) < 2:
+                continue
+            members = sorted(bucket)
+            for i, key in enumerate(members):
+                for other in members[i + 1 :]:
+                    if (key, other) not in found and OSA.distance(key, other, score_cutoff=1) == 1:
+                        found.add((key, other))
+        yield from sorted(found)

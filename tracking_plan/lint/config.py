@@ -419,7 +419,9 @@ class _Resolver:
                     select=None
                     if select is None
                     else tuple(self._selectors(source, select, f"{pointer}/select")),
-                    ignore=tuple(self._selectors(source, entry.get("ignore", []), f"{pointer}/ignore")),
+                    ignore=tuple(
+                        self._selectors(source, entry.get("ignore", []), f"{pointer}/ignore")
+                    ),
                     severities=severities,
                 )
             )
@@ -455,7 +457,9 @@ def load_config(
     else:
         source = _read(path)
         if source is None:
-            raise ConfigError([_config_error(f"{path} has no [tool.tracking-plan] table", str(path))])
+            raise ConfigError(
+                [_config_error(f"{path} has no [tool.tracking-plan] table", str(path))]
+            )
         resolver.seen.append(str(path.resolve()))
         data = source.data if isinstance(source.data, dict) else {}
         resolver.apply(

@@ -79,8 +79,7 @@ class Rule:
                 raise OptionsError(f"{cls.code} has no option {name!r} (options: {allowed})")
             if not _matches(value, hints[name]):
                 raise OptionsError(
-                    f"option {name!r} of {cls.code} must be {_describe(hints[name])}, "
-                    f"not {value!r}"
+                    f"option {name!r} of {cls.code} must be {_describe(hints[name])}, not {value!r}"
                 )
         converted = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
         return cls.Options(**converted)

@@ -111,7 +111,6 @@ class Assembler:
             if brought is not None:
                 merged = merge_fragments(merged, brought)
         result = merge_fragments(merged, own)
-        result.includes = own.includes
         self._cache[resolved] = result
         return result
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import Any
 
 from ..diagnostics import Diagnostic, Location, Severity
@@ -30,11 +31,12 @@ class PlanBuilder:
     def build(self, files: tuple[str, ...]) -> Plan | None:
         fragment = self.fragment
         settings = fragment.settings
-        name = settings.get("plan")
-        if name is None:
+        name = settings.get("plan") or PurePath(fragment.file).stem
+        if _is_empty(fragment):
             self._error(
                 fragment.location,
-                "the plan has no name: add a top-level `plan: <name>` to the root file",
+                "the plan file is empty: start with `plan: <name>` and `events:` "
+                "(or run `tp init`)",
             )
         default_policy: Policy = settings.get("unplanned_properties", Policy.WARN)
         shared = tuple(
@@ -217,6 +219,20 @@ class PlanBuilder:
         suggestion: str | None = None,
     ) -> None:
         self.diagnostics.append(load_error(code, message, location, suggestion=suggestion))
+
+
+def _is_empty(fragment: Fragment) -> bool:
+    return not (
+        fragment.settings
+        or fragment.includes
+        or fragment.context
+        or fragment.shared
+        or fragment.events
+        or fragment.identify
+        or fragment.group
+        or fragment.pages
+        or fragment.screens
+    )
 
 
 def _without_ref(spec: Spec) -> Spec:

@@ -1,9 +1,15 @@
-"""Human-readable report: grouped by file, the offending source line shown under each finding."""
+"""Human-readable report: grouped by file, the offending source line shown under each finding.
+
+Colour only on a terminal: rich's Console detects one, and `NO_COLOR` (https://no-color.org)
+turns off every style, bold and dim included, not only colours as rich alone would.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import groupby
 from pathlib import Path
 from typing import TextIO
 
@@ -13,6 +19,7 @@ from rich.markup import escape
 from ..diagnostics import Diagnostic, Severity
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+NO_FILE = "<input>"
 
 
 @lru_cache(maxsize=64)
@@ -23,20 +30,39 @@ def _source_lines(file: str) -> tuple[str, ...]:
         return ()
 
 
+def make_console(stream: TextIO) -> Console:
+    """A console for human output: colour only on a terminal and never with NO_COLOR."""
+    no_color = os.environ.get("NO_COLOR", "") != ""
+    return Console(
+        file=stream,
+        highlight=False,
+        soft_wrap=True,
+        # `:name:` in a message is text, not an emoji code.
+        emoji=False,
+        color_system=None if no_color else "auto",
+    )
+
+
 class TextReporter:
     def report(self, diagnostics: Sequence[Diagnostic], stream: TextIO) -> None:
-        console = Console(file=stream, highlight=False, soft_wrap=True)
+        console = make_console(stream)
         ordered = sorted(diagnostics, key=Diagnostic.sort_key)
-        for diagnostic in ordered:
-            self._one(console, diagnostic)
+        files = {d.location.file for d in ordered}
+        for file, group in groupby(ordered, key=lambda d: d.location.file):
+            if len(files) > 1:
+                console.print(f"[bold underline]{escape(file or NO_FILE)}[/]")
+            for diagnostic in group:
+                self._one(console, diagnostic)
+            if len(files) > 1:
+                console.print()
         if diagnostics:
-            console.print(self._summary(diagnostics))
+            console.print(self._summary(diagnostics, len(files)))
 
     def _one(self, console: Console, diagnostic: Diagnostic) -> None:
         style = _STYLE[diagnostic.severity]
         console.print(
             f"[bold]{escape(str(diagnostic.location))}[/]: [{style}]{diagnostic.code}[/] "
-            f"{escape(diagnostic.message)} [dim]({diagnostic.slug})[/]"
+            f"{escape(diagnostic.message)} [dim]({escape(diagnostic.slug)})[/]"
         )
         loc = diagnostic.location
         lines = _source_lines(loc.file) if loc.file and loc.line else ()
@@ -51,11 +77,12 @@ class TextReporter:
             console.print(f"      [green]suggestion:[/] {escape(diagnostic.suggestion)}")
 
     @staticmethod
-    def _summary(diagnostics: Sequence[Diagnostic]) -> str:
+    def _summary(diagnostics: Sequence[Diagnostic], file_count: int) -> str:
         counts = {s: sum(1 for d in diagnostics if d.severity is s) for s in Severity}
         parts = [
             f"{n} {s.label}{'s' if n != 1 else ''}"
             for s, n in sorted(counts.items(), reverse=True)
             if n
         ]
-        return "Found " + ", ".join(parts) + "."
+        where = f" in {file_count} files" if file_count > 1 else ""
+        return "Found " + ", ".join(parts) + where + "."
