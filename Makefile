@@ -15,7 +15,7 @@ demo: $(STAMP)
 	$(BIN)/tp libraries
 	$(BIN)/tp compile plans/shop/plan.yaml -o out/shop-schemas
 	$(BIN)/tp compile plans/shop/plan.yaml --format segment -o out/shop-segment.json
-	$(BIN)/python tools/demo_validate.py out/shop-schemas/bundle.schema.json plans/shop/sample-events.jsonl
+	-$(BIN)/tp validate plans/shop/plan.yaml plans/shop/sample-events.jsonl
 	@echo
 	@echo "Schemas: out/shop-schemas/  Segment Protocols JSON: out/shop-segment.json"
 

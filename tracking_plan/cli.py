@@ -5,10 +5,14 @@ Exit codes: 0 clean, 1 findings (e.g. stale files under --check), 2 usage, confi
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import json
+import shutil
 import sys
+import tempfile
 import traceback
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -109,7 +113,12 @@ def _load(plan_path: Path) -> Plan:
 
 
 PlanArg = Annotated[
-    Path, typer.Argument(help="The plan YAML file (its includes are followed).", show_default=False)
+    Path,
+    typer.Argument(
+        help="The plan YAML file (its includes are followed).",
+        show_default=False,
+        metavar="PLAN",
+    ),
 ]
 
 
@@ -339,6 +348,124 @@ def _relative(path: Path) -> Path:
         return path.resolve().relative_to(Path.cwd().resolve())
     except ValueError:
         return path
+
+
+@app.command("validate")
+def validate_command(
+    plan_path: PlanArg,
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            help="Event dumps: JSON Lines (.jsonl/.ndjson), a JSON array, a Segment batch "
+            "payload, gzip of any of these, or - for standard input.",
+            show_default=False,
+            metavar="INPUT...",
+        ),
+    ],
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="text, json, or jsonl (one finding per line).")
+    ] = "text",
+    fail_on: Annotated[
+        FailOn, typer.Option("--fail-on", help="Exit 1 when a finding is at least this severe.")
+    ] = FailOn.ERROR,
+    max_samples: Annotated[
+        int, typer.Option("--max-samples", min=0, help="Sample records shown per violation.")
+    ] = 3,
+    only: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--only", help="Report only these events (repeatable; `page Home` for pages)."
+        ),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option("--ignore", help="Drop findings with this code or prefix (repeatable)."),
+    ] = None,
+    invalid_out: Annotated[
+        Path | None, typer.Option("--invalid-out", help="Write failing records here (JSONL).")
+    ] = None,
+    valid_out: Annotated[
+        Path | None, typer.Option("--valid-out", help="Write passing records here (JSONL).")
+    ] = None,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=1, help="Processes for large plain JSONL files.")
+    ] = 1,
+    drift: Annotated[
+        bool, typer.Option("--drift/--no-drift", help="Report drift across the whole input.")
+    ] = True,
+    dedupe_window: Annotated[
+        int,
+        typer.Option(
+            "--dedupe-window",
+            min=1,
+            help="Find duplicate messageIds among this many recent messages.",
+        ),
+    ] = 100_000,
+) -> None:
+    """Check recorded events against the plan: violations, naming drift, type drift.
+
+    Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 the plan cannot be loaded.
+    Example: tp validate plans/shop/plan.yaml plans/shop/sample-events.jsonl
+    """
+    from .reporters.validation import VALIDATION_REPORTERS
+    from .validate import Outputs, ValidateOptions, validate_files
+
+    render = VALIDATION_REPORTERS.get(output_format)
+    if render is None:
+        _fail(f"unknown format {output_format!r} (choose from {', '.join(VALIDATION_REPORTERS)})")
+    for source in inputs:
+        if source != "-" and not Path(source).exists():
+            _fail(f"input {source} does not exist")
+    for target in (invalid_out, valid_out):
+        if target is not None:
+            try:
+                target.open("wb").close()
+            except OSError as error:
+                _fail(f"cannot write {target}: {error.strerror or error}")
+    plan = _load(plan_path)
+    options = ValidateOptions(
+        max_samples=max_samples,
+        only=frozenset(only) if only else None,
+        ignore=tuple(ignore or ()),
+        drift=drift,
+        dedupe_window=dedupe_window,
+    )
+    with tempfile.TemporaryDirectory(prefix="tp-") as scratch:
+        findings = str(Path(scratch) / "findings.jsonl") if output_format == "jsonl" else None
+        outputs = Outputs(
+            valid=str(valid_out) if valid_out else None,
+            invalid=str(invalid_out) if invalid_out else None,
+            findings=findings,
+        )
+        with _progress(output_format == "text") as advance:
+            report = validate_files(
+                plan, inputs, jobs=jobs, options=options, outputs=outputs, progress=advance
+            )
+        if findings is not None:
+            with open(findings, encoding="utf-8") as streamed:
+                shutil.copyfileobj(streamed, sys.stdout)
+    render(report, sys.stdout)
+    if any(d.severity >= fail_on.severity for d in report.diagnostics()):
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+@contextlib.contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[int], None] | None]:
+    """A record counter on standard error when it is a terminal."""
+    if not (enabled and sys.stderr.isatty()):
+        yield None
+        return
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.completed:,} records"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("validating", total=None)
+        yield lambda count: progress.advance(task, count)
 
 
 @app.command("rules")

@@ -242,14 +242,27 @@ def _when(conditions: Schema, then: Schema) -> Schema:
     }
 
 
-def _bundle(plan: Plan, draft: str, paths: dict[tuple[CallType, str], str]) -> Schema:
-    defs_key = "$defs" if draft == "2020-12" else "definitions"
-    defs: Schema = {}
-    rules: list[Schema] = [
+def call_rules() -> list[Schema]:
+    """Fields some call types require: `event` for track, `groupId` for group, ..."""
+    return [
         _when({"type": "track"}, {"required": ["event"]}),
         _when({"type": "group"}, {"required": ["groupId"]}),
         _when({"type": "alias"}, {"required": ["userId", "previousId"]}),
     ]
+
+
+def unplanned_event_rules(plan: Plan) -> list[Schema]:
+    """With `unplanned_events: forbid`, a track event must be one of the plan's."""
+    if plan.unplanned_events is not Policy.FORBID:
+        return []
+    planned = [e.name for e in plan.events]
+    return [_when({"type": "track"}, {"properties": {"event": {"enum": planned}}})]
+
+
+def _bundle(plan: Plan, draft: str, paths: dict[tuple[CallType, str], str]) -> Schema:
+    defs_key = "$defs" if draft == "2020-12" else "definitions"
+    defs: Schema = {}
+    rules: list[Schema] = call_rules()
     for definition in plan.definitions():
         key = paths[definition.call, definition.name].removesuffix(".schema.json").replace("/", ".")
         defs[key] = definition_schema(definition, draft)
@@ -258,9 +271,7 @@ def _bundle(plan: Plan, draft: str, paths: dict[tuple[CallType, str], str]) -> S
         if route is not None:
             conditions[route] = definition.name
         rules.append(_when(conditions, {"$ref": f"#/{defs_key}/{key}"}))
-    if plan.unplanned_events is Policy.FORBID:
-        planned = [e.name for e in plan.events]
-        rules.append(_when({"type": "track"}, {"properties": {"event": {"enum": planned}}}))
+    rules.extend(unplanned_event_rules(plan))
     bundle: Schema = {
         "$schema": DRAFTS[draft],
         "$id": _schema_id(plan, CompiledPlan.BUNDLE),

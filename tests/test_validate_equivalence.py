@@ -1,0 +1,715 @@
+"""`tp validate` must give, record by record, exactly the verdict of the compiled bundle schema.
+
+The reference is `compile_plan(plan).bundle` run by Python `jsonschema` (Draft 2020-12, with its
+format checker) on the message as `json.loads` reads it. The engine under test decides most
+records on its fast path (msgspec structs generated from the plan, regexes for timestamps) and
+defers the rest to the schema path (jsonschema-rs with Python's format checks, or Python
+jsonschema). Both are exercised on generated plans and on messages generated for them: mostly
+well-formed, with values at and just past every constraint's edge, plus envelope breakage.
+
+Everything is real: plans are built from the model's dataclasses, validators from the library.
+Warnings (unplanned properties under `warn`, clock skew, deprecation) do not change validity.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, event, example, given, settings
+from hypothesis import strategies as st
+from hypothesis.control import currently_in_test_context
+from jsonschema import Draft202012Validator
+
+from tracking_plan.compiler.jsonschema import compile_plan
+from tracking_plan.model import CallType, Definition, Plan, Policy, Property, Status
+from tracking_plan.validate.engine import EventValidator
+from tracking_plan.validate.explain import SchemaPath
+from tracking_plan.validate.inputs import Record
+
+FORMAT_CHECKER = Draft202012Validator.FORMAT_CHECKER
+MAX_BYTES = 32 * 1024
+
+# -- sample data -----------------------------------------------------------------------------------
+
+TIMESTAMPS: tuple[Any, ...] = (
+    # valid
+    "2024-03-01T12:34:56Z",
+    "2024-03-01T12:34:56+01:00",
+    "2024-03-01T12:34:56-00:00",
+    "2024-03-01t12:34:56z",
+    "2024-03-01T12:34:56.123456Z",
+    "2024-03-01T12:34:56.1+00:00",
+    "2024-02-29T00:00:00Z",
+    "2000-02-29T23:59:59Z",
+    "2024-12-31T23:59:59-08:00",
+    "2024-03-01T12:30:00Z",
+    # invalid, or valid only to a careful reader
+    "2023-02-29T00:00:00Z",
+    "1900-02-29T00:00:00Z",
+    "2024-06-30T23:59:60Z",
+    "2024-03-01 12:34:56Z",
+    "2024-03-01T12:34:56+0100",
+    "2024-03-01T12:34Z",
+    "2024-03-01T12:34:56",
+    "2024-03-01",
+    "2024-04-31T00:00:00Z",
+    "2024-13-01T00:00:00Z",
+    "2024-03-01T24:00:00Z",
+    "2024-03-01T12:34:56.Z",
+    "2024-03-01T12:34:56,5Z",
+    "2024-03-01T12:34:56+24:00",
+    "2024-03-01T12:34:56ZZ",
+    "2024-03-01T12:34:56Z\n",
+    "0000-01-01T00:00:00Z",
+    "\u0662\u0660\u0662\u0664-03-01T12:34:56Z",  # Arabic-Indic digits
+    "",
+    1709296496,
+    None,
+)
+
+# Each pattern with strings that match or nearly match it (under Python `re` or ECMA 262).
+PATTERNS: dict[str, tuple[str, ...]] = {
+    "^[a-z]+$": ("abc", "z", "Abc", "ab1", "", "abc\n", "ab c"),
+    "\\d": ("a1", "9", "abc", "", "\u0663", "x\uff11"),
+    "^ord_[0-9]{3}$": ("ord_123", "ord_12", "ord_1234", "ORD_123", "ord_123\n", "ord_\u0661\u0662\u0663"),
+    "^.{2,4}$": ("ab", "abcd", "a", "abcde", "a\rb", "a\u2028b", "a\nb"),
+    "^\\w+$": ("abc_1", "caf\u00e9", "a b", "", "a-b"),
+    "^[A-Z]": ("Abc", "abc", "\u00c9t\u00e9", "A"),
+    "\\s": ("a b", "ab", "a\u00a0b", "a\ufeffb", "a\tb"),
+}
+
+FORMATS: dict[str, tuple[Any, ...]] = {
+    "date-time": TIMESTAMPS,
+    "date": (
+        "2024-01-01",
+        "2024-02-29",
+        "2023-02-29",
+        "2024-04-31",
+        "2024-13-01",
+        "2024-1-01",
+        "20240101",
+        "2024-01-01\n",
+        "0000-01-01",
+        "\u0662\u0660\u0662\u0664-01-01",
+        "2024-01-01T00:00:00Z",
+    ),
+    "email": ("a@example.com", "a.example.com", "@", "a@", "", "a\n@b"),
+    "uuid": (
+        "123e4567-e89b-12d3-a456-426614174000",
+        "123E4567-E89B-12D3-A456-426614174000",
+        "123e4567e89b12d3a456426614174000",
+        "{123e4567-e89b-12d3-a456-426614174000}",
+        "urn:uuid:123e4567-e89b-12d3-a456-426614174000",
+        "123e4567-e89b-12d3-a456-426614174000\n",
+        "123e4567-e89b-12d3-a456-42661417400",
+        "123e4567-e89b-12d3-a456-4266-14174000",
+        "g23e4567-e89b-12d3-a456-426614174000",
+    ),
+    "uri": (
+        "https://example.com/a?b=c#d",
+        "mailto:a@example.com",
+        "urn:isbn:0451450523",
+        "example.com/path",
+        "http://exa mple.com",
+        "//example.com",
+        "",
+    ),
+    "ipv4": ("127.0.0.1", "256.0.0.1", "1.2.3", "01.2.3.4"),
+    "x-color": ("#fff", "not a colour"),  # unknown to every checker: never fails
+}
+
+ENUMS: tuple[tuple[Any, ...], ...] = (
+    ("USD", "EUR", "GBP"),
+    ("a", "b"),
+    (1, 2, 3),
+    (0, 1),
+    ("a", 1),
+    ("free", None),
+    (0, None),
+    ("", "x"),
+    (1.5, 2),
+    (True, "yes"),
+)
+
+TYPE_CHOICES: tuple[tuple[str, ...], ...] = (
+    ("string",),
+    ("string",),
+    ("integer",),
+    ("integer",),
+    ("number",),
+    ("number",),
+    ("boolean",),
+    ("array",),
+    ("object",),
+    ("null",),
+    ("string", "integer"),
+    ("number", "null"),
+    ("string", "null"),
+    ("integer", "boolean"),
+    ("object", "null"),
+    ("array", "string"),
+    ("integer", "number"),
+    (),
+)
+LEAF_TYPES = tuple(t for t in TYPE_CHOICES if "object" not in t and "array" not in t)
+
+JUNK: tuple[Any, ...] = (
+    None,
+    True,
+    False,
+    0,
+    1,
+    -1,
+    1.0,
+    1.5,
+    -0.0,
+    "x",
+    "",
+    "1",
+    [],
+    [1, "a"],
+    {},
+    {"a": 1},
+    2**53 + 1,
+    2**64 + 1,
+    1e300,
+)
+
+EVENT_NAMES = ("Order Completed", "Product Viewed", "Signed Up", "Coupon Applied", "a", "\u00c9v\u00e9nement")
+PAGE_NAMES = ("Home", "Product", "Cart")
+PROPERTY_NAMES = ("order_id", "revenue", "count", "tags", "meta", "email", "when", "flag", "id", "note")
+EXTRA_KEYS = ("unplanned", "Order_ID", "extra", "x")
+POLICIES = (Policy.ALLOW, Policy.WARN, Policy.FORBID)
+
+# -- plans -----------------------------------------------------------------------------------------
+
+BOUNDS: tuple[float, ...] = (0, 1, -5, 10, 0.5, 2.5, 100, 2**53)
+MULTIPLES: tuple[float, ...] = (2, 3, 5, 0.1, 0.01, 2.0, 0.5)
+
+
+def _maybe(draw: st.DrawFn, strategy: st.SearchStrategy[Any], chance: int = 3) -> Any:
+    """A value from `strategy` about `chance` times in 10, else None."""
+    return draw(strategy) if draw(st.integers(0, 9)) < chance else None
+
+
+@st.composite
+def properties(draw: st.DrawFn, depth: int = 0, max_size: int = 5) -> tuple[Property, ...]:
+    names = draw(st.lists(st.sampled_from(PROPERTY_NAMES), max_size=max_size, unique=True))
+    return tuple(draw(prop(name, depth)) for name in names)
+
+
+@st.composite
+def prop(draw: st.DrawFn, name: str, depth: int = 0) -> Property:
+    types = draw(st.sampled_from(TYPE_CHOICES if depth < 2 else LEAF_TYPES))
+    fields: dict[str, Any] = {
+        "name": name,
+        "types": types,
+        "required": draw(st.booleans()),
+        "nullable": draw(st.integers(0, 9)) < 2,
+    }
+    if draw(st.integers(0, 9)) < 1:
+        fields["enum"] = draw(st.sampled_from(ENUMS))
+    if "string" in types or not types:
+        choice = draw(st.integers(0, 9))
+        if choice < 3:
+            fields["pattern"] = draw(st.sampled_from(sorted(PATTERNS)))
+        elif choice < 6:
+            fields["format"] = draw(st.sampled_from(sorted(FORMATS)))
+        elif choice < 7 and "enum" not in fields:
+            fields["enum"] = draw(st.sampled_from(ENUMS[:2] + ENUMS[5:8]))
+        fields["min_length"] = _maybe(draw, st.integers(0, 3), 2)
+        fields["max_length"] = _maybe(draw, st.integers(1, 6), 2)
+    if {"integer", "number"} & set(types) or not types:
+        for key in ("minimum", "maximum", "exclusive_minimum", "exclusive_maximum"):
+            fields[key] = _maybe(draw, st.sampled_from(BOUNDS), 2)
+        fields["multiple_of"] = _maybe(draw, st.sampled_from(MULTIPLES), 2)
+    if "array" in types:
+        if draw(st.integers(0, 9)) < 7:
+            fields["items"] = draw(prop("items", depth + 1))
+        fields["min_items"] = _maybe(draw, st.integers(0, 2), 2)
+        fields["max_items"] = _maybe(draw, st.integers(1, 3), 2)
+        fields["unique_items"] = draw(st.integers(0, 9)) < 2
+    if "object" in types:
+        fields["properties"] = draw(properties(depth + 1, max_size=3))
+        fields["unplanned_properties"] = draw(st.sampled_from(POLICIES))
+    return Property(**{k: v for k, v in fields.items() if v is not None})
+
+
+APP_VERSION = Property(
+    name="app",
+    types=("object",),
+    required=True,
+    properties=(Property(name="version", types=("string",), required=True),),
+)
+APP_VERSION_OPTIONAL = Property(
+    name="app",
+    types=("object",),
+    properties=(Property(name="version", types=("string",)),),
+)
+
+
+@st.composite
+def definition(
+    draw: st.DrawFn, call: CallType, name: str, plan_context: tuple[Property, ...], default: Policy
+) -> Definition:
+    context = plan_context
+    choice = draw(st.integers(0, 9))
+    if choice == 0 and context:
+        context = (APP_VERSION_OPTIONAL,)  # a definition relaxing the plan's context
+    elif choice == 1:
+        context = (*context, Property(name="locale", types=("string",), pattern="^[a-z]{2}-[A-Z]{2}$"))
+    policy = draw(st.sampled_from(POLICIES)) if draw(st.booleans()) else default
+    return Definition(
+        call=call,
+        name=name,
+        properties=draw(properties()),
+        unplanned_properties=policy,
+        context=context,
+        status=Status.DEPRECATED if draw(st.integers(0, 9)) == 0 else Status.ACTIVE,
+    )
+
+
+@st.composite
+def plans(draw: st.DrawFn) -> Plan:
+    default = draw(st.sampled_from(POLICIES))
+    context: tuple[Property, ...] = (APP_VERSION,) if draw(st.integers(0, 9)) < 3 else ()
+    names = draw(st.lists(st.sampled_from(EVENT_NAMES), min_size=1, max_size=4, unique=True))
+    events = tuple(draw(definition(CallType.TRACK, n, context, default)) for n in names)
+    identify = None
+    if draw(st.integers(0, 9)) < 3:
+        identify = draw(definition(CallType.IDENTIFY, "identify", context, default))
+    page_names = draw(st.lists(st.sampled_from(PAGE_NAMES), max_size=2, unique=True))
+    pages = tuple(draw(definition(CallType.PAGE, n, context, default)) for n in page_names)
+    return Plan(
+        name="equivalence",
+        unplanned_events=draw(st.sampled_from(POLICIES)),
+        unplanned_properties=default,
+        context=context,
+        events=events,
+        identify=identify,
+        pages=pages,
+    )
+
+
+# -- values ----------------------------------------------------------------------------------------
+
+
+def _near(value: Any) -> list[Any]:
+    """Values that look like `value` but may not equal it under JSON Schema."""
+    if isinstance(value, bool) or value is None:
+        return [value, 0, "null"]
+    if isinstance(value, int):
+        return [value, float(value), value + 1, str(value), bool(value)]
+    if isinstance(value, float):
+        return [value, value + 0.5, int(value)]
+    return [value, value.upper(), value + " ", value[:-1]]
+
+
+def _string_candidates(p: Property) -> list[str]:
+    out = ["hello", "", "x" * 7]
+    if p.pattern is not None:
+        out += PATTERNS.get(p.pattern, ())
+    if p.format is not None:
+        out += [v for v in FORMATS.get(p.format, ()) if isinstance(v, str)]
+    for bound in (p.min_length, p.max_length):
+        if bound is not None:
+            for n in (bound - 1, bound, bound + 1):
+                if n >= 0:
+                    out += ["a" * n, "\U0001f600" * n]
+    return out
+
+
+def _number_candidates(p: Property, integer: bool) -> list[Any]:
+    out: list[Any] = [0, 1, -1, 7, 2**53 + 1]
+    for bound in (p.minimum, p.maximum, p.exclusive_minimum, p.exclusive_maximum):
+        if bound is not None:
+            out += [bound, bound - 1, bound + 1, bound - 0.5, bound + 0.5]
+            out += [int(bound), int(bound) - 1, int(bound) + 1, float(int(bound))]
+    if p.multiple_of is not None:
+        m = p.multiple_of
+        out += [m * 3, m * 2.5, 0.3, 0.29, 0.7, 3 * int(m or 1)]
+    if not integer:
+        out += [0.1, 0.3, 1.5, -2.25, 1e-7]
+    return [v for v in out if not isinstance(v, float) or abs(v) < 1e300]
+
+
+def values(p: Property, depth: int = 0) -> st.SearchStrategy[Any]:
+    """Values for a property: mostly of a planned type and near its constraints' edges."""
+    typed: list[st.SearchStrategy[Any]] = []
+    if p.enum is not None:
+        near = [v for value in p.enum for v in _near(value)]
+        typed.append(st.sampled_from(list(p.enum) + near))
+    types = set(p.types)
+    if "string" in types:
+        typed.append(st.sampled_from(_string_candidates(p)))
+    if "integer" in types:
+        typed.append(st.sampled_from(_number_candidates(p, integer=True)))
+    if "number" in types:
+        typed.append(st.sampled_from(_number_candidates(p, integer=False)))
+        typed.append(st.floats(-1e6, 1e6, allow_nan=False))
+    if "boolean" in types:
+        typed.append(st.booleans())
+    if "null" in types or p.nullable:
+        typed.append(st.none())
+    if "array" in types and depth < 3:
+        typed.append(arrays(p, depth))
+    if "object" in types and depth < 3:
+        typed.append(objects(p.properties, depth + 1))
+    junk = st.sampled_from(JUNK)
+    if not typed:
+        return junk
+    return st.integers(0, 9).flatmap(lambda n: junk if n < 2 else st.one_of(typed))
+
+
+@st.composite
+def arrays(draw: st.DrawFn, p: Property, depth: int) -> list[Any]:
+    item = values(p.items, depth + 1) if p.items is not None else st.sampled_from(JUNK[:12])
+    low = max(0, (p.min_items or 0) - 1)
+    high = (p.max_items + 1) if p.max_items is not None else 4
+    result = draw(st.lists(item, min_size=low, max_size=max(low, high)))
+    if result and p.unique_items and draw(st.booleans()):
+        result.append(result[0])  # a repeated item
+    return result
+
+
+@st.composite
+def objects(draw: st.DrawFn, props: tuple[Property, ...], depth: int = 0) -> dict[str, Any]:
+    """An object for these properties: required ones almost always, others often, and now and
+    then a key the plan does not list."""
+    out: dict[str, Any] = {}
+    for p in props:
+        if draw(st.integers(0, 19)) < (19 if p.required else 12):
+            out[p.name] = draw(values(p, depth))
+    if draw(st.integers(0, 9)) == 0:
+        out[draw(st.sampled_from(EXTRA_KEYS))] = draw(st.sampled_from(JUNK[:12]))
+    return out
+
+
+# -- messages --------------------------------------------------------------------------------------
+
+IDS = ("user-1", "u", "\u00fcser")
+MESSAGE_IDS: tuple[Any, ...] = (
+    "ajs-next-1709296496-0c1a",
+    "m",
+    "\U0001f600" * 100,
+    "x" * 100,
+    "x" * 101,
+    "",
+    42,
+    None,
+)
+
+
+@st.composite
+def messages(draw: st.DrawFn, plan: Plan) -> bytes:
+    """One message (JSON text) for `plan`."""
+    definitions = list(plan.definitions())
+    choice = draw(st.integers(0, 19))
+    message: dict[str, Any]
+    if choice < 15:
+        target = draw(st.sampled_from(definitions))
+        message = {"type": target.call.value}
+        if target.call is CallType.TRACK:
+            message["event"] = target.name
+        elif target.call is CallType.PAGE:
+            message["name"] = target.name
+        payload_field = target.call.payload_field
+        if draw(st.integers(0, 9)) < 8 or any(p.required for p in target.properties):
+            message[payload_field] = draw(objects(target.properties))
+        if target.context and draw(st.integers(0, 9)) < 8:
+            message["context"] = draw(objects(target.context))
+    elif choice < 17:
+        name = draw(st.sampled_from([*EVENT_NAMES, "Order completed", "Unplanned Thing"]))
+        message = {"type": "track", "event": name}
+        if draw(st.booleans()):
+            message["properties"] = draw(objects(()))
+    else:
+        kind = draw(st.sampled_from(["identify", "group", "page", "screen", "alias", "Track", 7]))
+        message = {"type": kind}
+        if draw(st.booleans()):
+            message["groupId"] = "g1"
+        if draw(st.booleans()):
+            message["previousId"] = draw(st.sampled_from(["p", ""]))
+        if draw(st.booleans()):
+            message["name"] = draw(st.sampled_from([*PAGE_NAMES, "Elsewhere", None]))
+    # identity
+    who = draw(st.integers(0, 19))
+    if who < 8:
+        message["userId"] = draw(st.sampled_from(IDS))
+    elif who < 15:
+        message["anonymousId"] = draw(st.sampled_from(IDS))
+    elif who < 18:
+        message["userId"] = draw(st.sampled_from(IDS))
+        message["anonymousId"] = draw(st.sampled_from(IDS))
+    elif who < 19:
+        message[draw(st.sampled_from(["userId", "anonymousId"]))] = draw(st.sampled_from(["", 7]))
+    # messageId and timestamps
+    if draw(st.integers(0, 9)) < 9:
+        message["messageId"] = draw(st.sampled_from(MESSAGE_IDS[:2])) if draw(
+            st.integers(0, 9)
+        ) < 7 else draw(st.sampled_from(MESSAGE_IDS))
+    for key, chance in (("timestamp", 7), ("sentAt", 4), ("originalTimestamp", 1), ("receivedAt", 1)):
+        if draw(st.integers(0, 9)) < chance:
+            message[key] = draw(st.sampled_from(TIMESTAMPS[:10])) if draw(
+                st.integers(0, 9)
+            ) < 6 else draw(st.sampled_from(TIMESTAMPS))
+    # envelope breakage
+    if draw(st.integers(0, 9)) < 2:
+        breakage = draw(
+            st.sampled_from(
+                [
+                    ("event", ""),
+                    ("event", None),
+                    ("event", 3),
+                    ("properties", []),
+                    ("properties", None),
+                    ("properties", "{}"),
+                    ("traits", {"email": "a@b.c"}),
+                    ("traits", ["a"]),
+                    ("integrations", ["All"]),
+                    ("integrations", {"All": True}),
+                    ("context", []),
+                    ("context", {"app": {"version": 3}}),
+                    ("context", {"app": "1.0"}),
+                    ("name", 5),
+                    ("groupId", ""),
+                    ("type", None),
+                ]
+            )
+        )
+        message[breakage[0]] = breakage[1]
+    if draw(st.integers(0, 9)) < 1:
+        message.pop(draw(st.sampled_from(sorted(message))))  # e.g. no type, no event
+    keys = list(message)
+    if draw(st.booleans()):
+        keys = draw(st.permutations(keys))
+    text = json.dumps({k: message[k] for k in keys}, ensure_ascii=draw(st.booleans()))
+    if draw(st.integers(0, 19)) == 0 and text != "{}":
+        # a duplicated key: `json.loads` (and so the reference) keeps the last one
+        key, value = draw(
+            st.sampled_from(
+                [("event", "Unplanned Thing"), ("type", "identify"), ("type", "track"), ("properties", {})]
+            )
+        )
+        text = text[:-1] + f", {json.dumps(key)}: {json.dumps(value)}}}"
+    data = text.encode()
+    assert len(data) < MAX_BYTES
+    return data
+
+
+@st.composite
+def cases(draw: st.DrawFn) -> tuple[Plan, list[bytes]]:
+    plan = draw(plans())
+    return plan, draw(st.lists(messages(plan), min_size=1, max_size=6))
+
+
+# -- the properties --------------------------------------------------------------------------------
+
+
+def reference(plan: Plan) -> Draft202012Validator:
+    return Draft202012Validator(compile_plan(plan).bundle, format_checker=FORMAT_CHECKER)
+
+
+def describe(plan: Plan, data: bytes) -> str:
+    """The bundle schema and the message, short enough to read in a failure."""
+    bundle = compile_plan(plan).bundle
+    shown = {k: bundle[k] for k in ("allOf", "$defs") if k in bundle}
+    return f"message: {data.decode()}\nschema: {json.dumps(shown, ensure_ascii=False)}"
+
+
+def engine_verdict(plan: Plan, data: bytes) -> bool:
+    validator = EventValidator(plan)  # fresh: no duplicate-messageId window across messages
+    valid, _findings, _label = validator.check(Record(data=data, file="t", line=1, index=1))
+    return valid
+
+
+def schema_verdict(plan: Plan, data: bytes) -> bool:
+    return SchemaPath(plan).explain(json.loads(data)) == []
+
+
+def assert_same(plan: Plan, messages: list[bytes], verdict: Any) -> None:
+    expected_validator = reference(plan)
+    wrong = []
+    for data in messages:
+        expected = expected_validator.is_valid(json.loads(data))
+        actual = verdict(plan, data)
+        if currently_in_test_context():
+            event(f"reference says {'valid' if expected else 'invalid'}")
+        if actual != expected:
+            wrong.append(f"expected valid={expected}, got {actual}\n{describe(plan, data)}")
+    assert not wrong, "\n\n".join(wrong)
+
+
+@contextmanager
+def without_jsonschema_rs() -> Iterator[None]:
+    """Make `import jsonschema_rs` fail for real, as when the wheel is not installed."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(sys.modules, "jsonschema_rs", None)
+        assert SchemaPath(_plan()).envelope._python is not None  # really the Python fallback
+        yield
+
+
+# Known edge cases: each is (plan, [message]). See the module's tail for what they exercise.
+
+
+def _plan(*props: Property, policy: Policy = Policy.WARN, **plan: Any) -> Plan:
+    event_ = Definition(call=CallType.TRACK, name="Order Completed", properties=props, unplanned_properties=policy)
+    return Plan(name="edge", events=(event_,), **plan)
+
+
+def _track(properties: dict[str, Any] | None = None, **fields: Any) -> bytes:
+    message: dict[str, Any] = {
+        "type": "track",
+        "event": "Order Completed",
+        "userId": "u1",
+        "messageId": "m1",
+        "timestamp": "2024-03-01T12:34:56Z",
+    }
+    if properties is not None:
+        message["properties"] = properties
+    message.update(fields)
+    return json.dumps(message).encode()
+
+
+def _string(**fields: Any) -> Property:
+    return Property(name="v", types=("string",), **fields)
+
+
+# A property the fast path cannot express, so the definition goes to the schema path.
+UNIQUE = Property(name="tags", types=("array",), unique_items=True)
+
+EDGE_CASES: dict[str, tuple[Plan, list[bytes]]] = {
+    # envelope timestamps: what the fast path's regex accepts but the format checker does not
+    "timestamp-year-0": (_plan(), [_track({}, timestamp="0000-01-01T00:00:00Z")]),
+    "timestamp-arabic-digits": (
+        _plan(),
+        [_track({}, timestamp="\u0662\u0660\u0662\u0664-03-01T12:34:56Z")],
+    ),
+    "timestamp-trailing-newline": (_plan(), [_track({}, timestamp="2024-03-01T12:34:56Z\n")]),
+    "timestamp-leap-day-1900": (_plan(), [_track({}, timestamp="1900-02-29T00:00:00Z")]),
+    "timestamp-leap-second": (_plan(), [_track({}, sentAt="2024-06-30T23:59:60Z")]),
+    "timestamp-lowercase": (_plan(), [_track({}, timestamp="2024-03-01t12:34:56z")]),
+    # property formats the fast path checks with a regex
+    "date-trailing-newline": (_plan(_string(format="date")), [_track({"v": "2024-01-01\n"})]),
+    "date-year-0": (_plan(_string(format="date")), [_track({"v": "0000-01-01"})]),
+    "date-arabic-digits": (
+        _plan(_string(format="date")),
+        [_track({"v": "\u0662\u0660\u0662\u0664-01-01"})],
+    ),
+    "uuid-trailing-newline": (
+        _plan(_string(format="uuid")),
+        [_track({"v": "123e4567-e89b-12d3-a456-426614174000\n"})],
+    ),
+    "uuid-no-hyphens": (
+        _plan(_string(format="uuid")),
+        [_track({"v": "123e4567e89b12d3a456426614174000"})],
+    ),
+    # numbers: a JSON integer beyond 2**53 read as a float loses the digit that breaks the bound
+    "number-big-int-over-maximum": (
+        _plan(Property(name="v", types=("number",), maximum=2**53)),
+        [_track({"v": 2**53 + 1})],
+    ),
+    "integer-as-float": (_plan(Property(name="v", types=("integer",))), [_track({"v": 1.0})]),
+    # the schema path with jsonschema-rs: ECMA 262 regexes and float multipleOf
+    "pattern-dollar-newline-schema-path": (
+        _plan(_string(pattern="^[a-z]+$"), UNIQUE),
+        [_track({"v": "abc\n"})],
+    ),
+    "pattern-unicode-digit-schema-path": (
+        _plan(_string(pattern="\\d"), UNIQUE),
+        [_track({"v": "\u0663"})],
+    ),
+    "multiple-of-float": (
+        _plan(Property(name="v", types=("number",), multiple_of=0.1)),
+        [_track({"v": 0.3})],
+    ),
+    # envelope shapes
+    "message-id-101": (_plan(), [_track({}, messageId="x" * 101)]),
+    "duplicate-event-key": (
+        _plan(),
+        [b'{"type": "track", "event": "Order Completed", "userId": "u", "messageId": "m",'
+         b' "event": "Unplanned Thing"}'],
+    ),
+}
+EDGE_IDS = sorted(EDGE_CASES)
+
+
+@pytest.mark.parametrize("name", EDGE_IDS)
+def test_engine_edge_cases(name: str) -> None:
+    plan, batch = EDGE_CASES[name]
+    assert_same(plan, batch, engine_verdict)
+
+
+@pytest.mark.parametrize("name", EDGE_IDS)
+def test_schema_path_edge_cases(name: str) -> None:
+    plan, batch = EDGE_CASES[name]
+    assert_same(plan, batch, schema_verdict)
+
+
+@pytest.mark.parametrize("name", EDGE_IDS)
+def test_schema_path_without_jsonschema_rs_edge_cases(name: str) -> None:
+    plan, batch = EDGE_CASES[name]
+    with without_jsonschema_rs():
+        assert_same(plan, batch, schema_verdict)
+
+
+@pytest.mark.parametrize("name", EDGE_IDS)
+def test_engine_without_jsonschema_rs_edge_cases(name: str) -> None:
+    plan, batch = EDGE_CASES[name]
+    with without_jsonschema_rs():
+        assert_same(plan, batch, engine_verdict)
+
+
+def _with_examples(test: Any) -> Any:
+    for name in EDGE_IDS:
+        test = example(case=EDGE_CASES[name])(test)
+    return test
+
+
+COMMON = settings(
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+@settings(COMMON, max_examples=300)
+@_with_examples
+@given(case=cases())
+def test_engine_matches_bundle_schema(case: tuple[Plan, list[bytes]]) -> None:
+    plan, batch = case
+    assert_same(plan, batch, engine_verdict)
+
+
+@settings(COMMON, max_examples=200)
+@_with_examples
+@given(case=cases())
+def test_schema_path_matches_bundle_schema(case: tuple[Plan, list[bytes]]) -> None:
+    plan, batch = case
+    assert_same(plan, batch, schema_verdict)
+
+
+@settings(COMMON, max_examples=100)
+@_with_examples
+@given(case=cases())
+def test_schema_path_without_jsonschema_rs_matches_bundle_schema(
+    case: tuple[Plan, list[bytes]],
+) -> None:
+    plan, batch = case
+    with without_jsonschema_rs():
+        assert_same(plan, batch, schema_verdict)
+
+
+@settings(COMMON, max_examples=50)
+@_with_examples
+@given(case=cases())
+def test_engine_without_jsonschema_rs_matches_bundle_schema(
+    case: tuple[Plan, list[bytes]],
+) -> None:
+    plan, batch = case
+    with without_jsonschema_rs():
+        assert_same(plan, batch, engine_verdict)

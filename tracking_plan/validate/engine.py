@@ -1,0 +1,569 @@
+"""Validate records against a plan: the fast path for what is valid, the schema path for the
+rest, plus the checks no schema can express (size, duplicates, clock skew, deprecation)."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+from operator import is_
+from typing import Any
+
+import msgspec
+
+from ..diagnostics import Severity
+from ..model import CallType, Definition, Plan, Policy
+from .explain import Finding, SchemaPath, json_type
+from .fastpath import TIMESTAMP, Envelope, FastPath, Route, envelope_ok, route_key, track_ok
+from .inputs import InputProblem, Record
+from .stats import DefinitionStats, RunStats
+
+MAX_MESSAGE_BYTES = 32 * 1024
+MAX_FUTURE_SKEW = timedelta(minutes=10)
+MAX_PAST_SKEW = timedelta(days=7)
+_is_unset = partial(is_, msgspec.UNSET)
+_MISSING: Any = object()
+_KEYS = msgspec.json.Decoder(dict[str, msgspec.Raw])
+_GENERIC = msgspec.json.Decoder()
+_TIMESTAMP_MATCH = TIMESTAMP.match
+_astuple = msgspec.structs.astuple
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ValidateOptions:
+    """How a run reports. `only` keeps the records of these event (or page/screen) names;
+    `ignore` drops findings with these codes (or code prefixes); duplicate messageIds are found
+    among the last `dedupe_window` messages (memory stays bounded however long the input)."""
+
+    max_samples: int = 3
+    only: frozenset[str] | None = None
+    ignore: tuple[str, ...] = ()
+    dedupe_window: int = 100_000
+    drift: bool = True
+
+
+INPUT_LABEL = "(input)"
+"""The definition label of parts of an input that are not records at all."""
+
+RecordSink = Callable[[Record, bool, list[Finding], str], None]
+"""Called for every record: (record, valid, findings, definition label)."""
+
+
+def label(definition: Definition | None, kind: str, name: str) -> str:
+    """How a definition is named in reports: the event name, `identify`, `page Home`, ..."""
+    if definition is not None:
+        if definition.call is CallType.TRACK:
+            return definition.name
+        if definition.call in (CallType.IDENTIFY, CallType.GROUP):
+            return definition.call.value
+        return f"{definition.call.value} {definition.name}"
+    if kind == "track":
+        return name or "(no event)"
+    if kind in ("page", "screen"):
+        return f"{kind} {name}".rstrip()
+    return kind or "(no type)"
+
+
+class EventValidator:
+    """Validates one record at a time and accumulates `RunStats`."""
+
+    def __init__(self, plan: Plan, options: ValidateOptions | None = None) -> None:
+        self.plan = plan
+        self.options = options or ValidateOptions()
+        self.fast = FastPath(plan)
+        self.schema = SchemaPath(plan)
+        self.stats = RunStats()
+        self._seen_ids: set[str] = set()
+        self._seen_order: deque[str] = deque()
+        self._warn_unplanned_events = plan.unplanned_events is Policy.WARN
+        self._labels: dict[tuple[str, str], str] = {}
+        self._route_stats: dict[tuple[str, str], DefinitionStats] = {}
+        self._decode_envelope = self.fast.envelope.decode
+        self._track = self.fast.track.decode if self.fast.track is not None else None
+        self._track_routes = self.fast.track_routes
+        self._dedupe_window = self.options.dedupe_window
+        self._drift = self.options.drift
+        self._kinds: dict[tuple[str, str], tuple[str | None, ...]] = {}
+        for key, route in self.fast.routes.items():
+            definition = route.definition if route is not None else None
+            if definition is None:
+                definition = self.schema.definitions.get(key)
+            self._labels[key] = label(definition, *key)
+            if route is not None:
+                self._kinds[key] = tuple(_static_kind(p.types) for p in route.definition.properties)
+
+    # -- one record -------------------------------------------------------------------------
+
+    def check(self, record: Record) -> tuple[bool, list[Finding], str]:
+        """(valid, findings, definition label) for one record; also updates the statistics.
+
+        This is the hot loop of `tp validate`: the common case (a valid record the fast path
+        accepts, nothing to warn about) is kept to a handful of operations.
+        """
+        data = record.data
+        if self._track is not None and b'"track"' in data:
+            clean = self._clean_track(data)
+            if clean is not None:
+                return True, [], clean
+        findings: list[Finding] = []
+        accepted = self._accept(data, findings)
+        if accepted is not None:
+            key, envelope = accepted
+            self._envelope_warnings(
+                envelope.messageId,
+                envelope.timestamp,
+                envelope.sentAt,
+                envelope.receivedAt,
+                findings,
+            )
+            if findings or len(data) > MAX_MESSAGE_BYTES:
+                return self._account(record, key, key[1], findings)
+            stats = self._route_stats.get(key)
+            if stats is None:
+                stats = self._route_stats[key] = self.stats.definition(
+                    self._labels.get(key) or label(None, *key)
+                )
+            stats.records += 1
+            self.stats.records += 1
+            return True, findings, self._labels.get(key) or label(None, *key)
+        findings.clear()  # what the fast path noted before it gave up is said again below
+        name, key = self._slow(data, record, findings)
+        return self._account(record, key, name, findings)
+
+    def _clean_track(self, data: bytes) -> str | None:
+        """The label of a track record that is valid with nothing to report, else None.
+
+        Everything inline, with local names: this decides most records of a typical dump, and
+        each Python-level step costs about as much as parsing a few dozen bytes."""
+        try:
+            message = self._track(data)  # type: ignore[misc]
+        except (msgspec.ValidationError, msgspec.DecodeError):
+            return None
+        unset = msgspec.UNSET
+        if message.userId is unset and message.anonymousId is unset:
+            return None
+        match = _TIMESTAMP_MATCH
+        timestamp = message.timestamp
+        sent_at = message.sentAt
+        if timestamp is not unset:
+            if match(timestamp) is None or timestamp[-1] not in "Zz":
+                return None
+            if sent_at is not unset and (sent_at < timestamp or sent_at[:10] != timestamp[:10]):
+                return None  # possible clock skew: let the careful path judge it
+        if sent_at is not unset and match(sent_at) is None:
+            return None
+        if message.originalTimestamp is not unset or message.receivedAt is not unset:
+            return None
+        key, route = self._track_routes[type(message)]
+        if route.format_checks or route.definition.deprecated or len(data) > MAX_MESSAGE_BYTES:
+            return None
+        message_id = message.messageId
+        seen = self._seen_ids
+        if message_id in seen:
+            return None
+        seen.add(message_id)
+        order = self._seen_order
+        order.append(message_id)
+        if len(order) > self._dedupe_window:
+            seen.discard(order.popleft())
+        stats = self._route_stats.get(key)
+        if stats is None:
+            stats = self._route_stats[key] = self.stats.definition(self._labels[key])
+        if self._drift:
+            payload = message.properties
+            if payload is unset:
+                stats.presence_fast[(True,) * len(route.fields)] += 1
+            else:
+                stats.presence_fast[tuple(map(_is_unset, _astuple(payload)))] += 1
+        stats.records += 1
+        self.stats.records += 1
+        return self._labels[key]
+
+    def _accept(self, data: bytes, findings: list[Finding]) -> tuple[tuple[str, str], Any] | None:
+        """The route key and decoded message when the fast path accepts the record."""
+        if self._track is not None and b'"track"' in data:
+            try:
+                message = self._track(data)
+            except (msgspec.ValidationError, msgspec.DecodeError):
+                message = None
+            if message is not None and track_ok(message):
+                key, route = self._track_routes[type(message)]
+                if self._track_payload(key, route, message.properties, findings):
+                    return key, message
+        try:
+            envelope: Envelope | None = self._decode_envelope(data)
+        except (msgspec.ValidationError, msgspec.DecodeError):
+            return None
+        if envelope is None or not envelope_ok(envelope):
+            return None
+        key = route_key(envelope)
+        return (key, envelope) if self._fast(key, envelope, findings) else None
+
+    def _track_payload(
+        self, key: tuple[str, str], route: Route, payload: Any, findings: list[Finding]
+    ) -> bool:
+        """The parts of a decoded track payload that the structs cannot check themselves."""
+        if payload is msgspec.UNSET:
+            pattern = (True,) * len(route.fields)
+        else:
+            for index, fmt in route.format_checks:
+                value = getattr(payload, f"f{index}")
+                if isinstance(value, str) and not _conforms(value, fmt):
+                    return False
+            pattern = tuple(map(_is_unset, msgspec.structs.astuple(payload)))
+        if self.options.drift:
+            stats = self._route_stats.get(key)
+            if stats is None:
+                stats = self._route_stats[key] = self.stats.definition(self._labels[key])
+            stats.presence_fast[pattern] += 1
+        if route.definition.deprecated:
+            findings.append(_deprecated(route.definition))
+        return True
+
+    def _account(
+        self, record: Record, key: tuple[str, str], name: str, findings: list[Finding]
+    ) -> tuple[bool, list[Finding], str]:
+        """Count a record that has findings (or came through the schema path)."""
+        if len(record.data) > MAX_MESSAGE_BYTES:
+            findings.append(
+                Finding(
+                    "EN201",
+                    Severity.ERROR,
+                    f"the message is {len(record.data):,} bytes; Segment rejects messages over "
+                    "32 KB",
+                )
+            )
+        definition_label = self._labels.get(key) or label(None, key[0], name)
+        stats = self.stats
+        stats.records += 1
+        per_definition = stats.definition(definition_label)
+        per_definition.records += 1
+        if self.options.ignore:
+            findings = [f for f in findings if not f.code.startswith(self.options.ignore)]
+        valid = not any(f.severity is Severity.ERROR for f in findings)
+        if not valid:
+            stats.invalid += 1
+            per_definition.invalid += 1
+        elif findings:
+            per_definition.warned += 1
+        for finding in findings:
+            stats.add_finding(
+                code=finding.code,
+                severity=finding.severity,
+                definition=definition_label,
+                pointer=finding.pointer,
+                message=finding.message,
+                file=record.file,
+                line=record.line,
+                suggestion=finding.suggestion,
+                max_samples=self.options.max_samples,
+            )
+            if finding.code == "EV100":
+                stats.note_unplanned_event(name, record.file, record.line)
+            elif finding.code in ("EV102", "EV113"):
+                stats.note_unplanned_property(
+                    definition_label, finding.pointer, record.file, record.line
+                )
+        return valid, findings, definition_label
+
+    def _fast(self, key: tuple[str, str], envelope: Envelope, findings: list[Finding]) -> bool:
+        route = self.fast.routes.get(key, _MISSING)
+        if route is _MISSING:
+            if key[0] == "track":
+                if self.fast.forbid_unplanned_events:
+                    return False
+                if self._warn_unplanned_events:
+                    findings.append(self.schema.unplanned_finding(key[1]))
+            return True
+        if route is None:
+            return False
+        if not self._decode(route, key, envelope, findings):
+            return False
+        if route.definition.deprecated:
+            findings.append(_deprecated(route.definition))
+        return True
+
+    def _decode(
+        self, route: Route, key: tuple[str, str], envelope: Envelope, findings: list[Finding]
+    ) -> bool:
+        traits = route.definition.call in (CallType.IDENTIFY, CallType.GROUP)
+        raw = envelope.traits if traits else envelope.properties
+        pattern: tuple[bool, ...] | None = None
+        try:
+            if route.payload is not None:
+                if raw:
+                    try:
+                        payload = route.payload.decode(raw)
+                    except msgspec.ValidationError as error:
+                        payload = self._with_unplanned(route, raw, error, traits, findings)
+                        if payload is None:
+                            return False
+                    for index, fmt in route.format_checks:
+                        value = getattr(payload, f"f{index}")
+                        if isinstance(value, str) and not _conforms(value, fmt):
+                            return False
+                    pattern = tuple(map(_is_unset, msgspec.structs.astuple(payload)))
+                elif route.payload_required:
+                    return False
+                else:
+                    pattern = (True,) * len(route.fields)
+            if route.context is not None:
+                if envelope.context:
+                    route.context.decode(envelope.context)
+                elif route.context_required:
+                    return False
+        except (msgspec.ValidationError, msgspec.DecodeError):
+            return False
+        if pattern is not None and self.options.drift:
+            stats = self._route_stats.get(key)
+            if stats is None:
+                stats = self._route_stats[key] = self.stats.definition(self._labels[key])
+            stats.presence_fast[pattern] += 1
+        return True
+
+    @staticmethod
+    def _with_unplanned(
+        route: Route,
+        raw: msgspec.Raw,
+        error: msgspec.ValidationError,
+        traits: bool,
+        findings: list[Finding],
+    ) -> Any:
+        """Under `unplanned_properties: warn`, a payload whose only fault is unplanned top-level
+        keys is valid: decode it leniently and warn about each of those keys."""
+        text = str(error)
+        if (
+            route.lenient is None
+            or not text.startswith("Object contains unknown field")
+            or "- at `$." in text
+        ):
+            return None
+        payload = route.lenient.decode(raw)
+        planned = set(route.fields)
+        field = "traits" if traits else "properties"
+        code = "EV113" if traits else "EV102"
+        for name in _KEYS.decode(raw):
+            if name not in planned:
+                findings.append(
+                    Finding(
+                        code,
+                        Severity.WARNING,
+                        f"/{field}/{name} is not in the plan",
+                        f"/{field}/{name}",
+                    )
+                )
+        return payload
+
+    def _slow(
+        self, data: bytes, record: Record, findings: list[Finding]
+    ) -> tuple[str, tuple[str, str]]:
+        try:
+            message = _GENERIC.decode(data)
+        except msgspec.DecodeError as error:
+            findings.append(Finding("EN200", Severity.ERROR, f"not valid JSON: {error}"))
+            return "", ("", "")
+        schema_findings = self.schema.explain(message)
+        findings.extend(schema_findings)
+        if not isinstance(message, dict):
+            return "", ("", "")
+        kind = message.get("type")
+        kind = kind if isinstance(kind, str) else ""
+        name_field = "event" if kind == "track" else "name" if kind in ("page", "screen") else None
+        name = message.get(name_field) if name_field else ""
+        name = name if isinstance(name, str) else ""
+        key = (kind, name if name_field else "")
+        definition = self.schema.definitions.get(key)
+        if definition is not None:
+            findings.extend(self.schema.warnings(message, definition))
+            if definition.deprecated:
+                findings.append(_deprecated(definition))
+            if self.options.drift:
+                self._observe(definition, key, message)
+        elif (
+            kind == "track"
+            and name
+            and not self.fast.forbid_unplanned_events
+            and self._warn_unplanned_events
+        ):
+            findings.append(self.schema.unplanned_finding(name))
+        self._envelope_warnings(
+            message.get("messageId"),
+            message.get("timestamp"),
+            message.get("sentAt"),
+            message.get("receivedAt"),
+            findings,
+        )
+        return name, key
+
+    def _observe(
+        self, definition: Definition, key: tuple[str, str], message: dict[str, Any]
+    ) -> None:
+        payload = message.get(definition.call.payload_field)
+        if not isinstance(payload, dict):
+            payload = {}
+        stats = self.stats.definition(self._labels.get(key) or label(definition, *key))
+        stats.presence_slow[tuple(p.name not in payload for p in definition.properties)] += 1
+        for name, value in payload.items():
+            stats.types[name, _kind(json_type(value))] += 1
+
+    def _envelope_warnings(
+        self,
+        message_id: Any,
+        timestamp: Any,
+        sent_at: Any,
+        received_at: Any,
+        findings: list[Finding],
+    ) -> None:
+        if isinstance(message_id, str):
+            if message_id in self._seen_ids:
+                findings.append(duplicate_finding(message_id))
+            else:
+                self._seen_ids.add(message_id)
+                self._seen_order.append(message_id)
+                if len(self._seen_order) > self.options.dedupe_window:
+                    self._seen_ids.discard(self._seen_order.popleft())
+        if isinstance(timestamp, str) and _TIMESTAMP_MATCH(timestamp) is not None:
+            _timestamp_warnings(timestamp, sent_at, received_at, findings)
+
+    # -- many records -----------------------------------------------------------------------
+
+    def run(
+        self, items: Iterable[Record | InputProblem], sink: RecordSink | None = None
+    ) -> RunStats:
+        only = self.options.only
+        for item in items:
+            if isinstance(item, InputProblem):
+                self.stats.problems += 1
+                self.stats.add_finding(
+                    code="EN200",
+                    severity=Severity.ERROR,
+                    definition=INPUT_LABEL,
+                    pointer="",
+                    message=item.message,
+                    file=item.file,
+                    line=item.line,
+                    suggestion=None,
+                    max_samples=self.options.max_samples,
+                )
+                if sink is not None:
+                    record = Record(item.data, item.file, item.line or 0, item.index or 0)
+                    finding = Finding("EN200", Severity.ERROR, item.message)
+                    sink(record, False, [finding], INPUT_LABEL)
+                continue
+            valid, findings, definition_label = self.check(item)
+            if only is not None and definition_label not in only:
+                continue
+            if sink is not None:
+                sink(item, valid, findings, definition_label)
+        return self.stats
+
+    def recent_message_ids(self) -> list[str]:
+        """The messageIds of the last `dedupe_window` messages, oldest first."""
+        return list(self._seen_order)
+
+    def label_of(self, message: dict[str, Any]) -> str:
+        """The report label of a parsed message's definition (or of its unplanned name)."""
+        kind = message.get("type")
+        kind = kind if isinstance(kind, str) else ""
+        field = "event" if kind == "track" else "name" if kind in ("page", "screen") else None
+        name = message.get(field) if field else ""
+        name = name if isinstance(name, str) else ""
+        key = (kind, name)
+        return self._labels.get(key) or label(None, kind, name)
+
+    def finish(self) -> RunStats:
+        """Turn the fast path's presence patterns into per-property type counts: a record it
+        accepted carries each present property with the property's one planned kind."""
+        for key, route in self.fast.routes.items():
+            stats = self.stats.definitions.get(self._labels[key]) if route is not None else None
+            if route is None or stats is None:
+                continue
+            kinds = self._kinds[key]
+            for pattern, count in stats.presence_fast.items():
+                for index, absent in enumerate(pattern):
+                    kind = kinds[index]
+                    if not absent and kind is not None:
+                        stats.types[route.fields[index], kind] += count
+        return self.stats
+
+
+def duplicate_finding(message_id: str) -> Finding:
+    return Finding(
+        "EN205",
+        Severity.WARNING,
+        f"messageId {message_id!r} was already seen; Segment drops duplicates",
+        "/messageId",
+    )
+
+
+def _deprecated(definition: Definition) -> Finding:
+    return Finding(
+        "EV114",
+        Severity.WARNING,
+        f"{definition.name!r} is deprecated in the plan but still sent",
+        "/event" if definition.call is CallType.TRACK else "/name",
+    )
+
+
+def _kind(json_kind: str) -> str:
+    return "number" if json_kind == "integer" else json_kind
+
+
+def _static_kind(types: tuple[str, ...]) -> str | None:
+    kinds = {_kind(t) for t in types if t != "null"}
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+def _conforms(value: str, fmt: str) -> bool:
+    from .fastpath import FORMAT_CHECKER
+
+    return bool(FORMAT_CHECKER.conforms(value, fmt))
+
+
+def _timestamp_warnings(
+    timestamp: str, sent_at: Any, received_at: Any, findings: list[Finding]
+) -> None:
+    if not timestamp.endswith(("Z", "z", "+00:00", "-00:00")):
+        findings.append(
+            Finding(
+                "EN207",
+                Severity.WARNING,
+                f"timestamp {timestamp!r} is not in UTC; Segment expects UTC ISO-8601",
+                "/timestamp",
+            )
+        )
+    reference = (
+        sent_at
+        if isinstance(sent_at, str)
+        else received_at
+        if isinstance(received_at, str)
+        else None
+    )
+    if reference is None or (reference[:10] == timestamp[:10] and reference >= timestamp):
+        return
+    try:
+        event_time = datetime.fromisoformat(timestamp.replace("z", "Z"))
+        sent_time = datetime.fromisoformat(reference.replace("z", "Z"))
+        skew = event_time - sent_time
+    except (ValueError, TypeError):
+        return
+    if skew > MAX_FUTURE_SKEW:
+        findings.append(
+            Finding(
+                "EN207",
+                Severity.WARNING,
+                f"timestamp is {skew} after it was sent; the device clock is probably wrong",
+                "/timestamp",
+            )
+        )
+    elif -skew > MAX_PAST_SKEW:
+        findings.append(
+            Finding(
+                "EN207",
+                Severity.WARNING,
+                f"timestamp is {-skew} before it was sent (more than {MAX_PAST_SKEW.days} days)",
+                "/timestamp",
+            )
+        )

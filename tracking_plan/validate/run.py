@@ -1,0 +1,324 @@
+"""Run a validation over input files, in one process or several, and build the report."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import msgspec
+
+from ..diagnostics import Diagnostic, Location, Severity
+from ..model import Plan
+from .drift import drift_diagnostics
+from .engine import INPUT_LABEL, EventValidator, RecordSink, ValidateOptions, duplicate_finding
+from .explain import SLUGS, Finding
+from .inputs import InputProblem, Record, read_input, read_range, split_ranges
+from .stats import RunStats
+
+
+@dataclass(slots=True, kw_only=True)
+class Outputs:
+    """Where records and per-record findings go: files, or None."""
+
+    valid: str | None = None
+    invalid: str | None = None
+    findings: str | None = None  # one JSON diagnostic per line
+
+
+@dataclass(slots=True)
+class ValidationReport:
+    plan: Plan
+    stats: RunStats
+    drift: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def records(self) -> int:
+        return self.stats.records
+
+    @property
+    def invalid(self) -> int:
+        return self.stats.invalid
+
+    def diagnostics(self) -> list[Diagnostic]:
+        """One diagnostic per group of findings (with its count and samples), then drift."""
+        result = []
+        for group in sorted(
+            self.stats.groups.values(), key=lambda g: (-g.severity, -g.count, g.code)
+        ):
+            first = group.example
+            result.append(
+                Diagnostic(
+                    code=group.code,
+                    slug=SLUGS.get(group.code, group.code.lower()),
+                    severity=group.severity,
+                    message=first.message,
+                    location=Location(
+                        file=first.file, line=first.line, pointer=group.pointer or None
+                    ),
+                    suggestion=group.suggestion,
+                    data={
+                        "definition": group.definition,
+                        "count": group.count,
+                        "samples": [
+                            {"file": s.file, "line": s.line, "message": s.message}
+                            for s in group.samples
+                        ],
+                    },
+                )
+            )
+        return result + self.drift
+
+    def worst(self) -> Severity | None:
+        severities = [d.severity for d in self.diagnostics()]
+        return max(severities) if severities else None
+
+
+def finding_diagnostic(record: Record, finding: Finding, definition: str) -> Diagnostic:
+    return Diagnostic(
+        code=finding.code,
+        slug=SLUGS.get(finding.code, finding.code.lower()),
+        severity=finding.severity,
+        message=finding.message,
+        location=Location(
+            file=record.file, line=record.line or None, pointer=finding.pointer or None
+        ),
+        suggestion=finding.suggestion,
+        data={"definition": definition, "record": record.index},
+    )
+
+
+class _Writers:
+    """Opens the output files of one process and feeds them from the record sink."""
+
+    def __init__(self, outputs: Outputs) -> None:
+        self.files: list[IO[Any]] = []
+        self.valid = self._open(outputs.valid, "wb")
+        self.invalid = self._open(outputs.invalid, "wb")
+        self.findings = self._open(outputs.findings, "w")
+
+    def _open(self, path: str | None, mode: str) -> IO[Any] | None:
+        if path is None:
+            return None
+        handle = open(path, mode, encoding=None if "b" in mode else "utf-8")  # noqa: SIM115
+        self.files.append(handle)
+        return handle
+
+    def sink(self) -> RecordSink | None:
+        if not self.files:
+            return None
+
+        def write(record: Record, valid: bool, findings: list[Finding], definition: str) -> None:
+            target = self.valid if valid else self.invalid
+            if target is not None and definition != INPUT_LABEL:
+                target.write(_one_line(record.data) + b"\n")
+            if self.findings is not None:
+                for finding in findings:
+                    text = json.dumps(
+                        finding_diagnostic(record, finding, definition).to_dict(),
+                        ensure_ascii=False,
+                    )
+                    self.findings.write(text + "\n")
+
+        return write
+
+    def close(self) -> None:
+        for handle in self.files:
+            handle.close()
+
+
+def _one_line(data: bytes) -> bytes:
+    """Records are written unchanged; a pretty-printed one is compacted to stay one JSONL line."""
+    if b"\n" not in data and b"\r" not in data:
+        return data
+    return json.dumps(json.loads(data), ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def validate_files(
+    plan: Plan,
+    inputs: list[str],
+    *,
+    jobs: int = 1,
+    options: ValidateOptions | None = None,
+    outputs: Outputs | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ValidationReport:
+    """Validate every record of every input against `plan`. With `jobs` > 1, plain JSONL files
+    are split into byte ranges validated by separate processes (others run in this one)."""
+    options = options or ValidateOptions()
+    outputs = outputs or Outputs()
+    tasks = _tasks(inputs, jobs)
+    if jobs > 1 and len(tasks) > 1:
+        stats = _parallel(plan, tasks, jobs, options, outputs)
+    else:
+        stats = _run_tasks(plan, tasks, options, outputs, progress)
+    if options.only is not None:
+        stats = stats.restricted(options.only)
+    report = ValidationReport(plan, stats)
+    if options.drift:
+        drift = drift_diagnostics(plan, stats)
+        if options.only is not None:
+            drift = [d for d in drift if d.data.get("definition") in options.only]
+        report.drift = [d for d in drift if not d.code.startswith(options.ignore or ("\0",))]
+    return report
+
+
+Task = tuple[str, int, int]  # (source, start, end); end -1: the whole input
+
+
+def _tasks(inputs: list[str], jobs: int) -> list[Task]:
+    tasks: list[Task] = []
+    for source in inputs:
+        if jobs > 1 and source != "-":
+            ranges = split_ranges(source, jobs)
+            if len(ranges) > 1:
+                tasks.extend((source, start, end) for start, end in ranges)
+                continue
+        tasks.append((source, 0, -1))
+    return tasks
+
+
+def _items(task: Task) -> Iterator[Record | InputProblem]:
+    source, start, end = task
+    return read_input(source) if end < 0 else read_range(source, start, end)
+
+
+def _run_tasks(
+    plan: Plan,
+    tasks: list[Task],
+    options: ValidateOptions,
+    outputs: Outputs,
+    progress: Callable[[int], None] | None = None,
+    validator: EventValidator | None = None,
+) -> RunStats:
+    validator = validator or EventValidator(plan, options)
+    writers = _Writers(outputs)
+    sink = writers.sink()
+    try:
+        for task in tasks:
+            items = _items(task)
+            if progress is not None:
+                items = _counting(items, progress)
+            validator.run(items, sink)
+    finally:
+        writers.close()
+    return validator.finish()
+
+
+def _counting(
+    items: Iterator[Record | InputProblem], progress: Callable[[int], None]
+) -> Iterator[Record | InputProblem]:
+    for count, item in enumerate(items, 1):
+        if count % 10_000 == 0:
+            progress(10_000)
+        yield item
+
+
+def _worker(args: tuple[Plan, Task, ValidateOptions, Outputs]) -> tuple[RunStats, list[str]]:
+    """One part of a file: its statistics, and the messageIds of its last records (the
+    duplicate window), so the next parts can be checked against them."""
+    plan, task, options, outputs = args
+    validator = EventValidator(plan, options)
+    stats = _run_tasks(plan, [task], options, outputs, validator=validator)
+    return stats, validator.recent_message_ids()
+
+
+_MESSAGE_ID = msgspec.json.Decoder(dict[str, Any])
+
+
+def _duplicates_across_parts(
+    plan: Plan,
+    tasks: list[Task],
+    tails: list[list[str]],
+    options: ValidateOptions,
+    stats: RunStats,
+    findings_out: str | None,
+) -> None:
+    """Report messageIds that the first records of a part repeat from the parts before it:
+    each process only saw its own part. Reads back at most `dedupe_window` records per part."""
+    labeler = EventValidator(plan, options)
+    earlier: set[str] = set()
+    lines: list[str] = []
+    for index, task in enumerate(tasks):
+        if index > 0 and earlier:
+            seen_here: set[str] = set()
+            for count, item in enumerate(_items(task)):
+                if count >= options.dedupe_window:
+                    break
+                if isinstance(item, InputProblem):
+                    continue
+                try:
+                    message = _MESSAGE_ID.decode(item.data)
+                except msgspec.DecodeError:
+                    continue
+                message_id = message.get("messageId")
+                if not isinstance(message_id, str) or message_id in seen_here:
+                    continue
+                seen_here.add(message_id)
+                if message_id not in earlier:
+                    continue
+                definition = labeler.label_of(message)
+                finding = duplicate_finding(message_id)
+                stats.add_finding(
+                    code=finding.code,
+                    severity=finding.severity,
+                    definition=definition,
+                    pointer=finding.pointer,
+                    message=finding.message,
+                    file=item.file,
+                    line=item.line,
+                    suggestion=None,
+                    max_samples=options.max_samples,
+                )
+                diagnostic = finding_diagnostic(item, finding, definition)
+                lines.append(json.dumps(diagnostic.to_dict(), ensure_ascii=False))
+        earlier.update(tails[index])
+    if findings_out is not None and lines:
+        with open(findings_out, "a", encoding="utf-8") as out:
+            out.write("\n".join(lines) + "\n")
+
+
+def _parallel(
+    plan: Plan, tasks: list[Task], jobs: int, options: ValidateOptions, outputs: Outputs
+) -> RunStats:
+    scratch = Path(tempfile.mkdtemp(prefix="tp-validate-"))
+    try:
+        parts = [
+            Outputs(
+                valid=str(scratch / f"{i}.valid") if outputs.valid else None,
+                invalid=str(scratch / f"{i}.invalid") if outputs.invalid else None,
+                findings=str(scratch / f"{i}.findings") if outputs.findings else None,
+            )
+            for i in range(len(tasks))
+        ]
+        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+        with context.Pool(min(jobs, len(tasks))) as pool:
+            results = pool.map(
+                _worker, [(plan, t, options, p) for t, p in zip(tasks, parts, strict=True)]
+            )
+        stats = RunStats()
+        for result, _ in results:
+            stats.merge(result, options.max_samples)
+        for name in ("valid", "invalid", "findings"):
+            target = getattr(outputs, name)
+            if target is None:
+                continue
+            with open(target, "wb") as out:
+                for part in parts:
+                    with open(getattr(part, name), "rb") as piece:
+                        shutil.copyfileobj(piece, out)
+        tails = [tail for _, tail in results]
+        _duplicates_across_parts(plan, tasks, tails, options, stats, outputs.findings)
+        return stats
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def severity_at_least(report: ValidationReport, threshold: Severity) -> bool:
+    return any(d.severity >= threshold for d in report.diagnostics())
