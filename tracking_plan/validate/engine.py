@@ -156,7 +156,10 @@ class EventValidator:
             return None
         if message.originalTimestamp is not unset or message.receivedAt is not unset:
             return None
-        key, route = self._track_routes[type(message)]
+        known = self._track_routes.get(type(message))
+        if known is None:
+            return None
+        key, route = known
         if route.format_checks or route.definition.deprecated or len(data) > MAX_MESSAGE_BYTES:
             return None
         message_id = message.messageId
@@ -188,8 +191,9 @@ class EventValidator:
                 message = self._track(data)
             except (msgspec.ValidationError, msgspec.DecodeError):
                 message = None
-            if message is not None and track_ok(message):
-                key, route = self._track_routes[type(message)]
+            known = self._track_routes.get(type(message)) if message is not None else None
+            if known is not None and track_ok(message):
+                key, route = known
                 if self._track_payload(key, route, message.properties, findings):
                     return key, message
         try:

@@ -24,7 +24,6 @@ from ..compiler.jsonschema import (
     unplanned_event_rules,
 )
 from ..diagnostics import Severity
-from ..lint.rule import all_properties
 from ..model import CallType, Definition, Plan, Policy, Property
 from ..naming import squash, word_key
 from ..similarity import NeighbourIndex
@@ -412,21 +411,39 @@ class Checker:
     def __init__(self, schema: dict[str, Any]) -> None:
         self._rust: Any = None
         self._python: Draft202012Validator | None = None
+        rust: Any
         try:
-            import jsonschema_rs
+            import jsonschema_rs as rust
         except ImportError:
+            rust = None
+        if rust is None or _differs_in_rust(schema):
             self._python = Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
             return
         formats: dict[str, Callable[..., bool]] = {
             name: partial(_conforms, name) for name in FORMAT_CHECKER.checkers
         }
-        self._rust = jsonschema_rs.validator_for(schema, validate_formats=True, formats=formats)
+        self._rust = rust.validator_for(schema, validate_formats=True, formats=formats)
 
     def errors(self, instance: Any) -> Iterator[SchemaError]:
         if self._rust is not None:
             return (_from_rust(e) for e in self._rust.iter_errors(instance))
         assert self._python is not None
         return (_from_python(e) for e in self._python.iter_errors(instance))
+
+
+def _differs_in_rust(schema: Any) -> bool:
+    """Keywords where jsonschema-rs and Python jsonschema disagree: `pattern` (ECMA 262 vs
+    Python `re`: `$` before a final newline, non-ASCII digits for `\\d`) and a `multipleOf`
+    given as a float (different arithmetic)."""
+    if isinstance(schema, dict):
+        if "pattern" in schema:
+            return True
+        if isinstance(schema.get("multipleOf"), float):
+            return True
+        return any(_differs_in_rust(v) for v in schema.values())
+    if isinstance(schema, list):
+        return any(_differs_in_rust(v) for v in schema)
+    return False
 
 
 def _conforms(name: str, value: Any) -> bool:
@@ -468,34 +485,36 @@ def _unplanned(
 
 def _expected_type(types: Any) -> str:
     if isinstance(types, list):
-        return " or ".join(types)
+        return " or ".join(str(t) for t in types)
     return str(types)
+
+
+_RULE_TEXTS = {
+    "enum": "{value} is not one of {expected_json}",
+    "const": "{value} is not {expected_json}",
+    "pattern": "{value} does not match the pattern {expected}",
+    "minimum": "{value} is less than the minimum {expected}",
+    "maximum": "{value} is greater than the maximum {expected}",
+    "exclusiveMinimum": "{value} must be greater than {expected}",
+    "exclusiveMaximum": "{value} must be less than {expected}",
+    "multipleOf": "{value} is not a multiple of {expected}",
+    "minLength": "{value} is shorter than {expected} characters",
+    "maxLength": "{value} is longer than {expected} characters",
+    "minItems": "{value} has fewer than {expected} items",
+    "maxItems": "{value} has more than {expected} items",
+    "format": "{value} is not a valid {expected}",
+    "uniqueItems": "{value} has repeated items",
+}
 
 
 def _rule(error: SchemaError) -> str:
     """What the schema wanted, in words, with the value cut to size."""
-    keyword = error.keyword
-    value = show(error.instance)
-    expected = error.expected
-    texts = {
-        "enum": f"{value} is not one of {show(expected)}",
-        "const": f"{value} is not {show(expected)}",
-        "pattern": f"{value} does not match the pattern {expected}",
-        "minimum": f"{value} is less than the minimum {expected}",
-        "maximum": f"{value} is greater than the maximum {expected}",
-        "exclusiveMinimum": f"{value} must be greater than {expected}",
-        "exclusiveMaximum": f"{value} must be less than {expected}",
-        "multipleOf": f"{value} is not a multiple of {expected}",
-        "minLength": f"{value} is shorter than {expected} characters",
-        "maxLength": f"{value} is longer than {expected} characters",
-        "minItems": f"{value} has fewer than {expected} items",
-        "maxItems": f"{value} has more than {expected} items",
-        "format": f"{value} is not a valid {expected}",
-        "uniqueItems": f"{value} has repeated items",
-        "type": f"expected {_expected_type(expected)}, got {json_type(error.instance)} {value}",
-    }
-    return texts.get(keyword, error.message)
-
-
-def all_payload_paths(definition: Definition) -> list[str]:
-    return [path for path, _ in all_properties(definition.properties)]
+    if error.keyword == "type":
+        got = json_type(error.instance)
+        return f"expected {_expected_type(error.expected)}, got {got} {show(error.instance)}"
+    text = _RULE_TEXTS.get(error.keyword)
+    if text is None:
+        return error.message
+    return text.format(
+        value=show(error.instance), expected=error.expected, expected_json=show(error.expected)
+    )

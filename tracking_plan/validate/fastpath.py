@@ -22,16 +22,19 @@ from ..model import CallType, Definition, Plan, Policy, Property
 
 # RFC 3339 date-time as jsonschema's format checker accepts it, minus Feb 29 (left to the
 # schema path, which knows leap years): every string this matches is a valid date-time.
+# ASCII digits only ([0-9], not \d, which matches other scripts' digits) and \Z, not $ (which
+# also matches before a final newline).
 _DAY = (
-    r"(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])"
-    r"|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)"
-    r"|02-(?:0[1-9]|1\d|2[0-8]))"
+    r"(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
+    r"|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
+    r"|02-(?:0[1-9]|1[0-9]|2[0-8]))"
 )
-_TIME = r"(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?"
-_OFFSET = r"(?:[Zz]|[+-](?:[01]\d|2[0-3]):[0-5]\d)"
-DATE_TIME_PATTERN = rf"^\d{{4}}-{_DAY}[Tt]{_TIME}{_OFFSET}$"
-DATE_PATTERN = rf"^\d{{4}}-{_DAY}$"
-UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+_TIME = r"(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]+)?"
+_OFFSET = r"(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])"
+_YEAR = r"(?!0000)[0-9]{4}"  # Python's date has no year 0
+DATE_TIME_PATTERN = rf"^{_YEAR}-{_DAY}[Tt]{_TIME}{_OFFSET}\Z"
+DATE_PATTERN = rf"^{_YEAR}-{_DAY}\Z"
+UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z"
 # jsonschema's own email check is "contains an @".
 _FORMAT_PATTERNS = {
     "date-time": DATE_TIME_PATTERN,
@@ -156,9 +159,11 @@ def _track_union(
         members[struct] = (key, route)
     if not members:
         return None, {}
-    union: Any = None
+    # A lone tagged struct would not require its tag; a second member with a tag no event has
+    # keeps `event` required.
+    union: Any = msgspec.defstruct("NoEvent", [], tag_field="event", tag="\x00")
     for struct in members:
-        union = struct if union is None else union | struct
+        union = union | struct
     return msgspec.json.Decoder(union), members
 
 
@@ -304,9 +309,15 @@ def _annotation(prop: Property, *, check_format: bool = True) -> Any:
     if prop.unique_items:
         raise Unsupported("uniqueItems")
     members: list[Any] = []
+    pattern_checked = prop.pattern is not None or (check_format and prop.format in _FORMAT_PATTERNS)
+    if "string" in types and pattern_checked and types & {"array", "object"}:
+        # msgspec mishandles a pattern-checked string in a union with a container
+        raise Unsupported("a pattern-checked string in a union with an array or object")
     if "string" in types:
         members.append(_string(prop, check_format=check_format))
     if "number" in types:
+        # int first: a large JSON integer read as a float would lose digits against its bounds
+        members.append(_number(prop, int))
         members.append(_number(prop, float))
     elif "integer" in types:
         members.append(_number(prop, int))
