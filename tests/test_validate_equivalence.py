@@ -559,7 +559,7 @@ def messages(draw: st.DrawFn, plan: Plan) -> bytes:
         if target.context and (draw(st.integers(0, 9)) < 8 or aim):
             message["context"] = draw(objects(target.context, 0, aim))
     elif choice < 17:
-        name = draw(st.sampled_from([*EVENT_NAMES, "Order completed", "Unplanned Thing"]))
+        name = draw(st.sampled_from([*EVENT_NAMES, "Order completed", "Unplanned Thing", "\x00"]))
         message = {"type": "track", "event": name}
         if draw(st.booleans()):
             message["properties"] = draw(objects(()))
@@ -775,6 +775,7 @@ EDGE_CASES: dict[str, tuple[Plan, list[bytes]]] = {
         [b'{"type": "track", "userId": "u", "messageId": "m"}'],
     ),
     "message-id-101": (_plan(), [_track({}, messageId="x" * 101)]),
+    "track-event-nul": (_plan(), [_track({}, event="\x00")]),
     "duplicate-event-key": (
         _plan(),
         [

@@ -108,10 +108,19 @@ def render_text(report: ValidationReport, stream: TextIO) -> None:
     if report.drift:
         console.print()
         console.print("[bold]Drift[/]")
-        for diagnostic in report.drift:
+        unseen = [d.data.get("definition", "") for d in report.drift if d.code == "DR304"]
+        ordered = sorted(report.drift, key=lambda d: (-d.severity, d.code))
+        for diagnostic in ordered:
+            if diagnostic.code == "DR304":
+                continue
             style = _STYLE[diagnostic.severity]
             hint = f" [green]→ {escape(diagnostic.suggestion)}[/]" if diagnostic.suggestion else ""
             console.print(f"  [{style}]{diagnostic.code}[/] {escape(diagnostic.message)}{hint}")
+        if unseen:
+            names = ", ".join(str(n) for n in unseen)
+            console.print(
+                f"  [cyan]DR304[/] {len(unseen)} planned events never appear: {escape(names)}"
+            )
 
 
 def _group(print_: Callable[..., None], diagnostic: Diagnostic) -> None:
