@@ -141,6 +141,9 @@ class EventValidator:
             message = self._track(data)  # type: ignore[misc]
         except (msgspec.ValidationError, msgspec.DecodeError):
             return None
+        known = self._track_routes.get(type(message))
+        if known is None:
+            return None
         unset = msgspec.UNSET
         if message.userId is unset and message.anonymousId is unset:
             return None
@@ -155,9 +158,6 @@ class EventValidator:
         if sent_at is not unset and match(sent_at) is None:
             return None
         if message.originalTimestamp is not unset or message.receivedAt is not unset:
-            return None
-        known = self._track_routes.get(type(message))
-        if known is None:
             return None
         key, route = known
         if route.format_checks or route.definition.deprecated or len(data) > MAX_MESSAGE_BYTES:
