@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tracking_plan.diagnostics import Severity
-from tracking_plan.lint.rule import NoOptions, Rule, Violation
-from tracking_plan.model import CallType, Definition, Plan
+from tracking_plan.lint.rule import NoOptions, Rule, Violation, describe_definition
+from tracking_plan.model import Plan
 
 
 class MissingEventDescription(Rule):
@@ -58,15 +58,8 @@ class MissingEventDescription(Rule):
             if definition.description and definition.description.strip():
                 continue
             yield Violation(
-                message=f"{_describe(definition)} has no description: add `description:`, "
-                "one sentence saying when it is sent",
+                message=f"{describe_definition(definition)} has no description: add "
+                "`description:`, one sentence saying when it is sent",
                 location=definition.location,
                 definition=definition,
             )
-
-
-def _describe(definition: Definition) -> str:
-    if definition.call in (CallType.IDENTIFY, CallType.GROUP):
-        return f"the {definition.call.value} call"
-    kind = "event" if definition.call is CallType.TRACK else definition.call.value
-    return f"{kind} {definition.name!r}"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from ..diagnostics import Location, Severity
-from ..model import Definition, Plan, Property
+from ..model import CallType, Definition, Plan, Property
 
 DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead")
 
@@ -137,3 +137,11 @@ def payload_properties(definition: Definition) -> Iterator[tuple[str, Property]]
 def user_written(location: Location) -> bool:
     """False for what a built-in spec library wrote: the user cannot change it."""
     return not (location.file or "").startswith("<library")
+
+
+def describe_definition(definition: Definition) -> str:
+    """How a message names a definition: `event 'Order Completed'`, `page 'Home'`, ..."""
+    if definition.call in (CallType.IDENTIFY, CallType.GROUP):
+        return f"the {definition.call.value} call"
+    kind = "event" if definition.call is CallType.TRACK else definition.call.value
+    return f"{kind} {definition.name!r}"

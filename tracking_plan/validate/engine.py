@@ -15,7 +15,7 @@ import msgspec
 
 from ..diagnostics import Severity
 from ..model import CallType, Definition, Plan, Policy
-from .explain import Finding, SchemaPath, json_type
+from .explain import Finding, SchemaPath, instance_type
 from .fastpath import TIMESTAMP, Envelope, FastPath, Route, envelope_ok, route_key, track_ok
 from .inputs import InputProblem, Record
 from .stats import DefinitionStats, RunStats
@@ -410,7 +410,7 @@ class EventValidator:
         stats = self.stats.definition(self._labels.get(key) or label(definition, *key))
         stats.presence_slow[tuple(p.name not in payload for p in definition.properties)] += 1
         for name, value in payload.items():
-            stats.types[name, _kind(json_type(value))] += 1
+            stats.types[name, _kind(instance_type(value))] += 1
 
     def _envelope_warnings(
         self,

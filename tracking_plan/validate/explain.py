@@ -134,7 +134,8 @@ def show(value: Any) -> str:
     return text if len(text) <= _VALUE_WIDTH else text[: _VALUE_WIDTH - 1] + "…"
 
 
-def json_type(value: Any) -> str:
+def instance_type(value: Any) -> str:
+    """The JSON type of a value as JSON Schema classifies it (1.0 is an integer)."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -204,7 +205,7 @@ class SchemaPath:
                 Finding(
                     "EN200",
                     Severity.ERROR,
-                    f"the record is a JSON {json_type(message)}, not a message object",
+                    f"the record is a JSON {instance_type(message)}, not a message object",
                 )
             ]
         findings: list[Finding] = []
@@ -343,7 +344,7 @@ class SchemaPath:
                     )
         elif keyword == "type":
             code = "EV110" if value is None else "EV104"
-            got = "null" if value is None else f"{json_type(value)} {show(value)}"
+            got = "null" if value is None else f"{instance_type(value)} {show(value)}"
             yield Finding(
                 code,
                 Severity.ERROR,
@@ -510,7 +511,7 @@ _RULE_TEXTS = {
 def _rule(error: SchemaError) -> str:
     """What the schema wanted, in words, with the value cut to size."""
     if error.keyword == "type":
-        got = json_type(error.instance)
+        got = instance_type(error.instance)
         return f"expected {_expected_type(error.expected)}, got {got} {show(error.instance)}"
     text = _RULE_TEXTS.get(error.keyword)
     if text is None:
