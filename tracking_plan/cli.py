@@ -445,7 +445,8 @@ def validate_command(
             with open(findings, encoding="utf-8") as streamed:
                 shutil.copyfileobj(streamed, sys.stdout)
     render(report, sys.stdout)
-    if any(d.severity >= fail_on.severity for d in report.diagnostics()):
+    worst = report.worst()
+    if worst is not None and worst >= fail_on.severity:
         raise typer.Exit(EXIT_FINDINGS)
 
 

@@ -318,7 +318,3 @@ def _parallel(
         return stats
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-
-
-def severity_at_least(report: ValidationReport, threshold: Severity) -> bool:
-    return any(d.severity >= threshold for d in report.diagnostics())
