@@ -122,7 +122,7 @@ def _name_drift(plan: Plan, stats: RunStats) -> list[Diagnostic]:
             _diagnostic(
                 "DR305",
                 Severity.WARNING,
-                f"{count:,} records send {name!r}, which looks like the planned {match!r}",
+                f"{_records(count)} {name!r}, which looks like the planned {match!r}",
                 Location(file=sample.file, line=sample.line) if sample else Location(),
                 suggestion=match,
                 data={"observed": name, "planned": match, "records": count},
@@ -152,7 +152,7 @@ def _property_drift(plan: Plan, stats: RunStats) -> list[Diagnostic]:
             _diagnostic(
                 "DR306",
                 Severity.WARNING,
-                f"{count:,} {name!r} records send {observed!r}, which looks like the planned "
+                f"{_records(count, name)} {observed!r}, which looks like the planned "
                 f"{match!r}",
                 Location(file=sample.file, line=sample.line, pointer=pointer)
                 if sample
@@ -162,6 +162,12 @@ def _property_drift(plan: Plan, stats: RunStats) -> list[Diagnostic]:
             )
         )
     return found
+
+
+def _records(count: int, kind: str | None = None) -> str:
+    """`3 records send`, `1 'Order Completed' record sends`."""
+    noun = "record sends" if count == 1 else "records send"
+    return f"{count:,} {kind!r} {noun}" if kind else f"{count:,} {noun}"
 
 
 def _diagnostic(
