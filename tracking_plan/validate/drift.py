@@ -152,8 +152,7 @@ def _property_drift(plan: Plan, stats: RunStats) -> list[Diagnostic]:
             _diagnostic(
                 "DR306",
                 Severity.WARNING,
-                f"{_records(count, name)} {observed!r}, which looks like the planned "
-                f"{match!r}",
+                f"{_records(count, name)} {observed!r}, which looks like the planned {match!r}",
                 Location(file=sample.file, line=sample.line, pointer=pointer)
                 if sample
                 else Location(pointer=pointer),

@@ -253,15 +253,11 @@ class EventValidator:
         elif findings:
             per_definition.warned += 1
         for finding in findings:
-            stats.add_finding(
-                code=finding.code,
-                severity=finding.severity,
+            stats.add(
+                finding,
                 definition=definition_label,
-                pointer=finding.pointer,
-                message=finding.message,
                 file=record.file,
                 line=record.line,
-                suggestion=finding.suggestion,
                 max_samples=self.options.max_samples,
             )
             if finding.code == "EV100":
@@ -440,20 +436,16 @@ class EventValidator:
         for item in items:
             if isinstance(item, InputProblem):
                 self.stats.problems += 1
-                self.stats.add_finding(
-                    code="EN200",
-                    severity=Severity.ERROR,
+                finding = Finding("EN200", Severity.ERROR, item.message)
+                self.stats.add(
+                    finding,
                     definition=INPUT_LABEL,
-                    pointer="",
-                    message=item.message,
                     file=item.file,
                     line=item.line,
-                    suggestion=None,
                     max_samples=self.options.max_samples,
                 )
                 if sink is not None:
                     record = Record(item.data, item.file, item.line or 0, item.index or 0)
-                    finding = Finding("EN200", Severity.ERROR, item.message)
                     sink(record, False, [finding], INPUT_LABEL)
                 continue
             valid, findings, definition_label = self.check(item)

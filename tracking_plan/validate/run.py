@@ -265,15 +265,11 @@ def _duplicates_across_parts(
                     continue
                 definition = labeler.label_of(message)
                 finding = duplicate_finding(message_id)
-                stats.add_finding(
-                    code=finding.code,
-                    severity=finding.severity,
+                stats.add(
+                    finding,
                     definition=definition,
-                    pointer=finding.pointer,
-                    message=finding.message,
                     file=item.file,
                     line=item.line,
-                    suggestion=None,
                     max_samples=options.max_samples,
                 )
                 diagnostic = finding_diagnostic(item, finding, definition)

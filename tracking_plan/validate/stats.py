@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..diagnostics import Severity
+from .explain import Finding
 
 MAX_DISTINCT_NAMES = 10_000
 _INDEX = re.compile(r"/\d+(?=/|$)")
@@ -96,6 +97,22 @@ class RunStats:
         group.count += 1
         if len(group.samples) < max_samples:
             group.samples.append(sample)
+
+    def add(
+        self, finding: Finding, *, definition: str, file: str, line: int | None, max_samples: int
+    ) -> None:
+        """Count one finding of one record under its definition's label."""
+        self.add_finding(
+            code=finding.code,
+            severity=finding.severity,
+            definition=definition,
+            pointer=finding.pointer,
+            message=finding.message,
+            file=file,
+            line=line,
+            suggestion=finding.suggestion,
+            max_samples=max_samples,
+        )
 
     def note_unplanned_event(self, name: str, file: str, line: int) -> None:
         if name in self.unplanned_events or len(self.unplanned_events) < MAX_DISTINCT_NAMES:
