@@ -33,6 +33,8 @@ from tracking_plan.model import CallType, Definition, Plan, Policy, Property, St
 from tracking_plan.validate.engine import EventValidator
 from tracking_plan.validate.explain import SchemaPath
 from tracking_plan.validate.inputs import Record
+from tracking_plan.validate.native import NativeScanner
+from tracking_plan.validate.native import available as native_available
 
 FORMAT_CHECKER = Draft202012Validator.FORMAT_CHECKER
 MAX_BYTES = 32 * 1024
@@ -925,3 +927,45 @@ def test_string_or_container_with_pattern_does_not_crash(
     assert result.returncode == 0 and result.stdout.strip() == "ok", (
         f"exit code {result.returncode}\n{textwrap.shorten(result.stderr, 2000)}"
     )
+
+
+# -- the native scanner ----------------------------------------------------------------------------
+
+_SCANNERS: dict[int, tuple[Plan, NativeScanner]] = {}
+
+
+def native_verdict(plan: Plan, data: bytes) -> bool:
+    """What `tp validate` decides with the native scanner: its acceptance, or, for a record it
+    hands back, the engine's verdict."""
+    cached = _SCANNERS.get(id(plan))
+    if cached is None or cached[0] is not plan:
+        cached = _SCANNERS[id(plan)] = (plan, NativeScanner(plan, window=0))
+    scanner = cached[1]
+    _next, lines, records, start, _end = scanner.scan(data + b"\n", 0)
+    assert (lines, records) == (1, 1)
+    if currently_in_test_context():
+        event(f"native scanner {'handed back' if start >= 0 else 'accepted'} the record")
+    if start < 0:
+        return True
+    return engine_verdict(plan, data)
+
+
+needs_native = pytest.mark.skipif(
+    not native_available(), reason="the native scanner is not compiled in (or TP_NATIVE=0)"
+)
+
+
+@needs_native
+@pytest.mark.parametrize("name", EDGE_IDS)
+def test_native_edge_cases(name: str) -> None:
+    plan, batch = EDGE_CASES[name]
+    assert_same(plan, batch, native_verdict)
+
+
+@needs_native
+@settings(COMMON, max_examples=800)
+@_with_examples
+@given(case=cases())
+def test_native_matches_bundle_schema(case: tuple[Plan, list[bytes]]) -> None:
+    plan, batch = case
+    assert_same(plan, batch, native_verdict)

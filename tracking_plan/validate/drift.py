@@ -37,13 +37,7 @@ def drift_diagnostics(plan: Plan, stats: RunStats) -> list[Diagnostic]:
             continue
         if per.records < MIN_RECORDS:
             continue
-        found.extend(
-            _sometimes_missing(
-                definition.properties,
-                name,
-                per.presence_fast + per.presence_slow,
-            )
-        )
+        found.extend(_sometimes_missing(definition.properties, name, per.observed, per.missing))
         found.extend(_inconsistent_types(name, per.types, definition.location))
     found.extend(_name_drift(plan, stats))
     found.extend(_property_drift(plan, stats))
@@ -51,13 +45,10 @@ def drift_diagnostics(plan: Plan, stats: RunStats) -> list[Diagnostic]:
 
 
 def _sometimes_missing(
-    props: tuple[Property, ...], name: str, presence: Counter[tuple[bool, ...]]
+    props: tuple[Property, ...], name: str, total: int, missing: Counter[int]
 ) -> Iterator[Diagnostic]:
-    total = sum(presence.values())
     for index, prop in enumerate(props):
-        absent = sum(
-            count for pattern, count in presence.items() if index < len(pattern) and pattern[index]
-        )
+        absent = missing[index]
         present = total - absent
         if total and absent > 0 and present / total >= 0.5:
             share = absent / total

@@ -17,7 +17,9 @@ from ..diagnostics import Severity
 from ..model import CallType, Definition, Plan, Policy
 from .explain import Finding, SchemaPath, instance_type
 from .fastpath import TIMESTAMP, Envelope, FastPath, Route, envelope_ok, route_key, track_ok
-from .inputs import InputProblem, Record
+from .inputs import Block, InputProblem, Record, checked_line
+from .native import NativeScanner
+from .native import available as native_available
 from .stats import DefinitionStats, RunStats
 
 MAX_MESSAGE_BYTES = 32 * 1024
@@ -75,8 +77,15 @@ class EventValidator:
         self.fast = FastPath(plan)
         self.schema = SchemaPath(plan)
         self.stats = RunStats()
+        self.native = (
+            NativeScanner(plan, self.options.dedupe_window) if native_available() else None
+        )
+        self._native_folded: dict[int, tuple[int, tuple[int, ...]]] = {}
         self._seen_ids: set[str] = set()
         self._seen_order: deque[str] = deque()
+        self._is_duplicate = (
+            self._python_duplicate if self.native is None else self._native_duplicate
+        )
         self._warn_unplanned_events = plan.unplanned_events is Policy.WARN
         self._labels: dict[tuple[str, str], str] = {}
         self._route_stats: dict[tuple[str, str], DefinitionStats] = {}
@@ -162,15 +171,8 @@ class EventValidator:
         key, route = known
         if route.format_checks or route.definition.deprecated or len(data) > MAX_MESSAGE_BYTES:
             return None
-        message_id = message.messageId
-        seen = self._seen_ids
-        if message_id in seen:
+        if self._is_duplicate(message.messageId):
             return None
-        seen.add(message_id)
-        order = self._seen_order
-        order.append(message_id)
-        if len(order) > self._dedupe_window:
-            seen.discard(order.popleft())
         stats = self._route_stats.get(key)
         if stats is None:
             stats = self._route_stats[key] = self.stats.definition(self._labels[key])
@@ -397,6 +399,20 @@ class EventValidator:
         )
         return name, key
 
+    def _python_duplicate(self, message_id: str) -> bool:
+        """Whether the id is among the last `dedupe_window` distinct ids; else remember it."""
+        if message_id in self._seen_ids:
+            return True
+        self._seen_ids.add(message_id)
+        self._seen_order.append(message_id)
+        if len(self._seen_order) > self._dedupe_window:
+            self._seen_ids.discard(self._seen_order.popleft())
+        return False
+
+    def _native_duplicate(self, message_id: str) -> bool:
+        assert self.native is not None
+        return self.native.seen(message_id.encode("utf-8", "surrogatepass"))
+
     def _observe(
         self, definition: Definition, key: tuple[str, str], message: dict[str, Any]
     ) -> None:
@@ -404,7 +420,10 @@ class EventValidator:
         if not isinstance(payload, dict):
             payload = {}
         stats = self.stats.definition(self._labels.get(key) or label(definition, *key))
-        stats.presence_slow[tuple(p.name not in payload for p in definition.properties)] += 1
+        stats.observed += 1
+        for index, prop in enumerate(definition.properties):
+            if prop.name not in payload:
+                stats.missing[index] += 1
         for name, value in payload.items():
             stats.types[name, _kind(instance_type(value))] += 1
 
@@ -416,14 +435,8 @@ class EventValidator:
         received_at: Any,
         findings: list[Finding],
     ) -> None:
-        if isinstance(message_id, str):
-            if message_id in self._seen_ids:
-                findings.append(duplicate_finding(message_id))
-            else:
-                self._seen_ids.add(message_id)
-                self._seen_order.append(message_id)
-                if len(self._seen_order) > self.options.dedupe_window:
-                    self._seen_ids.discard(self._seen_order.popleft())
+        if isinstance(message_id, str) and self._is_duplicate(message_id):
+            findings.append(duplicate_finding(message_id))
         if isinstance(timestamp, str) and _TIMESTAMP_MATCH(timestamp) is not None:
             _timestamp_warnings(timestamp, sent_at, received_at, findings)
 
@@ -435,18 +448,7 @@ class EventValidator:
         only = self.options.only
         for item in items:
             if isinstance(item, InputProblem):
-                self.stats.problems += 1
-                finding = Finding("EN200", Severity.ERROR, item.message)
-                self.stats.add(
-                    finding,
-                    definition=INPUT_LABEL,
-                    file=item.file,
-                    line=item.line,
-                    max_samples=self.options.max_samples,
-                )
-                if sink is not None:
-                    record = Record(item.data, item.file, item.line or 0, item.index or 0)
-                    sink(record, False, [finding], INPUT_LABEL)
+                self._problem(item, sink)
                 continue
             valid, findings, definition_label = self.check(item)
             if only is not None and definition_label not in only:
@@ -455,8 +457,74 @@ class EventValidator:
                 sink(item, valid, findings, definition_label)
         return self.stats
 
+    def _problem(self, item: InputProblem, sink: RecordSink | None = None) -> None:
+        self.stats.problems += 1
+        finding = Finding("EN200", Severity.ERROR, item.message)
+        self.stats.add(
+            finding,
+            definition=INPUT_LABEL,
+            file=item.file,
+            line=item.line,
+            max_samples=self.options.max_samples,
+        )
+        if sink is not None:
+            record = Record(item.data, item.file, item.line or 0, item.index or 0)
+            sink(record, False, [finding], INPUT_LABEL)
+
+    def run_blocks(
+        self,
+        blocks: Iterable[Block | InputProblem],
+        name: str,
+        *,
+        index_is_line: bool,
+        progress: Callable[[int], None] | None = None,
+    ) -> RunStats:
+        """Validate JSON Lines given in blocks of whole lines (see `inputs.line_blocks`) with the
+        native scanner, which passes over valid records; the rest go through `check`.
+
+        Records are numbered as `read_input` (`index_is_line` False) or `read_range` (True) do;
+        there is no record sink: use `run` to see every record."""
+        if self.native is None:
+            raise RuntimeError("the native scanner is not available")
+        scan = self.native.scan
+        index = 0
+        for block in blocks:
+            if isinstance(block, InputProblem):
+                self._problem(block)
+                continue
+            buffer, line = block
+            pos = 0
+            size = len(buffer)
+            before = index
+            while pos < size:
+                pos, lines, records, start, end = scan(buffer, pos)
+                line += lines
+                index += records
+                if start < 0:
+                    break
+                last = index
+                for item in checked_line(
+                    buffer[start:end],
+                    name,
+                    line,
+                    line if index_is_line else index,
+                    same_index=index_is_line,
+                ):
+                    if isinstance(item, InputProblem):
+                        self._problem(item)
+                    else:
+                        self.check(item)
+                        last = max(last, item.index)
+                if not index_is_line:
+                    index = last
+            if progress is not None:
+                progress(index - before)
+        return self.stats
+
     def recent_message_ids(self) -> list[str]:
         """The messageIds of the last `dedupe_window` messages, oldest first."""
+        if self.native is not None:
+            return self.native.recent()
         return list(self._seen_order)
 
     def label_of(self, message: dict[str, Any]) -> str:
@@ -470,19 +538,54 @@ class EventValidator:
         return self._labels.get(key) or label(None, kind, name)
 
     def finish(self) -> RunStats:
-        """Turn the fast path's presence patterns into per-property type counts: a record it
-        accepted carries each present property with the property's one planned kind."""
+        """Fold what the fast paths counted into the statistics: records, and per property how
+        often it was missing and (its one planned kind) present. Safe to call again."""
         for key, route in self.fast.routes.items():
             stats = self.stats.definitions.get(self._labels[key]) if route is not None else None
-            if route is None or stats is None:
+            if route is None or stats is None or not stats.presence_fast:
                 continue
-            kinds = self._kinds[key]
+            present = [0] * len(route.fields)
             for pattern, count in stats.presence_fast.items():
+                stats.observed += count
                 for index, absent in enumerate(pattern):
-                    kind = kinds[index]
-                    if not absent and kind is not None:
-                        stats.types[route.fields[index], kind] += count
+                    if absent:
+                        stats.missing[index] += count
+                    else:
+                        present[index] += count
+            stats.presence_fast.clear()
+            self._count_types(key, route.fields, present)
+        if self.native is not None:
+            for number, (native, records, carried) in enumerate(self.native.counts()):
+                done_records, done_carried = self._native_folded.get(number, (0, ()))
+                if records == done_records:
+                    continue
+                self._native_folded[number] = (records, carried)
+                new = [c - (done_carried[i] if done_carried else 0) for i, c in enumerate(carried)]
+                added = records - done_records
+                stats = self.stats.definition(self._labels[native.key])
+                stats.records += added
+                self.stats.records += added
+                stats.observed += added
+                for index, count in enumerate(new):
+                    stats.missing[index] += added - count
+                self._count_types(native.key, native.fields, new)
         return self.stats
+
+    def _count_types(
+        self, key: tuple[str, str], fields: tuple[str, ...], present: list[int]
+    ) -> None:
+        """A property a fast path accepted has the property's one planned kind, if it has one."""
+        stats = self.stats.definition(self._labels[key])
+        for index, kind in enumerate(self._static_kinds(key)):
+            if kind is not None and present[index]:
+                stats.types[fields[index], kind] += present[index]
+
+    def _static_kinds(self, key: tuple[str, str]) -> tuple[str | None, ...]:
+        kinds = self._kinds.get(key)
+        if kinds is None:
+            definition = self.schema.definitions[key]
+            kinds = self._kinds[key] = tuple(_static_kind(p.types) for p in definition.properties)
+        return kinds
 
 
 def duplicate_finding(message_id: str) -> Finding:

@@ -1,7 +1,8 @@
 """The schema path: the verdict of the compiled JSON Schema for one message, explained.
 
 Every record the fast path does not accept comes here. The bundle schema (the same one
-`tp compile` writes) is run by `jsonschema` with format checking on, and each error is mapped
+`tp compile` writes) is run with format checking on (by jsonschema-rs, with Python's own
+format and `re` checks plugged in, else by Python `jsonschema`), and each error is mapped
 to a stable code (EV1xx for the event, EN2xx for the envelope) with the JSON path, the rule
 that was broken and the value that broke it.
 """
@@ -9,9 +10,10 @@ that was broken and the value that broke it.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -27,8 +29,10 @@ from ..diagnostics import Severity
 from ..model import CallType, Definition, Plan, Policy, Property
 from ..naming import squash, word_key
 from ..similarity import NeighbourIndex
+from .fastpath import DATE_PATTERN, DATE_TIME_PATTERN, UUID_PATTERN
 
 _VALUE_WIDTH = 60
+_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)  # json.dumps makes one per call
 _TIMESTAMPS = frozenset({"timestamp", "originalTimestamp", "sentAt", "receivedAt"})
 _PAYLOAD_CODES = {
     "required": "EV103",
@@ -114,21 +118,28 @@ def _from_python(error: ValidationError) -> SchemaError:
     return SchemaError(keyword, tuple(error.absolute_path), instance, expected, error.message)
 
 
-def _from_rust(error: Any) -> SchemaError:
+def _from_rust(patterns: dict[str, str], error: Any) -> SchemaError:
+    """`patterns` maps the custom formats that stand in for `pattern` back to their regex."""
     kind = error.kind
     keyword = str(kind.name)
     expected: Any = kind.value
+    instance = error.instance
+    message = error.message
     if keyword == "required":
         expected = [kind.property]
     elif keyword == "additionalProperties":
         expected = list(kind.unexpected)
-    return SchemaError(keyword, tuple(error.instance_path), error.instance, expected, error.message)
+    elif keyword == "format" and expected in patterns:
+        keyword = "pattern"
+        expected = patterns[expected]
+        message = f"{instance!r} does not match {expected!r}"
+    return SchemaError(keyword, tuple(error.instance_path), instance, expected, message)
 
 
 def show(value: Any) -> str:
     """A value as JSON, cut to a readable width."""
     try:
-        text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        text = _JSON.encode(value)
     except (TypeError, ValueError):
         text = repr(value)
     return text if len(text) <= _VALUE_WIDTH else text[: _VALUE_WIDTH - 1] + "…"
@@ -210,7 +221,8 @@ class SchemaPath:
             ]
         findings: list[Finding] = []
         seen: set[tuple[str, str]] = set()
-        errors = list(self.envelope.errors(message))
+        # most records that come here have a sound envelope and a faulty payload
+        errors = [] if self.envelope.is_valid(message) else list(self.envelope.errors(message))
         definition = self.definition_for(message)
         if definition is not None:
             errors.extend(self._definition_validator(definition).errors(message))
@@ -406,8 +418,9 @@ FORMAT_CHECKER = Draft202012Validator.FORMAT_CHECKER
 
 class Checker:
     """A compiled schema that lists its errors, run by jsonschema-rs when it is installed (about
-    20x faster) with Python jsonschema's own format checks plugged in, so both give the same
-    verdicts; else by Python jsonschema."""
+    20x faster) with Python jsonschema's own format checks plugged in and each `pattern` turned
+    into a format checked by Python `re`, so both give the same verdicts; else by Python
+    jsonschema."""
 
     def __init__(self, schema: dict[str, Any]) -> None:
         self._rust: Any = None
@@ -417,27 +430,157 @@ class Checker:
             import jsonschema_rs as rust
         except ImportError:
             rust = None
-        if rust is None or _differs_in_rust(schema):
+        stand_ins = PatternFormats()
+        rewritten = None if rust is None else stand_ins.rewrite(schema)
+        if rewritten is None or _differs_in_rust(rewritten):
             self._python = Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
             return
-        formats: dict[str, Callable[..., bool]] = {
-            name: partial(_conforms, name) for name in FORMAT_CHECKER.checkers
-        }
-        self._rust = rust.validator_for(schema, validate_formats=True, formats=formats)
+        formats = {**_python_formats(), **stand_ins.checks}
+        self._rust = rust.validator_for(rewritten, validate_formats=True, formats=formats)
+        self._from_rust = partial(_from_rust, stand_ins.patterns)
 
     def errors(self, instance: Any) -> Iterator[SchemaError]:
         if self._rust is not None:
-            return (_from_rust(e) for e in self._rust.iter_errors(instance))
+            return map(self._from_rust, self._rust.iter_errors(instance))
         assert self._python is not None
         return (_from_python(e) for e in self._python.iter_errors(instance))
 
+    def is_valid(self, instance: Any) -> bool:
+        """Cheaper than `errors` when the instance is valid (no error objects are prepared)."""
+        if self._rust is not None:
+            return bool(self._rust.is_valid(instance))
+        assert self._python is not None
+        return self._python.is_valid(instance)
+
+
+_SUBSCHEMAS = frozenset(
+    {
+        "additionalItems",
+        "additionalProperties",
+        "allOf",
+        "anyOf",
+        "contains",
+        "contentSchema",
+        "else",
+        "if",
+        "items",
+        "not",
+        "oneOf",
+        "prefixItems",
+        "propertyNames",
+        "then",
+        "unevaluatedItems",
+        "unevaluatedProperties",
+    }
+)
+"""Keywords whose value is a schema or a list of schemas."""
+_SUBSCHEMA_MAPS = frozenset(
+    {"$defs", "definitions", "dependentSchemas", "patternProperties", "properties"}
+)
+
+
+class _Unsupported(Exception):
+    """A `pattern` that is not a string Python `re` compiles: left to Python jsonschema."""
+
+
+class PatternFormats:
+    """Rewrites a schema so that each `pattern` is a custom format (`tp-pattern-<n>`) checked
+    by Python `re.search`, as Python jsonschema does: jsonschema-rs then runs it with Python's
+    regex semantics (`$` before a final newline, Unicode `\\d`, look-behind, ...)."""
+
+    def __init__(self) -> None:
+        self.patterns: dict[str, str] = {}
+        """Format name -> the pattern it checks."""
+        self.checks: dict[str, Callable[[Any], bool]] = {}
+        """Format name -> its check, for `jsonschema_rs.validator_for(formats=...)`."""
+        self._names: dict[str, str] = {}
+        self._taken: set[str] = set()
+
+    def rewrite(self, schema: Any) -> Any:
+        """A rewritten copy of `schema`, or None when a pattern is not a valid Python regex (so
+        Python jsonschema keeps its own behaviour for it: `re.error` when a string is checked)."""
+        self._taken.update(FORMAT_CHECKER.checkers, _formats_in(schema))
+        try:
+            return self._schema(schema)
+        except _Unsupported:
+            return None
+
+    def _schema(self, schema: Any) -> Any:
+        if not isinstance(schema, dict):
+            return schema
+        out: dict[str, Any] = {}
+        for key, value in schema.items():
+            if key in _SUBSCHEMAS:
+                value = self._schema_or_list(value)
+            elif key in _SUBSCHEMA_MAPS and isinstance(value, dict):
+                value = {name: self._schema(sub) for name, sub in value.items()}
+            out[key] = value
+        if "pattern" in out:
+            self._move_pattern(out)
+        return out
+
+    def _schema_or_list(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return [self._schema(v) for v in value]
+        return self._schema(value)
+
+    def _move_pattern(self, schema: dict[str, Any]) -> None:
+        """Replace `pattern` by its format; a schema that has a format already gets it in an
+        `allOf` (checked after the other format, as Python checks `format` before `pattern`)."""
+        name = self._format_for(schema.pop("pattern"))
+        if "format" not in schema:
+            schema["format"] = name
+            return
+        others = schema.get("allOf", [])
+        if not isinstance(others, list):
+            raise _Unsupported(others)
+        schema["allOf"] = [*others, {"format": name}]
+
+    def _format_for(self, pattern: Any) -> str:
+        if not isinstance(pattern, str):
+            raise _Unsupported(pattern)
+        name = self._names.get(pattern)
+        if name is not None:
+            return name
+        try:
+            search = re.compile(pattern).search
+        except re.error as error:
+            raise _Unsupported(pattern) from error
+        name = _unused_name(len(self._names), self._taken)
+        self._names[pattern] = name
+        self.patterns[name] = pattern
+        self.checks[name] = partial(_found, search)
+        return name
+
+
+def _unused_name(start: int, taken: set[str]) -> str:
+    number = start
+    while f"tp-pattern-{number}" in taken:
+        number += 1
+    taken.add(f"tp-pattern-{number}")
+    return f"tp-pattern-{number}"
+
+
+def _formats_in(schema: Any) -> set[str]:
+    """Every string value of a `format` key anywhere in `schema` (names a stand-in must avoid)."""
+    if isinstance(schema, dict):
+        found = {v for k, v in schema.items() if k == "format" and isinstance(v, str)}
+        return found.union(*(_formats_in(v) for v in schema.values()))
+    if isinstance(schema, list):
+        return set().union(*(_formats_in(v) for v in schema))
+    return set()
+
+
+def _found(search: Callable[[str], re.Match[str] | None], value: Any) -> bool:
+    return not isinstance(value, str) or search(value) is not None
+
 
 def _differs_in_rust(schema: Any) -> bool:
-    """Keywords where jsonschema-rs and Python jsonschema disagree: `pattern` (ECMA 262 vs
-    Python `re`: `$` before a final newline, non-ASCII digits for `\\d`) and a `multipleOf`
-    given as a float (different arithmetic)."""
+    """Keywords where jsonschema-rs and Python jsonschema disagree: a `pattern` left in place
+    (ECMA 262 vs Python `re`; `PatternFormats` moves those it finds where a schema can be) and
+    a `multipleOf` given as a float (different arithmetic)."""
     if isinstance(schema, dict):
-        if "pattern" in schema:
+        if isinstance(schema.get("pattern"), str):
             return True
         if isinstance(schema.get("multipleOf"), float):
             return True
@@ -447,8 +590,41 @@ def _differs_in_rust(schema: Any) -> bool:
     return False
 
 
-def _conforms(name: str, value: Any) -> bool:
-    return bool(FORMAT_CHECKER.conforms(value, name))
+# Strings these match are valid for Python jsonschema too (the fast path relies on that): a
+# regex match is several times cheaper than the format's own check.
+_SURELY_VALID = {"date-time": DATE_TIME_PATTERN, "date": DATE_PATTERN, "uuid": UUID_PATTERN}
+
+
+@cache
+def _python_formats() -> dict[str, Callable[[Any], bool]]:
+    """Python jsonschema's format checks, for `jsonschema_rs.validator_for(formats=...)`."""
+    formats: dict[str, Callable[[Any], bool]] = {}
+    for name, (check, raises) in FORMAT_CHECKER.checkers.items():
+        sure = _SURELY_VALID.get(name)
+        if sure is None:
+            formats[name] = partial(_conforms, check, raises)
+        else:
+            formats[name] = partial(_conforms_quickly, re.compile(sure).match, check, raises)
+    return formats
+
+
+def _conforms(check: Callable[[Any], Any], raises: Any, value: Any) -> bool:
+    """`FORMAT_CHECKER.conforms(value, name)` without its two layers of calls."""
+    try:
+        return bool(check(value))
+    except raises:
+        return False
+
+
+def _conforms_quickly(
+    surely_valid: Callable[[str], re.Match[str] | None],
+    check: Callable[[Any], Any],
+    raises: Any,
+    value: Any,
+) -> bool:
+    if isinstance(value, str) and surely_valid(value) is not None:
+        return True
+    return _conforms(check, raises, value)
 
 
 def checker(schema: dict[str, Any]) -> Checker:

@@ -362,14 +362,14 @@ def _lines(
         else:
             index += 1
         if source.suspect:
-            last = yield from _checked_line(data, name, line, index, same_index=index_is_line)
+            last = yield from checked_line(data, name, line, index, same_index=index_is_line)
             if not index_is_line:
                 index = last
             continue
         yield record(data, name, line, index)
 
 
-def _checked_line(
+def checked_line(
     data: bytes, name: str, line: int, index: int, *, same_index: bool
 ) -> Generator[Record | InputProblem, None, int]:
     """A line of a chunk that may be a batch payload or hold bytes that are not UTF-8; returns
@@ -916,6 +916,70 @@ def read_range(
             source = _Source(b"", file.read, limit=stop - begin, sniff=True)
             stream = io.BufferedReader(source, _LINE_BUFFER)
             yield from _lines(stream, source, path, line - 1, index_is_line=True)
+        except OSError as error:
+            yield _problem(path, f"cannot read the input: {_os_reason(error)}")
+
+
+Block = tuple[bytes, int]
+"""Whole JSON Lines lines, and the number of the line before the first of them."""
+
+
+def line_blocks(path: str, start: int = 0, end: int = -1) -> Iterator[Block | InputProblem] | None:
+    """The lines of a plain JSON Lines file in blocks of about 1 MB, for the native scanner;
+    None when `path` is not one (gzip, another layout, standard input, not a regular file), for
+    `read_input` to read. With `end` >= 0, the lines that start in `[start, end)`, as in
+    `read_range`. Line numbers count from the start of the file; a byte order mark is skipped.
+
+    Blocks are raw: blank lines, bytes that are not UTF-8 and Segment batch lines are left to
+    the caller (`checked_line` handles the lines it gives back)."""
+    if path == "-":
+        return None
+    try:
+        file = open(path, "rb", buffering=0)  # noqa: SIM115
+    except OSError:
+        return None
+    try:
+        status = os.fstat(file.fileno())
+        head = file.read(len(_GZIP_MAGIC))
+        plain = (
+            stat.S_ISREG(status.st_mode)
+            and head != _GZIP_MAGIC
+            and _read_head(file.read, head).layout == "lines"
+        )
+    except OSError:
+        plain = False
+    if not plain:
+        file.close()
+        return None
+    return _blocks(file, path, start, status.st_size if end < 0 else end)
+
+
+def _blocks(file: IO[bytes], path: str, start: int, end: int) -> Iterator[Block | InputProblem]:
+    with file:
+        try:
+            size = os.fstat(file.fileno()).st_size
+            begin = _line_start(file, start, size)
+            stop = _line_start(file, min(end, size), size)
+            line = _count_newlines(file, begin) if begin > 0 else 0
+            if begin == 0:
+                file.seek(0)
+                if file.read(len(_BOM)) == _BOM:
+                    begin = len(_BOM)
+            file.seek(begin)
+            left = stop - begin
+            carry = b""
+            while left > 0 and (chunk := file.read(min(_LINE_BUFFER, left))):
+                left -= len(chunk)
+                data = carry + chunk if carry else chunk
+                cut = len(data) if left <= 0 else data.rfind(b"\n") + 1
+                if cut == 0:
+                    carry = data
+                    continue
+                block, carry = (data, b"") if cut == len(data) else (data[:cut], data[cut:])
+                yield block, line
+                line += block.count(b"\n")
+            if carry:
+                yield carry, line
         except OSError as error:
             yield _problem(path, f"cannot read the input: {_os_reason(error)}")
 

@@ -19,7 +19,7 @@ from ..model import Plan
 from .drift import drift_diagnostics
 from .engine import INPUT_LABEL, EventValidator, RecordSink, ValidateOptions, duplicate_finding
 from .explain import SLUGS, Finding
-from .inputs import InputProblem, Record, read_input, read_range, split_ranges
+from .inputs import InputProblem, Record, line_blocks, read_input, read_range, split_ranges
 from .stats import RunStats
 
 
@@ -202,6 +202,13 @@ def _run_tasks(
     sink = writers.sink()
     try:
         for task in tasks:
+            source, start, end = task
+            blocks = None
+            if sink is None and validator.native is not None:
+                blocks = line_blocks(source, start, end)
+            if blocks is not None:
+                validator.run_blocks(blocks, source, index_is_line=end >= 0, progress=progress)
+                continue
             items = _items(task)
             if progress is not None:
                 items = _counting(items, progress)

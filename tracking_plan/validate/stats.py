@@ -43,12 +43,15 @@ class DefinitionStats:
     records: int = 0
     invalid: int = 0
     warned: int = 0
-    # Which planned payload properties were absent (True) in each record, by pattern:
-    # records the fast path accepted, and records the schema path saw.
-    presence_fast: Counter[tuple[bool, ...]] = field(default_factory=Counter)
-    presence_slow: Counter[tuple[bool, ...]] = field(default_factory=Counter)
-    # (property, kind) counts from the schema path; the fast path's follow from presence_fast.
+    # Records whose payload was looked at, and how many of them lacked each planned property
+    # (by its index in the definition).
+    observed: int = 0
+    missing: Counter[int] = field(default_factory=Counter)
+    # (property, kind) counts.
     types: Counter[tuple[str, str]] = field(default_factory=Counter)
+    # Which planned properties were absent (True) in the records the fast path accepted, by
+    # pattern: the engine folds these into the counts above when it finishes.
+    presence_fast: Counter[tuple[bool, ...]] = field(default_factory=Counter)
 
 
 @dataclass(slots=True)
@@ -152,8 +155,9 @@ class RunStats:
             mine.records += theirs.records
             mine.invalid += theirs.invalid
             mine.warned += theirs.warned
+            mine.observed += theirs.observed
+            mine.missing.update(theirs.missing)
             mine.presence_fast.update(theirs.presence_fast)
-            mine.presence_slow.update(theirs.presence_slow)
             mine.types.update(theirs.types)
         for key, group in other.groups.items():
             if key not in self.groups:

@@ -1,0 +1,1186 @@
+/* The native scanner of `tp validate`: checks JSON Lines records against tables compiled from
+ * the plan (tracking_plan/validate/native.py), straight from the bytes, without building Python
+ * objects.
+ *
+ * Like the msgspec fast path it only ever says "valid, nothing to report" or "let Python look":
+ * every record it is not sure about (a violation, a warning to give, an escaped key, a float
+ * where an integer is planned, a number too large for exact comparison, ...) is handed back to
+ * the caller, which runs the full engine on it. Accepting must imply that the compiled JSON
+ * Schema accepts the record; tests/test_validate_equivalence.py checks that.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_DEPTH 64
+#define MAX_MESSAGE_BYTES 32768
+#define MAX_MESSAGE_ID 100
+#define EXACT_INT 9007199254740992LL /* 2**53: integers up to here are exact doubles */
+
+enum {
+    T_NULL = 1, T_BOOL = 2, T_INT = 4, T_NUM = 8, T_STR = 16, T_ARR = 32, T_OBJ = 64,
+    T_ALL = 127
+};
+
+enum { K_TRACK, K_IDENTIFY, K_PAGE, K_SCREEN, K_GROUP };
+
+/* -- tables ---------------------------------------------------------------------------------- */
+
+typedef struct {
+    char *key;
+    Py_ssize_t len;
+    int node;
+} Field;
+
+typedef struct {
+    int types;
+    /* enum: accepted values (other keywords already applied by the table compiler) */
+    int has_enum, enum_null;
+    Py_ssize_t n_strs, n_ints;
+    char **strs;
+    Py_ssize_t *str_lens;
+    long long *ints;
+    /* strings */
+    Py_ssize_t min_len, max_len; /* -1: none */
+    int dfa1, dfa2;              /* -1: none */
+    /* numbers */
+    int has_min, has_max, has_xmin, has_xmax;
+    double min, max, xmin, xmax;
+    long long multiple_of; /* 0: none */
+    /* arrays */
+    int items; /* -1: any value */
+    Py_ssize_t min_items, max_items;
+    /* objects: fields NULL (n_fields -1) means any object */
+    Py_ssize_t n_fields;
+    Field *fields;
+    uint64_t required;
+    int forbid_unknown;
+} Node;
+
+typedef struct {
+    int32_t *next;
+    char *accepting;
+    Py_ssize_t states;
+    int start;
+} Dfa;
+
+typedef struct {
+    int kind;
+    char *name;
+    Py_ssize_t name_len;
+    int payload; /* object node, -1: any object */
+    int payload_required;
+    int context; /* object node, -1: any object */
+    int context_required;
+    Py_ssize_t n_fields; /* payload fields counted for presence */
+    long long records;
+    long long *present;
+} Route;
+
+typedef struct {
+    uint64_t hash;
+    char *data;
+    Py_ssize_t len;
+} Seen;
+
+typedef struct {
+    PyObject_HEAD
+    Node *nodes;
+    Py_ssize_t n_nodes;
+    Dfa *dfas;
+    Py_ssize_t n_dfas;
+    Route *routes;
+    Py_ssize_t n_routes;
+    int *route_table; /* open addressing: route index + 1, 0 empty */
+    Py_ssize_t route_mask;
+    int date_time; /* dfa index for envelope timestamps */
+    /* duplicate messageIds: the last `window` distinct ids, in a ring, with a hash index */
+    Py_ssize_t window;
+    Seen *ring;
+    Py_ssize_t ring_head, ring_count;
+    Py_ssize_t *slots; /* ring index + 1, 0 empty */
+    Py_ssize_t slot_mask;
+} Scanner;
+
+static uint64_t hash_bytes(const char *data, Py_ssize_t len, uint64_t seed) {
+    uint64_t h = 1469598103934665603ULL ^ seed;
+    for (Py_ssize_t i = 0; i < len; i++) {
+        h ^= (unsigned char)data[i];
+        h *= 1099511628211ULL;
+    }
+    h ^= h >> 29;
+    h *= 0xbf58476d1ce4e5b9ULL;
+    h ^= h >> 32;
+    return h;
+}
+
+/* -- JSON scanning ---------------------------------------------------------------------------- */
+
+typedef struct {
+    const char *start; /* content, between the quotes */
+    Py_ssize_t len;
+    int escaped;        /* has backslash escapes */
+    int ascii;          /* no byte >= 0x80 */
+    Py_ssize_t points;  /* code points, when not escaped */
+} Str;
+
+typedef struct {
+    int is_int;  /* no fraction, no exponent, and fits in int64 */
+    int integral_literal; /* no fraction and no exponent */
+    long long ivalue;
+    double dvalue;
+} Num;
+
+static inline const char *skip_ws(const char *p, const char *e) {
+    while (p < e && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')) p++;
+    return p;
+}
+
+static inline int hexval(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* A JSON string at p (the opening quote); NULL when it is not valid JSON or not valid UTF-8, or
+ * has an escaped surrogate (left to Python). */
+/* 1 for the bytes a string holds as they are: printable ASCII but the quote and backslash. */
+static unsigned char PLAIN[256];
+
+static void init_plain(void) {
+    for (int c = 0x20; c < 0x80; c++) PLAIN[c] = 1;
+    PLAIN['"'] = PLAIN['\\'] = 0;
+}
+
+static const char *scan_string(const char *p, const char *e, Str *s) {
+    const unsigned char *q = (const unsigned char *)p + 1;
+    const unsigned char *end = (const unsigned char *)e;
+    s->start = (const char *)q;
+    s->escaped = 0;
+    s->ascii = 1;
+    Py_ssize_t points = 0;
+    while (q < end) {
+        const unsigned char *run = q;
+        while (q < end && PLAIN[*q]) q++;
+        points += q - run;
+        if (q >= end) break;
+        unsigned char c = *q;
+        if (c == '"') {
+            s->len = (const char *)q - s->start;
+            s->points = points;
+            return (const char *)q + 1;
+        }
+        if (c < 0x20) return NULL;
+        if (c == '\\') {
+            s->escaped = 1;
+            if (q + 1 >= end) return NULL;
+            unsigned char x = q[1];
+            if (x == 'u') {
+                if (q + 6 > end) return NULL;
+                int v = 0;
+                for (int i = 2; i < 6; i++) {
+                    int h = hexval((char)q[i]);
+                    if (h < 0) return NULL;
+                    v = v * 16 + h;
+                }
+                if (v >= 0xD800 && v <= 0xDFFF) return NULL;
+                q += 6;
+            } else if (x == '"' || x == '\\' || x == '/' || x == 'b' || x == 'f' || x == 'n' ||
+                       x == 'r' || x == 't') {
+                q += 2;
+            } else {
+                return NULL;
+            }
+            points++;
+            continue;
+        }
+        if (c < 0x80) {
+            q++;
+        } else {
+            s->ascii = 0;
+            int need;
+            unsigned char lo = 0x80, hi = 0xBF;
+            if (c >= 0xC2 && c <= 0xDF) need = 1;
+            else if (c == 0xE0) { need = 2; lo = 0xA0; }
+            else if (c >= 0xE1 && c <= 0xEC) need = 2;
+            else if (c == 0xED) { need = 2; hi = 0x9F; }
+            else if (c >= 0xEE && c <= 0xEF) need = 2;
+            else if (c == 0xF0) { need = 3; lo = 0x90; }
+            else if (c >= 0xF1 && c <= 0xF3) need = 3;
+            else if (c == 0xF4) { need = 3; hi = 0x8F; }
+            else return NULL;
+            if (q + need >= end) return NULL;
+            if (q[1] < lo || q[1] > hi) return NULL;
+            for (int i = 2; i <= need; i++)
+                if (q[i] < 0x80 || q[i] > 0xBF) return NULL;
+            q += need + 1;
+        }
+        points++;
+    }
+    return NULL;
+}
+
+/* A JSON number at p; NULL when it is not valid JSON, or too long to read exactly. */
+static const char *scan_number(const char *p, const char *e, Num *n) {
+    const char *start = p;
+    int digits = 0;
+    if (p < e && *p == '-') p++;
+    if (p >= e) return NULL;
+    if (*p == '0') {
+        p++;
+        digits = 1;
+    } else if (*p >= '1' && *p <= '9') {
+        while (p < e && *p >= '0' && *p <= '9') { p++; digits++; }
+    } else {
+        return NULL;
+    }
+    int integral = 1;
+    if (p < e && *p == '.') {
+        integral = 0;
+        p++;
+        if (p >= e || *p < '0' || *p > '9') return NULL;
+        while (p < e && *p >= '0' && *p <= '9') p++;
+    }
+    if (p < e && (*p == 'e' || *p == 'E')) {
+        integral = 0;
+        p++;
+        if (p < e && (*p == '+' || *p == '-')) p++;
+        if (p >= e || *p < '0' || *p > '9') return NULL;
+        while (p < e && *p >= '0' && *p <= '9') p++;
+    }
+    n->integral_literal = integral;
+    n->is_int = 0;
+    if (integral && digits <= 18) {
+        long long v = 0;
+        const char *d = start + (*start == '-');
+        for (; d < p; d++) v = v * 10 + (*d - '0');
+        n->ivalue = *start == '-' ? -v : v;
+        n->is_int = 1;
+        n->dvalue = (double)n->ivalue;
+        return p;
+    }
+    if (integral) return p; /* a big integer: only "some number" is known */
+    char text[64];
+    Py_ssize_t len = p - start;
+    if (len >= (Py_ssize_t)sizeof text) return NULL;
+    memcpy(text, start, len);
+    text[len] = 0;
+    n->dvalue = strtod(text, NULL);
+    if (!isfinite(n->dvalue)) return NULL;
+    return p;
+}
+
+static inline const char *literal(const char *p, const char *e, const char *word, int len) {
+    return (e - p >= len && memcmp(p, word, len) == 0) ? p + len : NULL;
+}
+
+static const char *skip_value(const char *p, const char *e, int depth);
+
+static const char *skip_container(const char *p, const char *e, int depth, char close) {
+    p = skip_ws(p + 1, e);
+    if (p < e && *p == close) return p + 1;
+    for (;;) {
+        if (close == '}') {
+            Str key;
+            if (p >= e || *p != '"' || !(p = scan_string(p, e, &key))) return NULL;
+            p = skip_ws(p, e);
+            if (p >= e || *p != ':') return NULL;
+            p = skip_ws(p + 1, e);
+        }
+        if (!(p = skip_value(p, e, depth + 1))) return NULL;
+        p = skip_ws(p, e);
+        if (p >= e) return NULL;
+        if (*p == ',') {
+            p = skip_ws(p + 1, e);
+            continue;
+        }
+        return *p == close ? p + 1 : NULL;
+    }
+}
+
+/* Any JSON value at p, checked for syntax only. */
+static const char *skip_value(const char *p, const char *e, int depth) {
+    if (p >= e || depth > MAX_DEPTH) return NULL;
+    Str s;
+    Num n;
+    switch (*p) {
+    case '"': return scan_string(p, e, &s);
+    case '{': return skip_container(p, e, depth, '}');
+    case '[': return skip_container(p, e, depth, ']');
+    case 't': return literal(p, e, "true", 4);
+    case 'f': return literal(p, e, "false", 5);
+    case 'n': return literal(p, e, "null", 4);
+    default: return scan_number(p, e, &n);
+    }
+}
+
+/* -- checking values against nodes --------------------------------------------------------- */
+
+static int run_dfa(const Dfa *d, const Str *s) {
+    int state = d->start;
+    const unsigned char *q = (const unsigned char *)s->start;
+    for (Py_ssize_t i = 0; i < s->len; i++) {
+        state = d->next[(Py_ssize_t)state * 128 + q[i]];
+        if (state < 0) return 0;
+    }
+    return d->accepting[state];
+}
+
+static const char *check_value(Scanner *sc, int index, const char *p, const char *e, int depth);
+
+static const char *check_object(Scanner *sc, const Node *n, const char *p, const char *e,
+                                int depth, uint64_t *present) {
+    uint64_t seen = 0;
+    if (depth > MAX_DEPTH) return NULL;
+    p = skip_ws(p + 1, e);
+    if (p < e && *p == '}') {
+        p++;
+    } else {
+        for (;;) {
+            Str key;
+            if (p >= e || *p != '"' || !(p = scan_string(p, e, &key)) || key.escaped) return NULL;
+            p = skip_ws(p, e);
+            if (p >= e || *p != ':') return NULL;
+            p = skip_ws(p + 1, e);
+            Py_ssize_t i;
+            for (i = 0; i < n->n_fields; i++) {
+                const Field *f = &n->fields[i];
+                if (f->len == key.len && memcmp(f->key, key.start, key.len) == 0) break;
+            }
+            if (i < n->n_fields) {
+                uint64_t bit = (uint64_t)1 << i;
+                if (seen & bit) return NULL; /* a duplicate key: Python decides */
+                seen |= bit;
+                p = check_value(sc, n->fields[i].node, p, e, depth + 1);
+            } else if (n->forbid_unknown) {
+                return NULL;
+            } else {
+                p = skip_value(p, e, depth + 1);
+            }
+            if (!p) return NULL;
+            p = skip_ws(p, e);
+            if (p >= e) return NULL;
+            if (*p == ',') {
+                p = skip_ws(p + 1, e);
+                continue;
+            }
+            if (*p != '}') return NULL;
+            p++;
+            break;
+        }
+    }
+    if ((seen & n->required) != n->required) return NULL;
+    if (present) *present = seen;
+    return p;
+}
+
+static int in_bounds(const Node *n, double v) {
+    if (n->has_min && !(v >= n->min)) return 0;
+    if (n->has_max && !(v <= n->max)) return 0;
+    if (n->has_xmin && !(v > n->xmin)) return 0;
+    if (n->has_xmax && !(v < n->xmax)) return 0;
+    return 1;
+}
+
+static const char *check_enum(const Node *n, const char *p, const char *e) {
+    Str s;
+    Num num;
+    const char *after;
+    if (*p == '"') {
+        if (!(after = scan_string(p, e, &s)) || s.escaped) return NULL;
+        for (Py_ssize_t i = 0; i < n->n_strs; i++)
+            if (n->str_lens[i] == s.len && memcmp(n->strs[i], s.start, s.len) == 0) return after;
+        return NULL;
+    }
+    if (*p == 'n') return n->enum_null ? literal(p, e, "null", 4) : NULL;
+    if (*p == '-' || (*p >= '0' && *p <= '9')) {
+        if (!(after = scan_number(p, e, &num)) || !num.is_int) return NULL;
+        for (Py_ssize_t i = 0; i < n->n_ints; i++)
+            if (n->ints[i] == num.ivalue) return after;
+    }
+    return NULL;
+}
+
+static const char *check_value(Scanner *sc, int index, const char *p, const char *e, int depth) {
+    if (p >= e || depth > MAX_DEPTH) return NULL;
+    const Node *n = &sc->nodes[index];
+    if (n->has_enum) return check_enum(n, p, e);
+    Str s;
+    Num num;
+    const char *after;
+    switch (*p) {
+    case '"':
+        if (!(n->types & T_STR) || !(after = scan_string(p, e, &s))) return NULL;
+        if (n->min_len < 0 && n->max_len < 0 && n->dfa1 < 0 && n->dfa2 < 0) return after;
+        if (s.escaped) return NULL;
+        if (n->min_len >= 0 && s.points < n->min_len) return NULL;
+        if (n->max_len >= 0 && s.points > n->max_len) return NULL;
+        if (n->dfa1 >= 0 || n->dfa2 >= 0) {
+            if (!s.ascii) return NULL;
+            if (n->dfa1 >= 0 && !run_dfa(&sc->dfas[n->dfa1], &s)) return NULL;
+            if (n->dfa2 >= 0 && !run_dfa(&sc->dfas[n->dfa2], &s)) return NULL;
+        }
+        return after;
+    case '{':
+        if (!(n->types & T_OBJ)) return NULL;
+        if (n->n_fields < 0) return skip_value(p, e, depth);
+        return check_object(sc, n, p, e, depth, NULL);
+    case '[': {
+        if (!(n->types & T_ARR)) return NULL;
+        Py_ssize_t count = 0;
+        p = skip_ws(p + 1, e);
+        if (p < e && *p == ']') {
+            p++;
+        } else {
+            for (;;) {
+                p = n->items >= 0 ? check_value(sc, n->items, p, e, depth + 1)
+                                  : skip_value(p, e, depth + 1);
+                if (!p) return NULL;
+                count++;
+                p = skip_ws(p, e);
+                if (p >= e) return NULL;
+                if (*p == ',') {
+                    p = skip_ws(p + 1, e);
+                    continue;
+                }
+                if (*p != ']') return NULL;
+                p++;
+                break;
+            }
+        }
+        if (n->min_items >= 0 && count < n->min_items) return NULL;
+        if (n->max_items >= 0 && count > n->max_items) return NULL;
+        return p;
+    }
+    case 't':
+        return (n->types & T_BOOL) ? literal(p, e, "true", 4) : NULL;
+    case 'f':
+        return (n->types & T_BOOL) ? literal(p, e, "false", 5) : NULL;
+    case 'n':
+        return (n->types & T_NULL) ? literal(p, e, "null", 4) : NULL;
+    default:
+        if (!(after = scan_number(p, e, &num))) return NULL;
+        if (num.integral_literal) {
+            if (!(n->types & (T_INT | T_NUM))) return NULL;
+            int bounded = n->has_min || n->has_max || n->has_xmin || n->has_xmax;
+            if (!num.is_int) return (bounded || n->multiple_of) ? NULL : after;
+            if (bounded) {
+                if (num.ivalue > EXACT_INT || num.ivalue < -EXACT_INT) return NULL;
+                if (!in_bounds(n, num.dvalue)) return NULL;
+            }
+            if (n->multiple_of && num.ivalue % n->multiple_of != 0) return NULL;
+            return after;
+        }
+        /* A fraction or exponent: a float, which an `integer` may still accept (1.0): Python
+         * decides that case. */
+        if (!(n->types & T_NUM) || n->multiple_of) return NULL;
+        return in_bounds(n, num.dvalue) ? after : NULL;
+    }
+}
+
+/* -- the message envelope --------------------------------------------------------------------- */
+
+enum {
+    F_TYPE, F_EVENT, F_NAME, F_MESSAGE_ID, F_USER_ID, F_ANONYMOUS_ID, F_GROUP_ID, F_PREVIOUS_ID,
+    F_TIMESTAMP, F_SENT_AT, F_ORIGINAL_TIMESTAMP, F_RECEIVED_AT, F_PROPERTIES, F_TRAITS,
+    F_CONTEXT, F_INTEGRATIONS, F_COUNT, F_BATCH = -2, F_OTHER = -1
+};
+
+static const struct {
+    const char *name;
+    int field;
+} ENVELOPE[] = {
+    {"type", F_TYPE}, {"event", F_EVENT}, {"name", F_NAME}, {"messageId", F_MESSAGE_ID},
+    {"userId", F_USER_ID}, {"anonymousId", F_ANONYMOUS_ID}, {"groupId", F_GROUP_ID},
+    {"previousId", F_PREVIOUS_ID}, {"timestamp", F_TIMESTAMP}, {"sentAt", F_SENT_AT},
+    {"originalTimestamp", F_ORIGINAL_TIMESTAMP}, {"receivedAt", F_RECEIVED_AT},
+    {"properties", F_PROPERTIES}, {"traits", F_TRAITS}, {"context", F_CONTEXT},
+    {"integrations", F_INTEGRATIONS}, {"batch", F_BATCH},
+};
+
+static Py_ssize_t ENVELOPE_LENGTHS[sizeof ENVELOPE / sizeof ENVELOPE[0]];
+
+static int envelope_field(const Str *key) {
+    for (size_t i = 0; i < sizeof ENVELOPE / sizeof ENVELOPE[0]; i++) {
+        if (ENVELOPE_LENGTHS[i] == key->len && key->start[0] == ENVELOPE[i].name[0] &&
+            memcmp(ENVELOPE[i].name, key->start, key->len) == 0)
+            return ENVELOPE[i].field;
+    }
+    return F_OTHER;
+}
+
+typedef struct {
+    const char *start[F_COUNT];
+    const char *end[F_COUNT];
+    Str str[F_COUNT]; /* for string values */
+} Spans;
+
+/* The string at a span: 1 if it is one, 0 if not. */
+static inline int span_string(const Spans *sp, int field, Str *s) {
+    const char *p = sp->start[field];
+    if (!p || *p != '"') return 0;
+    *s = sp->str[field];
+    return 1;
+}
+
+static int nonempty_string_or_absent(const Spans *sp, int field) {
+    Str s;
+    if (!sp->start[field]) return 1;
+    return span_string(sp, field, &s) && s.len > 0;
+}
+
+static int object_or_absent(const Spans *sp, int field) {
+    return !sp->start[field] || *sp->start[field] == '{';
+}
+
+static int is_date_time(Scanner *sc, const Str *s) {
+    return !s->escaped && s->ascii && run_dfa(&sc->dfas[sc->date_time], s);
+}
+
+static int find_route(Scanner *sc, int kind, const char *name, Py_ssize_t len) {
+    uint64_t h = hash_bytes(name, len, (uint64_t)kind);
+    for (Py_ssize_t i = (Py_ssize_t)(h & sc->route_mask);; i = (i + 1) & sc->route_mask) {
+        int slot = sc->route_table[i];
+        if (!slot) return -1;
+        const Route *r = &sc->routes[slot - 1];
+        if (r->kind == kind && r->name_len == len && memcmp(r->name, name, len) == 0)
+            return slot - 1;
+    }
+}
+
+static Py_ssize_t seen_find(Scanner *sc, uint64_t h, const char *data, Py_ssize_t len) {
+    for (Py_ssize_t i = (Py_ssize_t)(h & sc->slot_mask);; i = (i + 1) & sc->slot_mask) {
+        Py_ssize_t slot = sc->slots[i];
+        if (!slot) return -1;
+        const Seen *s = &sc->ring[slot - 1];
+        if (s->hash == h && s->len == len && memcmp(s->data, data, len) == 0) return i;
+    }
+}
+
+static void seen_remove_slot(Scanner *sc, Py_ssize_t i) {
+    Py_ssize_t mask = sc->slot_mask;
+    for (;;) {
+        Py_ssize_t j = i;
+        for (;;) {
+            j = (j + 1) & mask;
+            if (!sc->slots[j]) {
+                sc->slots[i] = 0;
+                return;
+            }
+            Py_ssize_t home = (Py_ssize_t)(sc->ring[sc->slots[j] - 1].hash & mask);
+            /* the entry at j may move to i unless its home lies cyclically in (i, j] */
+            int stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+            if (!stays) break;
+        }
+        sc->slots[i] = sc->slots[j];
+        i = j;
+    }
+}
+
+/* Add an id known to be absent; forget the oldest when the window is full. */
+static int seen_add(Scanner *sc, uint64_t h, const char *data, Py_ssize_t len) {
+    char *copy = PyMem_Malloc(len ? len : 1);
+    if (!copy) return -1;
+    memcpy(copy, data, len);
+    if (sc->ring_count == sc->window) {
+        Seen *old = &sc->ring[sc->ring_head];
+        seen_remove_slot(sc, seen_find(sc, old->hash, old->data, old->len));
+        PyMem_Free(old->data);
+        old->data = NULL;
+        sc->ring_head = (sc->ring_head + 1) % sc->window;
+        sc->ring_count--;
+    }
+    Py_ssize_t at = (sc->ring_head + sc->ring_count) % sc->window;
+    sc->ring[at].hash = h;
+    sc->ring[at].data = copy;
+    sc->ring[at].len = len;
+    sc->ring_count++;
+    Py_ssize_t i = (Py_ssize_t)(h & sc->slot_mask);
+    while (sc->slots[i]) i = (i + 1) & sc->slot_mask;
+    sc->slots[i] = at + 1;
+    return 0;
+}
+
+static int message_kind(const Spans *sp) {
+    Str type;
+    if (!span_string(sp, F_TYPE, &type) || type.escaped) return -1;
+#define IS(lit) (type.len == (Py_ssize_t)sizeof(lit) - 1 && memcmp(type.start, lit, type.len) == 0)
+    if (IS("track")) return K_TRACK;
+    if (IS("identify")) return K_IDENTIFY;
+    if (IS("page")) return K_PAGE;
+    if (IS("screen")) return K_SCREEN;
+    if (IS("group")) return K_GROUP;
+#undef IS
+    return -1;
+}
+
+/* The route of a message with this kind, or -1 (unplanned, or a name Python must read). */
+static int message_route(Scanner *sc, const Spans *sp, int kind) {
+    Str name;
+    if (kind == K_TRACK || kind == K_PAGE || kind == K_SCREEN) {
+        if (!span_string(sp, kind == K_TRACK ? F_EVENT : F_NAME, &name) || name.escaped)
+            return -1;
+        return find_route(sc, kind, name.start, name.len);
+    }
+    return find_route(sc, kind, "", 0);
+}
+
+static inline int payload_field(int kind) {
+    return (kind == K_IDENTIFY || kind == K_GROUP) ? F_TRAITS : F_PROPERTIES;
+}
+
+/* 1: valid with nothing to report (counted); 0: Python decides; -1: out of memory. */
+static int accept_line(Scanner *sc, const char *p, const char *e) {
+    if (e - p > MAX_MESSAGE_BYTES) return 0;
+    Spans sp;
+    memset(sp.start, 0, sizeof sp.start);
+    /* The payload and context are checked as they are met when the route is already known
+     * (type and event come first in most messages), else after the whole envelope is read. */
+    int early_route = -1, payload_done = 0, context_done = 0;
+    uint64_t present = 0;
+    p = skip_ws(p, e);
+    if (p >= e || *p != '{') return 0;
+    p = skip_ws(p + 1, e);
+    if (p < e && *p == '}') return 0;
+    for (;;) {
+        Str key;
+        if (p >= e || *p != '"' || !(p = scan_string(p, e, &key)) || key.escaped) return 0;
+        p = skip_ws(p, e);
+        if (p >= e || *p != ':') return 0;
+        p = skip_ws(p + 1, e);
+        int field = envelope_field(&key);
+        if (field == F_BATCH) return 0;
+        const char *start = p;
+        if ((field == F_PROPERTIES || field == F_TRAITS || field == F_CONTEXT) && *p == '{') {
+            if (early_route < 0) {
+                int kind = message_kind(&sp);
+                if (kind >= 0) early_route = message_route(sc, &sp, kind);
+            }
+            if (early_route >= 0) {
+                const Route *r = &sc->routes[early_route];
+                int kind = r->kind;
+                if (field == payload_field(kind) && r->payload >= 0) {
+                    p = check_object(sc, &sc->nodes[r->payload], p, e, 1, &present);
+                    payload_done = 1;
+                } else if (field == F_CONTEXT && r->context >= 0) {
+                    p = check_object(sc, &sc->nodes[r->context], p, e, 1, NULL);
+                    context_done = 1;
+                } else {
+                    p = skip_value(p, e, 1);
+                }
+            } else {
+                p = skip_value(p, e, 1);
+            }
+        } else if (field >= 0 && *p == '"') {
+            p = scan_string(p, e, &sp.str[field]);
+        } else {
+            p = skip_value(p, e, 1);
+        }
+        if (!p) return 0;
+        if (field >= 0) {
+            if (sp.start[field]) return 0;
+            sp.start[field] = start;
+            sp.end[field] = p;
+        }
+        p = skip_ws(p, e);
+        if (p >= e) return 0;
+        if (*p == ',') {
+            p = skip_ws(p + 1, e);
+            continue;
+        }
+        if (*p != '}') return 0;
+        p = skip_ws(p + 1, e);
+        break;
+    }
+    if (p != e) return 0;
+
+    Str id, name, ts, sent;
+    int kind = message_kind(&sp);
+    if (kind < 0) return 0;
+    if (!span_string(&sp, F_MESSAGE_ID, &id) || id.escaped || id.points < 1 ||
+        id.points > MAX_MESSAGE_ID)
+        return 0;
+    if (!sp.start[F_USER_ID] && !sp.start[F_ANONYMOUS_ID]) return 0;
+    if (!nonempty_string_or_absent(&sp, F_USER_ID) ||
+        !nonempty_string_or_absent(&sp, F_ANONYMOUS_ID) ||
+        !nonempty_string_or_absent(&sp, F_GROUP_ID) ||
+        !nonempty_string_or_absent(&sp, F_PREVIOUS_ID) ||
+        !nonempty_string_or_absent(&sp, F_EVENT))
+        return 0;
+    if (sp.start[F_NAME] && !span_string(&sp, F_NAME, &name)) return 0;
+    if (kind == K_GROUP && !sp.start[F_GROUP_ID]) return 0;
+    if (sp.start[F_ORIGINAL_TIMESTAMP] || sp.start[F_RECEIVED_AT]) return 0;
+    int has_ts = sp.start[F_TIMESTAMP] != NULL, has_sent = sp.start[F_SENT_AT] != NULL;
+    if (has_ts) {
+        if (!span_string(&sp, F_TIMESTAMP, &ts) || !is_date_time(sc, &ts)) return 0;
+        char last = ts.start[ts.len - 1];
+        if (last != 'Z' && last != 'z') return 0; /* not UTC: Python warns */
+    }
+    if (has_sent && (!span_string(&sp, F_SENT_AT, &sent) || !is_date_time(sc, &sent))) return 0;
+    if (has_ts && has_sent) {
+        /* a possible clock skew: Python measures it */
+        Py_ssize_t shorter = ts.len < sent.len ? ts.len : sent.len;
+        int order = memcmp(sent.start, ts.start, shorter);
+        if (order < 0 || (order == 0 && sent.len < ts.len)) return 0;
+        if (memcmp(sent.start, ts.start, 10) != 0) return 0;
+    }
+    if (!object_or_absent(&sp, F_PROPERTIES) || !object_or_absent(&sp, F_TRAITS) ||
+        !object_or_absent(&sp, F_CONTEXT) || !object_or_absent(&sp, F_INTEGRATIONS))
+        return 0;
+
+    int route = message_route(sc, &sp, kind);
+    if (route < 0 || (early_route >= 0 && route != early_route)) return 0;
+    Route *r = &sc->routes[route];
+
+    int payload = payload_field(kind);
+    if (sp.start[payload]) {
+        if (!payload_done && r->payload >= 0 &&
+            !check_object(sc, &sc->nodes[r->payload], sp.start[payload], sp.end[payload], 1,
+                          &present))
+            return 0;
+    } else if (r->payload_required) {
+        return 0;
+    }
+    if (sp.start[F_CONTEXT]) {
+        if (!context_done && r->context >= 0 &&
+            !check_object(sc, &sc->nodes[r->context], sp.start[F_CONTEXT], sp.end[F_CONTEXT], 1,
+                          NULL))
+            return 0;
+    } else if (r->context_required) {
+        return 0;
+    }
+
+    if (sc->window > 0) {
+        uint64_t h = hash_bytes(id.start, id.len, 0);
+        if (seen_find(sc, h, id.start, id.len) >= 0) return 0; /* a duplicate: Python warns */
+        if (seen_add(sc, h, id.start, id.len) < 0) return -1;
+    }
+    r->records++;
+    for (Py_ssize_t i = 0; i < r->n_fields; i++)
+        if (present & ((uint64_t)1 << i)) r->present[i]++;
+    return 1;
+}
+
+/* -- the Python type ---------------------------------------------------------------------------- */
+
+static void scanner_clear(Scanner *sc) {
+    for (Py_ssize_t i = 0; i < sc->n_nodes; i++) {
+        Node *n = &sc->nodes[i];
+        for (Py_ssize_t j = 0; j < n->n_strs; j++) PyMem_Free(n->strs[j]);
+        PyMem_Free(n->strs);
+        PyMem_Free(n->str_lens);
+        PyMem_Free(n->ints);
+        for (Py_ssize_t j = 0; j < n->n_fields; j++) PyMem_Free(n->fields[j].key);
+        PyMem_Free(n->fields);
+    }
+    PyMem_Free(sc->nodes);
+    sc->nodes = NULL;
+    sc->n_nodes = 0;
+    for (Py_ssize_t i = 0; i < sc->n_dfas; i++) {
+        PyMem_Free(sc->dfas[i].next);
+        PyMem_Free(sc->dfas[i].accepting);
+    }
+    PyMem_Free(sc->dfas);
+    sc->dfas = NULL;
+    sc->n_dfas = 0;
+    for (Py_ssize_t i = 0; i < sc->n_routes; i++) {
+        PyMem_Free(sc->routes[i].name);
+        PyMem_Free(sc->routes[i].present);
+    }
+    PyMem_Free(sc->routes);
+    sc->routes = NULL;
+    sc->n_routes = 0;
+    PyMem_Free(sc->route_table);
+    sc->route_table = NULL;
+    if (sc->ring) {
+        for (Py_ssize_t i = 0; i < sc->window; i++) PyMem_Free(sc->ring[i].data);
+    }
+    PyMem_Free(sc->ring);
+    sc->ring = NULL;
+    PyMem_Free(sc->slots);
+    sc->slots = NULL;
+}
+
+static void Scanner_dealloc(Scanner *sc) {
+    scanner_clear(sc);
+    Py_TYPE(sc)->tp_free((PyObject *)sc);
+}
+
+static char *copy_bytes(PyObject *obj, Py_ssize_t *len) {
+    char *data;
+    if (PyBytes_AsStringAndSize(obj, &data, len) < 0) return NULL;
+    char *copy = PyMem_Malloc(*len ? *len : 1);
+    if (!copy) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    memcpy(copy, data, *len);
+    return copy;
+}
+
+static int optional_double(PyObject *obj, int *has, double *value) {
+    if (obj == Py_None) {
+        *has = 0;
+        return 0;
+    }
+    *has = 1;
+    *value = PyFloat_AsDouble(obj);
+    return (*value == -1.0 && PyErr_Occurred()) ? -1 : 0;
+}
+
+/* A node: (types, enum, min_len, max_len, dfa1, dfa2, minimum, maximum, exclusive_minimum,
+ * exclusive_maximum, multiple_of, items, min_items, max_items, fields, forbid_unknown), where
+ * enum is None or (strs: tuple[bytes], ints: tuple[int], null: bool) and fields is None (any
+ * object) or a tuple of (key: bytes, node: int, required: bool). */
+static int load_node(Scanner *sc, Node *n, PyObject *spec) {
+    PyObject *enum_spec, *bounds[4], *fields;
+    if (!PyArg_ParseTuple(spec, "iOnniiOOOOLinnOi", &n->types, &enum_spec, &n->min_len,
+                          &n->max_len, &n->dfa1, &n->dfa2, &bounds[0], &bounds[1], &bounds[2],
+                          &bounds[3], &n->multiple_of, &n->items, &n->min_items, &n->max_items,
+                          &fields, &n->forbid_unknown))
+        return -1;
+    if ((n->dfa1 >= sc->n_dfas) || (n->dfa2 >= sc->n_dfas) || n->items >= sc->n_nodes) {
+        PyErr_SetString(PyExc_ValueError, "a node refers to a missing node or DFA");
+        return -1;
+    }
+    if (optional_double(bounds[0], &n->has_min, &n->min) < 0 ||
+        optional_double(bounds[1], &n->has_max, &n->max) < 0 ||
+        optional_double(bounds[2], &n->has_xmin, &n->xmin) < 0 ||
+        optional_double(bounds[3], &n->has_xmax, &n->xmax) < 0)
+        return -1;
+    if (enum_spec != Py_None) {
+        PyObject *strs, *ints;
+        if (!PyArg_ParseTuple(enum_spec, "O!O!p", &PyTuple_Type, &strs, &PyTuple_Type, &ints,
+                              &n->enum_null))
+            return -1;
+        n->has_enum = 1;
+        n->strs = PyMem_Calloc(PyTuple_GET_SIZE(strs) + 1, sizeof(char *));
+        n->str_lens = PyMem_Calloc(PyTuple_GET_SIZE(strs) + 1, sizeof(Py_ssize_t));
+        n->ints = PyMem_Calloc(PyTuple_GET_SIZE(ints) + 1, sizeof(long long));
+        if (!n->strs || !n->str_lens || !n->ints) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        n->n_strs = PyTuple_GET_SIZE(strs);
+        for (Py_ssize_t i = 0; i < n->n_strs; i++)
+            if (!(n->strs[i] = copy_bytes(PyTuple_GET_ITEM(strs, i), &n->str_lens[i]))) return -1;
+        n->n_ints = PyTuple_GET_SIZE(ints);
+        for (Py_ssize_t i = 0; i < n->n_ints; i++) {
+            n->ints[i] = PyLong_AsLongLong(PyTuple_GET_ITEM(ints, i));
+            if (n->ints[i] == -1 && PyErr_Occurred()) return -1;
+        }
+    }
+    n->n_fields = -1;
+    if (fields != Py_None) {
+        if (!PyTuple_Check(fields) || PyTuple_GET_SIZE(fields) > 64) {
+            PyErr_SetString(PyExc_ValueError, "fields must be a tuple of at most 64 fields");
+            return -1;
+        }
+        Py_ssize_t count = PyTuple_GET_SIZE(fields);
+        n->fields = PyMem_Calloc(count + 1, sizeof(Field));
+        if (!n->fields) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        n->n_fields = 0;
+        for (Py_ssize_t i = 0; i < count; i++) {
+            PyObject *key;
+            int node, required;
+            if (!PyArg_ParseTuple(PyTuple_GET_ITEM(fields, i), "O!ip", &PyBytes_Type, &key,
+                                  &node, &required))
+                return -1;
+            if (node < 0 || node >= sc->n_nodes) {
+                PyErr_SetString(PyExc_ValueError, "a field refers to a missing node");
+                return -1;
+            }
+            Field *f = &n->fields[i];
+            if (!(f->key = copy_bytes(key, &f->len))) return -1;
+            f->node = node;
+            n->n_fields = i + 1;
+            if (required) n->required |= (uint64_t)1 << i;
+        }
+    }
+    return 0;
+}
+
+static int load_dfa(Dfa *d, PyObject *spec) {
+    Py_buffer next, accepting;
+    if (!PyArg_ParseTuple(spec, "y*y*i", &next, &accepting, &d->start)) return -1;
+    int ok = accepting.len > 0 && next.len == accepting.len * 128 * (Py_ssize_t)sizeof(int32_t) &&
+             d->start >= 0 && d->start < accepting.len;
+    if (ok) {
+        d->states = accepting.len;
+        d->next = PyMem_Malloc(next.len);
+        d->accepting = PyMem_Malloc(accepting.len);
+        if (d->next && d->accepting) {
+            memcpy(d->next, next.buf, next.len);
+            memcpy(d->accepting, accepting.buf, accepting.len);
+            for (Py_ssize_t i = 0; i < d->states * 128; i++)
+                if (d->next[i] < -1 || d->next[i] >= d->states) ok = 0;
+        } else {
+            PyErr_NoMemory();
+        }
+    }
+    PyBuffer_Release(&next);
+    PyBuffer_Release(&accepting);
+    if (PyErr_Occurred()) return -1;
+    if (!ok) {
+        PyErr_SetString(PyExc_ValueError, "a DFA's tables do not fit together");
+        return -1;
+    }
+    return 0;
+}
+
+/* A route: (kind, name: bytes, payload node, payload required, context node, context required,
+ * presence fields). */
+static int load_route(Scanner *sc, Route *r, PyObject *spec) {
+    PyObject *name;
+    if (!PyArg_ParseTuple(spec, "iO!ipipn", &r->kind, &PyBytes_Type, &name, &r->payload,
+                          &r->payload_required, &r->context, &r->context_required, &r->n_fields))
+        return -1;
+    if (r->payload >= sc->n_nodes || r->context >= sc->n_nodes || r->n_fields < 0 ||
+        r->n_fields > 64) {
+        PyErr_SetString(PyExc_ValueError, "a route refers to a missing node");
+        return -1;
+    }
+    if (!(r->name = copy_bytes(name, &r->name_len))) return -1;
+    r->present = PyMem_Calloc(r->n_fields + 1, sizeof(long long));
+    if (!r->present) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    return 0;
+}
+
+static Py_ssize_t table_size(Py_ssize_t count) {
+    Py_ssize_t size = 8;
+    while (size < count * 2) size *= 2;
+    return size;
+}
+
+static int Scanner_init(Scanner *sc, PyObject *args, PyObject *kwargs) {
+    static char *keywords[] = {"nodes", "dfas", "routes", "date_time", "window", NULL};
+    PyObject *nodes, *dfas, *routes;
+    int date_time;
+    Py_ssize_t window;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O!O!O!in", keywords, &PyList_Type, &nodes,
+                                     &PyList_Type, &dfas, &PyList_Type, &routes, &date_time,
+                                     &window))
+        return -1;
+    scanner_clear(sc);
+    sc->n_dfas = PyList_GET_SIZE(dfas);
+    sc->dfas = PyMem_Calloc(sc->n_dfas + 1, sizeof(Dfa));
+    if (!sc->dfas) goto nomemory;
+    for (Py_ssize_t i = 0; i < sc->n_dfas; i++)
+        if (load_dfa(&sc->dfas[i], PyList_GET_ITEM(dfas, i)) < 0) goto fail;
+    if (date_time < 0 || date_time >= sc->n_dfas) {
+        PyErr_SetString(PyExc_ValueError, "date_time must name a DFA");
+        goto fail;
+    }
+    sc->date_time = date_time;
+    sc->n_nodes = PyList_GET_SIZE(nodes);
+    sc->nodes = PyMem_Calloc(sc->n_nodes + 1, sizeof(Node));
+    if (!sc->nodes) goto nomemory;
+    for (Py_ssize_t i = 0; i < sc->n_nodes; i++)
+        if (load_node(sc, &sc->nodes[i], PyList_GET_ITEM(nodes, i)) < 0) goto fail;
+    Py_ssize_t n_routes = PyList_GET_SIZE(routes);
+    sc->routes = PyMem_Calloc(n_routes + 1, sizeof(Route));
+    Py_ssize_t size = table_size(n_routes);
+    sc->route_table = PyMem_Calloc(size, sizeof(int));
+    if (!sc->routes || !sc->route_table) goto nomemory;
+    sc->route_mask = size - 1;
+    for (Py_ssize_t i = 0; i < n_routes; i++) {
+        Route *r = &sc->routes[i];
+        sc->n_routes = i + 1;
+        if (load_route(sc, r, PyList_GET_ITEM(routes, i)) < 0) goto fail;
+        if (find_route(sc, r->kind, r->name, r->name_len) >= 0) {
+            PyErr_SetString(PyExc_ValueError, "two routes have the same key");
+            goto fail;
+        }
+        uint64_t h = hash_bytes(r->name, r->name_len, (uint64_t)r->kind);
+        Py_ssize_t at = (Py_ssize_t)(h & sc->route_mask);
+        while (sc->route_table[at]) at = (at + 1) & sc->route_mask;
+        sc->route_table[at] = (int)i + 1;
+    }
+    if (window < 0) window = 0;
+    sc->window = window;
+    sc->ring_head = sc->ring_count = 0;
+    if (window > 0) {
+        Py_ssize_t slots = table_size(window);
+        sc->ring = PyMem_Calloc(window, sizeof(Seen));
+        sc->slots = PyMem_Calloc(slots, sizeof(Py_ssize_t));
+        if (!sc->ring || !sc->slots) goto nomemory;
+        sc->slot_mask = slots - 1;
+    }
+    return 0;
+nomemory:
+    PyErr_NoMemory();
+fail:
+    scanner_clear(sc);
+    return -1;
+}
+
+PyDoc_STRVAR(scan_doc,
+"scan(buffer, pos) -> (next, lines, records, start, end)\n\n"
+"Check the lines of `buffer` from `pos` on. Valid records with nothing to report are counted\n"
+"and passed over; the scan stops after the first line Python must look at, whose record is\n"
+"buffer[start:end] (start -1: none, the buffer is done). `lines` counts the lines passed\n"
+"(blank ones too) and `records` the non-blank ones, including the one returned.");
+
+static PyObject *Scanner_scan(Scanner *sc, PyObject *args) {
+    Py_buffer buffer;
+    Py_ssize_t pos, lines = 0, records = 0, start = -1, end = -1;
+    if (!sc->nodes && !sc->dfas) {
+        PyErr_SetString(PyExc_RuntimeError, "the scanner is not initialised");
+        return NULL;
+    }
+    if (!PyArg_ParseTuple(args, "y*n", &buffer, &pos)) return NULL;
+    const char *base = buffer.buf;
+    Py_ssize_t size = buffer.len;
+    if (pos < 0) pos = 0;
+    while (pos < size) {
+        const char *line = base + pos;
+        const char *newline = memchr(line, '\n', size - pos);
+        Py_ssize_t stop = newline ? newline - base : size;
+        Py_ssize_t next = newline ? stop + 1 : size;
+        Py_ssize_t content = stop;
+        while (content > pos && (base[content - 1] == '\r' || base[content - 1] == '\n'))
+            content--;
+        lines++;
+        Py_ssize_t i = pos;
+        while (i < content && (base[i] == ' ' || base[i] == '\t' || base[i] == '\r' ||
+                               base[i] == '\n' || base[i] == '\v' || base[i] == '\f'))
+            i++;
+        if (i == content) {
+            pos = next;
+            continue;
+        }
+        records++;
+        int verdict = accept_line(sc, line, base + content);
+        if (verdict < 0) {
+            PyBuffer_Release(&buffer);
+            return PyErr_NoMemory();
+        }
+        if (verdict == 0) {
+            start = pos;
+            end = content;
+            pos = next;
+            break;
+        }
+        pos = next;
+    }
+    PyBuffer_Release(&buffer);
+    return Py_BuildValue("nnnnn", pos, lines, records, start, end);
+}
+
+PyDoc_STRVAR(seen_doc,
+"seen(message_id: bytes) -> bool\n\n"
+"True when the id is among the last `window` distinct ids; otherwise remember it.");
+
+static PyObject *Scanner_seen(Scanner *sc, PyObject *arg) {
+    char *data;
+    Py_ssize_t len;
+    if (PyBytes_AsStringAndSize(arg, &data, &len) < 0) return NULL;
+    if (sc->window <= 0) Py_RETURN_FALSE;
+    uint64_t h = hash_bytes(data, len, 0);
+    if (seen_find(sc, h, data, len) >= 0) Py_RETURN_TRUE;
+    if (seen_add(sc, h, data, len) < 0) return PyErr_NoMemory();
+    Py_RETURN_FALSE;
+}
+
+PyDoc_STRVAR(recent_doc, "recent() -> list[bytes]: the remembered ids, oldest first.");
+
+static PyObject *Scanner_recent(Scanner *sc, PyObject *Py_UNUSED(ignored)) {
+    PyObject *result = PyList_New(sc->ring_count);
+    if (!result) return NULL;
+    for (Py_ssize_t i = 0; i < sc->ring_count; i++) {
+        const Seen *s = &sc->ring[(sc->ring_head + i) % sc->window];
+        PyObject *item = PyBytes_FromStringAndSize(s->data, s->len);
+        if (!item) {
+            Py_DECREF(result);
+            return NULL;
+        }
+        PyList_SET_ITEM(result, i, item);
+    }
+    return result;
+}
+
+PyDoc_STRVAR(counts_doc,
+"counts() -> list[tuple[int, tuple[int, ...]]]\n\n"
+"Per route: the records accepted, and how many of them carried each payload field.");
+
+static PyObject *Scanner_counts(Scanner *sc, PyObject *Py_UNUSED(ignored)) {
+    PyObject *result = PyList_New(sc->n_routes);
+    if (!result) return NULL;
+    for (Py_ssize_t i = 0; i < sc->n_routes; i++) {
+        const Route *r = &sc->routes[i];
+        PyObject *present = PyTuple_New(r->n_fields);
+        if (!present) goto fail;
+        for (Py_ssize_t j = 0; j < r->n_fields; j++) {
+            PyObject *count = PyLong_FromLongLong(r->present[j]);
+            if (!count) {
+                Py_DECREF(present);
+                goto fail;
+            }
+            PyTuple_SET_ITEM(present, j, count);
+        }
+        PyObject *item = Py_BuildValue("(LN)", r->records, present);
+        if (!item) goto fail;
+        PyList_SET_ITEM(result, i, item);
+    }
+    return result;
+fail:
+    Py_DECREF(result);
+    return NULL;
+}
+
+static PyMethodDef Scanner_methods[] = {
+    {"scan", (PyCFunction)Scanner_scan, METH_VARARGS, scan_doc},
+    {"seen", (PyCFunction)Scanner_seen, METH_O, seen_doc},
+    {"recent", (PyCFunction)Scanner_recent, METH_NOARGS, recent_doc},
+    {"counts", (PyCFunction)Scanner_counts, METH_NOARGS, counts_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+PyDoc_STRVAR(Scanner_doc,
+"Scanner(nodes, dfas, routes, date_time, window)\n\n"
+"Checks JSON Lines records against tables compiled from a plan; see native.py.");
+
+static PyTypeObject ScannerType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "tracking_plan.validate._scan.Scanner",
+    .tp_basicsize = sizeof(Scanner),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = Scanner_doc,
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)Scanner_init,
+    .tp_dealloc = (destructor)Scanner_dealloc,
+    .tp_methods = Scanner_methods,
+};
+
+static struct PyModuleDef scan_module = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "_scan",
+    .m_doc = "The native record scanner of tp validate.",
+    .m_size = -1,
+};
+
+PyMODINIT_FUNC PyInit__scan(void) {
+    init_plain();
+    for (size_t i = 0; i < sizeof ENVELOPE / sizeof ENVELOPE[0]; i++)
+        ENVELOPE_LENGTHS[i] = (Py_ssize_t)strlen(ENVELOPE[i].name);
+    if (PyType_Ready(&ScannerType) < 0) return NULL;
+    PyObject *module = PyModule_Create(&scan_module);
+    if (!module) return NULL;
+    Py_INCREF(&ScannerType);
+    if (PyModule_AddObject(module, "Scanner", (PyObject *)&ScannerType) < 0) {
+        Py_DECREF(&ScannerType);
+        Py_DECREF(module);
+        return NULL;
+    }
+    return module;
+}

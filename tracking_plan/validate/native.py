@@ -1,0 +1,309 @@
+"""Tables for the native scanner (`_scan.c`): the plan's definitions as nodes, DFAs and routes.
+
+The scanner reads JSON Lines bytes and says, per record, "valid with nothing to report" or
+"let Python look". Like the msgspec fast path, anything it cannot decide exactly is left out of
+the tables (the whole definition) or deferred record by record, so accepting implies that the
+compiled JSON Schema accepts. Set TP_NATIVE=0 to run without it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from types import ModuleType
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from ..compiler.jsonschema import property_schema
+from ..model import CallType, Definition, Plan, Policy, Property
+from .dfa import search_dfa
+from .fastpath import DATE_PATTERN, DATE_TIME_PATTERN, FORMAT_CHECKER, UUID_PATTERN, Unsupported
+
+_scan: ModuleType | None
+try:
+    from . import _scan
+except ImportError:  # not compiled here: the pure-Python fast path does the work
+    _scan = None
+
+T_NULL, T_BOOL, T_INT, T_NUM, T_STR, T_ARR, T_OBJ = 1, 2, 4, 8, 16, 32, 64
+T_ALL = 127
+_TYPE_BITS = {
+    "null": T_NULL,
+    "boolean": T_BOOL,
+    "integer": T_INT,
+    "number": T_NUM | T_INT,
+    "string": T_STR,
+    "array": T_ARR,
+    "object": T_OBJ,
+}
+_KINDS = {
+    CallType.TRACK: 0,
+    CallType.IDENTIFY: 1,
+    CallType.PAGE: 2,
+    CallType.SCREEN: 3,
+    CallType.GROUP: 4,
+}
+_FORMAT_PATTERNS = {
+    "date-time": DATE_TIME_PATTERN,
+    "date": DATE_PATTERN,
+    "uuid": UUID_PATTERN,
+    "email": "@",
+}
+_EXACT = 2**53
+_INT64 = 2**63
+MAX_FIELDS = 64
+
+Node = tuple[Any, ...]
+
+
+def available() -> bool:
+    """Whether the native scanner is compiled in and not switched off (TP_NATIVE=0)."""
+    return _scan is not None and os.environ.get("TP_NATIVE", "1") != "0"
+
+
+@dataclass(frozen=True, slots=True)
+class NativeRoute:
+    """What the scanner's counts for one route mean: its definition and payload field names."""
+
+    key: tuple[str, str]
+    definition: Definition
+    fields: tuple[str, ...]
+
+
+class NativeScanner:
+    """A `_scan.Scanner` for a plan, with the definitions behind its routes."""
+
+    def __init__(self, plan: Plan, window: int) -> None:
+        if _scan is None:
+            raise RuntimeError("the native scanner is not compiled in")
+        tables = _Tables()
+        self.routes: list[NativeRoute] = []
+        specs: list[Node] = []
+        for definition in plan.definitions():
+            spec = tables.route(definition)
+            if spec is not None:
+                specs.append(spec)
+                name = (
+                    ""
+                    if definition.call in (CallType.IDENTIFY, CallType.GROUP)
+                    else (definition.name)
+                )
+                self.routes.append(
+                    NativeRoute(
+                        (definition.call.value, name),
+                        definition,
+                        tuple(p.name for p in definition.properties),
+                    )
+                )
+        date_time = tables.dfa(DATE_TIME_PATTERN)
+        self.scanner = _scan.Scanner(tables.nodes, tables.dfas, specs, date_time, window)
+        self.scan: Callable[[bytes, int], tuple[int, int, int, int, int]] = self.scanner.scan
+        self.seen: Callable[[bytes], bool] = self.scanner.seen
+
+    def supports(self, key: tuple[str, str]) -> bool:
+        return any(route.key == key for route in self.routes)
+
+    def counts(self) -> list[tuple[NativeRoute, int, tuple[int, ...]]]:
+        """Per route: records accepted and, per payload field, how many carried it."""
+        return [
+            (route, records, present)
+            for route, (records, present) in zip(self.routes, self.scanner.counts(), strict=True)
+        ]
+
+    def recent(self) -> list[str]:
+        return [raw.decode("utf-8", "surrogatepass") for raw in self.scanner.recent()]
+
+
+class _Tables:
+    def __init__(self) -> None:
+        self.nodes: list[Node] = []
+        self.dfas: list[tuple[bytes, bytes, int]] = []
+        self._dfa_index: dict[str, int] = {}
+
+    def route(self, definition: Definition) -> Node | None:
+        """The route of a definition, or None when the scanner cannot decide it exactly (or it
+        always has something to report, like a deprecation)."""
+        kind = _KINDS.get(definition.call)
+        if kind is None or definition.deprecated:
+            return None
+        saved = len(self.nodes), len(self.dfas), dict(self._dfa_index)
+        try:
+            if len(definition.properties) > MAX_FIELDS:
+                raise Unsupported("too many properties to count")
+            payload = -1
+            if definition.properties or definition.unplanned_properties is not Policy.ALLOW:
+                payload = self.object_node(definition.properties, definition.unplanned_properties)
+            context = -1
+            if definition.context:
+                context = self.object_node(definition.context, Policy.ALLOW)
+        except (Unsupported, re.error, ValueError, OverflowError):
+            del self.nodes[saved[0] :], self.dfas[saved[1] :]
+            self._dfa_index = saved[2]
+            return None
+        name = b"" if kind in (1, 4) else definition.name.encode()
+        return (
+            kind,
+            name,
+            payload,
+            any(p.required for p in definition.properties),
+            context,
+            any(p.required for p in definition.context),
+            len(definition.properties),
+        )
+
+    def dfa(self, pattern: str) -> int:
+        index = self._dfa_index.get(pattern)
+        if index is None:
+            tables = _dfa_tables(pattern)
+            if tables is None:
+                raise Unsupported(f"pattern {pattern!r}")
+            index = self._dfa_index[pattern] = len(self.dfas)
+            self.dfas.append(tables)
+        return index
+
+    def _add(self, node: Node) -> int:
+        self.nodes.append(node)
+        return len(self.nodes) - 1
+
+    def object_node(self, props: tuple[Property, ...], policy: Policy) -> int:
+        if len(props) > MAX_FIELDS:
+            raise Unsupported("an object with too many properties")
+        index = self._add(())
+        fields = tuple((p.name.encode(), self.node(p), p.required) for p in props)
+        self.nodes[index] = _node(T_OBJ, fields=fields, forbid=policy is not Policy.ALLOW)
+        return index
+
+    def node(self, prop: Property) -> int:
+        if prop.unique_items:
+            raise Unsupported("uniqueItems")
+        if prop.enum is not None:
+            return self._add(_node(T_ALL, enum=_enum(prop)))
+        types = T_ALL if not prop.types else 0
+        for name in prop.types:
+            types |= _TYPE_BITS[name]
+        if prop.nullable:
+            types |= T_NULL
+        index = self._add(())
+        dfa1 = self.dfa(prop.pattern) if prop.pattern is not None else -1
+        dfa2 = -1
+        if prop.format is not None and prop.format in FORMAT_CHECKER.checkers:
+            pattern = _FORMAT_PATTERNS.get(prop.format)
+            if pattern is None:
+                raise Unsupported(f"format {prop.format}")
+            dfa2 = self.dfa(pattern)
+        fields = None
+        if prop.properties or (prop.is_object and prop.unplanned_properties is Policy.FORBID):
+            if len(prop.properties) > MAX_FIELDS:
+                raise Unsupported("an object with too many properties")
+            fields = tuple((p.name.encode(), self.node(p), p.required) for p in prop.properties)
+        items = self.node(prop.items) if prop.items is not None else -1
+        self.nodes[index] = _node(
+            types,
+            min_len=prop.min_length,
+            max_len=prop.max_length,
+            dfa1=dfa1,
+            dfa2=dfa2,
+            bounds=tuple(
+                _bound(b)
+                for b in (
+                    prop.minimum,
+                    prop.maximum,
+                    prop.exclusive_minimum,
+                    prop.exclusive_maximum,
+                )
+            ),
+            multiple_of=_multiple_of(prop.multiple_of),
+            items=items,
+            min_items=prop.min_items,
+            max_items=prop.max_items,
+            fields=fields,
+            forbid=prop.unplanned_properties is not Policy.ALLOW,
+        )
+        return index
+
+
+@lru_cache(maxsize=1024)
+def _dfa_tables(pattern: str) -> tuple[bytes, bytes, int] | None:
+    """A pattern's DFA as the scanner takes it (built once per process), or None."""
+    re.compile(pattern)
+    automaton = search_dfa(pattern)
+    if automaton is None:
+        return None
+    return automaton.transitions, automaton.accepting, automaton.start
+
+
+def _node(
+    types: int,
+    *,
+    enum: tuple[tuple[bytes, ...], tuple[int, ...], bool] | None = None,
+    min_len: int | None = None,
+    max_len: int | None = None,
+    dfa1: int = -1,
+    dfa2: int = -1,
+    bounds: tuple[float | None, ...] = (None, None, None, None),
+    multiple_of: int = 0,
+    items: int = -1,
+    min_items: int | None = None,
+    max_items: int | None = None,
+    fields: tuple[tuple[bytes, int, bool], ...] | None = None,
+    forbid: bool = False,
+) -> Node:
+    return (
+        types,
+        enum,
+        -1 if min_len is None else min_len,
+        -1 if max_len is None else max_len,
+        dfa1,
+        dfa2,
+        *bounds,
+        multiple_of,
+        items,
+        -1 if min_items is None else min_items,
+        -1 if max_items is None else max_items,
+        fields,
+        int(forbid),
+    )
+
+
+def _bound(value: float | None) -> float | None:
+    """A bound as an exact double, or Unsupported."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise Unsupported("a bound that is not a number")
+    if isinstance(value, int) and abs(value) > _EXACT:
+        raise Unsupported("a bound beyond 2**53")
+    as_float = float(value)
+    if as_float != as_float or as_float in (float("inf"), float("-inf")):
+        raise Unsupported("a bound that is not finite")
+    return as_float
+
+
+def _multiple_of(value: float | None) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < _INT64:
+        raise Unsupported("multipleOf other than a positive integer")
+    return value
+
+
+def _enum(prop: Property) -> tuple[tuple[bytes, ...], tuple[int, ...], bool]:
+    """The enum values the property's other keywords also accept, by kind."""
+    assert prop.enum is not None
+    schema = property_schema(prop, "2020-12")
+    checker = Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
+    values = [v for v in schema["enum"] if checker.is_valid(v)]
+    strings = tuple(v.encode("utf-8", "surrogatepass") for v in values if isinstance(v, str))
+    ints = tuple(
+        v
+        for v in values
+        if isinstance(v, int) and not isinstance(v, bool) and -_INT64 <= v < _INT64
+    )
+    has_null = None in values
+    if len(strings) + len(ints) + int(has_null) != len(values):
+        raise Unsupported("enum values other than strings, integers and null")
+    return strings, ints, has_null
