@@ -35,6 +35,7 @@ from tracking_plan.validate.explain import SchemaPath
 from tracking_plan.validate.inputs import Record
 from tracking_plan.validate.native import NativeScanner
 from tracking_plan.validate.native import available as native_available
+from tracking_plan.validate.stats import group_key
 
 FORMAT_CHECKER = Draft202012Validator.FORMAT_CHECKER
 MAX_BYTES = 32 * 1024
@@ -935,19 +936,31 @@ _SCANNERS: dict[int, tuple[Plan, NativeScanner]] = {}
 
 
 def native_verdict(plan: Plan, data: bytes) -> bool:
-    """What `tp validate` decides with the native scanner: its acceptance, or, for a record it
-    hands back, the engine's verdict."""
+    """What `tp validate` decides with the native scanner: its acceptance, or the engine's
+    verdict for a record it hands back or explains. Every record it explains with a given
+    signature must get the same report (validity, label, finding groups) as the first one."""
     cached = _SCANNERS.get(id(plan))
     if cached is None or cached[0] is not plan:
         cached = _SCANNERS[id(plan)] = (plan, NativeScanner(plan, window=0))
     scanner = cached[1]
-    _next, lines, records, start, _end = scanner.scan(data + b"\n", 0)
+    _next, lines, records, start, _end, signature = scanner.scan(data + b"\n", 0)
     assert (lines, records) == (1, 1)
     if currently_in_test_context():
-        event(f"native scanner {'handed back' if start >= 0 else 'accepted'} the record")
+        what = "accepted" if start < 0 else "explained" if signature else "handed back"
+        event(f"native scanner: {what}")
     if start < 0:
         return True
-    return engine_verdict(plan, data)
+    validator = EventValidator(plan)
+    valid, findings, label = validator.check(Record(data=data, file="t", line=1, index=1))
+    if signature is not None:
+        groups = sorted(group_key(f.code, f.severity, label, f.pointer) for f in findings)
+        report = (valid, label, groups)
+        first = _SIGNED.setdefault((id(plan), signature), report)
+        assert first == report, f"one signature, two reports:\n{first}\n{report}"
+    return valid
+
+
+_SIGNED: dict[tuple[int, bytes], Any] = {}
 
 
 needs_native = pytest.mark.skipif(
@@ -969,3 +982,37 @@ def test_native_edge_cases(name: str) -> None:
 def test_native_matches_bundle_schema(case: tuple[Plan, list[bytes]]) -> None:
     plan, batch = case
     assert_same(plan, batch, native_verdict)
+
+
+@st.composite
+def many_messages(draw: st.DrawFn) -> tuple[Plan, list[bytes]]:
+    """One plan and many messages for it, so that the scanner's signatures repeat."""
+    plan = draw(plans())
+    return plan, draw(st.lists(messages(plan), min_size=20, max_size=60))
+
+
+@needs_native
+@settings(COMMON, max_examples=60)
+@given(case=many_messages())
+def test_native_signatures_name_one_report(case: tuple[Plan, list[bytes]]) -> None:
+    plan, batch = case
+    assert_same(plan, batch, native_verdict)
+
+
+@needs_native
+def test_native_signatures_on_the_sample_dump() -> None:
+    """On real-looking data: every explained record of the shop sample gets the report of the
+    first record with its signature."""
+    from conftest import REPO_ROOT, SHOP_PLAN
+
+    from tracking_plan import load_plan
+
+    plan = load_plan(SHOP_PLAN)
+    sample = REPO_ROOT / "plans" / "shop" / "sample-events.jsonl"
+    explained = 0
+    for data in sample.read_bytes().splitlines():
+        if data.strip():
+            scanner = NativeScanner(plan, window=0)
+            explained += scanner.scan(data + b"\n", 0)[5] is not None
+            native_verdict(plan, data)
+    assert explained > 10

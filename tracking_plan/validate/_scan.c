@@ -58,6 +58,10 @@ typedef struct {
     Field *fields;
     uint64_t required;
     int forbid_unknown;
+    /* enum_exact: the node has only `type` and `enum`, all enum values pass `type`; then a
+     * value outside the enum breaks exactly `enum` and maybe `type`. format_exact: failing
+     * dfa2 means failing the format (email), not only "ask Python" (date-time's Feb 29). */
+    int enum_exact, format_exact;
 } Node;
 
 typedef struct {
@@ -67,17 +71,23 @@ typedef struct {
     int start;
 } Dfa;
 
+#define PYTHON_DECIDES (-2) /* a route's payload node when the scanner cannot judge it */
+
 typedef struct {
     int kind;
     char *name;
     Py_ssize_t name_len;
-    int payload; /* object node, -1: any object */
+    int payload; /* object node, -1: any object, PYTHON_DECIDES */
     int payload_required;
     int context; /* object node, -1: any object */
     int context_required;
     Py_ssize_t n_fields; /* payload fields counted for presence */
-    long long records;
-    long long *present;
+    long long records;   /* accepted */
+    long long *present;  /* per field, in accepted records */
+    long long *kinds;    /* per field and KN_* kind, in accepted records */
+    long long explained; /* records with violations the scanner could name */
+    long long *explained_present;
+    long long *explained_kinds; /* per field and KN_* kind */
 } Route;
 
 typedef struct {
@@ -103,6 +113,9 @@ typedef struct {
     Py_ssize_t ring_head, ring_count;
     Py_ssize_t *slots; /* ring index + 1, 0 empty */
     Py_ssize_t slot_mask;
+    /* the signature of the last record explained: what `scan` hands back with it */
+    char signature[2 + sizeof(int32_t) * (2 + 16 * 5) + MAX_MESSAGE_BYTES];
+    Py_ssize_t signature_len;
 } Scanner;
 
 static uint64_t hash_bytes(const char *data, Py_ssize_t len, uint64_t seed) {
@@ -330,11 +343,79 @@ static int run_dfa(const Dfa *d, const Str *s) {
     return d->accepting[state];
 }
 
-static const char *check_value(Scanner *sc, int index, const char *p, const char *e, int depth);
+/* What a record breaks, for a record the scanner can explain: per violation, the node, the
+ * keywords that fail (B_*), the value's kind (KN_*) and, for `required`, the missing fields. */
+enum {
+    B_TYPE = 1, B_ENUM = 2, B_MIN_LENGTH = 4, B_MAX_LENGTH = 8, B_PATTERN = 16, B_FORMAT = 32,
+    B_MINIMUM = 64, B_MAXIMUM = 128, B_EXCLUSIVE_MINIMUM = 256, B_EXCLUSIVE_MAXIMUM = 512,
+    B_MULTIPLE_OF = 1024, B_MIN_ITEMS = 2048, B_MAX_ITEMS = 4096, B_REQUIRED = 8192,
+    B_UNPLANNED = 16384 /* a key the node does not plan, under `warn` or `forbid` */
+};
+enum { KN_NULL, KN_BOOLEAN, KN_NUMBER, KN_STRING, KN_ARRAY, KN_OBJECT, KN_COUNT };
 
-static const char *check_object(Scanner *sc, const Node *n, const char *p, const char *e,
-                                int depth, uint64_t *present) {
+#define MAX_VIOLATIONS 16
+#define VIOLATION_WORDS 5
+
+typedef struct {
+    int count;
+    int32_t words[MAX_VIOLATIONS * VIOLATION_WORDS];
+    const char *keys[MAX_VIOLATIONS]; /* the key of a B_UNPLANNED violation */
+    int in_array; /* > 0 inside array items, where Python must name unplanned keys by index */
+} Violations;
+
+static int kind_at(const char *p) {
+    switch (*p) {
+    case '"': return KN_STRING;
+    case '{': return KN_OBJECT;
+    case '[': return KN_ARRAY;
+    case 't':
+    case 'f': return KN_BOOLEAN;
+    case 'n': return KN_NULL;
+    default: return KN_NUMBER;
+    }
+}
+
+/* An unplanned key; 0 when Python must look (too many, or the same key twice). */
+static int unplanned_key(Violations *v, int node, const Str *key, int kind, int first) {
+    if (v->in_array) return 0;
+    for (int i = first; i < v->count; i++) {
+        const int32_t *w = &v->words[i * VIOLATION_WORDS];
+        if (w[1] == B_UNPLANNED && w[3] == key->len && memcmp(v->keys[i], key->start, key->len) == 0)
+            return 0;
+    }
+    if (v->count >= MAX_VIOLATIONS) return 0;
+    v->keys[v->count] = key->start;
+    int32_t *w = &v->words[v->count++ * VIOLATION_WORDS];
+    w[0] = node;
+    w[1] = B_UNPLANNED;
+    w[2] = kind;
+    w[3] = (int32_t)key->len;
+    w[4] = 0;
+    return 1;
+}
+
+/* 0 when there are too many to say (the record goes to Python). */
+static int violation(Violations *v, int node, unsigned bits, int kind, uint64_t missing) {
+    if (v->count >= MAX_VIOLATIONS) return 0;
+    int32_t *w = &v->words[v->count++ * VIOLATION_WORDS];
+    w[0] = node;
+    w[1] = (int32_t)bits;
+    w[2] = kind;
+    w[3] = (int32_t)(uint32_t)(missing & 0xFFFFFFFFu);
+    w[4] = (int32_t)(uint32_t)(missing >> 32);
+    return 1;
+}
+
+static const char *check_value(Scanner *sc, Violations *v, int index, const char *p,
+                               const char *e, int depth, int *kind_out);
+
+/* An object against an object node: its fields, unknown keys, and `required`. `present` gets
+ * the fields seen, `kinds` (n_fields entries) the kind of each field's value. */
+static const char *check_object(Scanner *sc, Violations *v, int index, const char *p,
+                                const char *e, int depth, uint64_t *present, unsigned char *kinds) {
+    const Node *n = &sc->nodes[index];
     uint64_t seen = 0;
+    int first = v->count;
     if (depth > MAX_DEPTH) return NULL;
     p = skip_ws(p + 1, e);
     if (p < e && *p == '}') {
@@ -355,9 +436,13 @@ static const char *check_object(Scanner *sc, const Node *n, const char *p, const
                 uint64_t bit = (uint64_t)1 << i;
                 if (seen & bit) return NULL; /* a duplicate key: Python decides */
                 seen |= bit;
-                p = check_value(sc, n->fields[i].node, p, e, depth + 1);
+                int kind;
+                p = check_value(sc, v, n->fields[i].node, p, e, depth + 1, &kind);
+                if (kinds) kinds[i] = (unsigned char)kind;
             } else if (n->forbid_unknown) {
-                return NULL;
+                if (key.len > 0x7FFFFFFF || !unplanned_key(v, index, &key, kind_at(p), first))
+                    return NULL;
+                p = skip_value(p, e, depth + 1);
             } else {
                 p = skip_value(p, e, depth + 1);
             }
@@ -373,72 +458,94 @@ static const char *check_object(Scanner *sc, const Node *n, const char *p, const
             break;
         }
     }
-    if ((seen & n->required) != n->required) return NULL;
+    uint64_t missing = n->required & ~seen;
+    if (missing && !violation(v, index, B_REQUIRED, KN_OBJECT, missing)) return NULL;
     if (present) *present = seen;
     return p;
 }
 
-static int in_bounds(const Node *n, double v) {
-    if (n->has_min && !(v >= n->min)) return 0;
-    if (n->has_max && !(v <= n->max)) return 0;
-    if (n->has_xmin && !(v > n->xmin)) return 0;
-    if (n->has_xmax && !(v < n->xmax)) return 0;
-    return 1;
+static unsigned bounds_failed(const Node *n, double value) {
+    unsigned bits = 0;
+    if (n->has_min && !(value >= n->min)) bits |= B_MINIMUM;
+    if (n->has_max && !(value <= n->max)) bits |= B_MAXIMUM;
+    if (n->has_xmin && !(value > n->xmin)) bits |= B_EXCLUSIVE_MINIMUM;
+    if (n->has_xmax && !(value < n->xmax)) bits |= B_EXCLUSIVE_MAXIMUM;
+    return bits;
 }
 
-static const char *check_enum(const Node *n, const char *p, const char *e) {
-    Str s;
-    Num num;
-    const char *after;
-    if (*p == '"') {
-        if (!(after = scan_string(p, e, &s)) || s.escaped) return NULL;
-        for (Py_ssize_t i = 0; i < n->n_strs; i++)
-            if (n->str_lens[i] == s.len && memcmp(n->strs[i], s.start, s.len) == 0) return after;
-        return NULL;
-    }
-    if (*p == 'n') return n->enum_null ? literal(p, e, "null", 4) : NULL;
-    if (*p == '-' || (*p >= '0' && *p <= '9')) {
-        if (!(after = scan_number(p, e, &num)) || !num.is_int) return NULL;
-        for (Py_ssize_t i = 0; i < n->n_ints; i++)
-            if (n->ints[i] == num.ivalue) return after;
-    }
-    return NULL;
+static int string_in_enum(const Node *n, const Str *s) {
+    for (Py_ssize_t i = 0; i < n->n_strs; i++)
+        if (n->str_lens[i] == s->len && memcmp(n->strs[i], s->start, s->len) == 0) return 1;
+    return 0;
 }
 
-static const char *check_value(Scanner *sc, int index, const char *p, const char *e, int depth) {
+static int int_in_enum(const Node *n, long long value) {
+    for (Py_ssize_t i = 0; i < n->n_ints; i++)
+        if (n->ints[i] == value) return 1;
+    return 0;
+}
+
+/* A value against a node: NULL when the record must go to Python, else the end of the value;
+ * what it breaks is added to `v`. JSON Schema applies each keyword to the kinds of values it is
+ * about (`minimum` to numbers, `pattern` to strings, ...) whatever `type` says. */
+static const char *check_value(Scanner *sc, Violations *v, int index, const char *p,
+                               const char *e, int depth, int *kind_out) {
     if (p >= e || depth > MAX_DEPTH) return NULL;
     const Node *n = &sc->nodes[index];
-    if (n->has_enum) return check_enum(n, p, e);
+    unsigned bits = 0;
+    int kind;
+    int outside_enum = 0; /* the value is not one of the enum's (kind permitting) */
     Str s;
     Num num;
     const char *after;
     switch (*p) {
     case '"':
-        if (!(n->types & T_STR) || !(after = scan_string(p, e, &s))) return NULL;
-        if (n->min_len < 0 && n->max_len < 0 && n->dfa1 < 0 && n->dfa2 < 0) return after;
+        kind = KN_STRING;
+        if (!(after = scan_string(p, e, &s))) return NULL;
+        if (!(n->types & T_STR)) bits |= B_TYPE;
+        if (n->has_enum) {
+            if (s.escaped) return NULL;
+            outside_enum = !string_in_enum(n, &s);
+            break;
+        }
+        if (n->min_len < 0 && n->max_len < 0 && n->dfa1 < 0 && n->dfa2 < 0) break;
         if (s.escaped) return NULL;
-        if (n->min_len >= 0 && s.points < n->min_len) return NULL;
-        if (n->max_len >= 0 && s.points > n->max_len) return NULL;
+        if (n->min_len >= 0 && s.points < n->min_len) bits |= B_MIN_LENGTH;
+        if (n->max_len >= 0 && s.points > n->max_len) bits |= B_MAX_LENGTH;
         if (n->dfa1 >= 0 || n->dfa2 >= 0) {
             if (!s.ascii) return NULL;
-            if (n->dfa1 >= 0 && !run_dfa(&sc->dfas[n->dfa1], &s)) return NULL;
-            if (n->dfa2 >= 0 && !run_dfa(&sc->dfas[n->dfa2], &s)) return NULL;
+            if (n->dfa1 >= 0 && !run_dfa(&sc->dfas[n->dfa1], &s)) bits |= B_PATTERN;
+            if (n->dfa2 >= 0 && !run_dfa(&sc->dfas[n->dfa2], &s)) {
+                if (!n->format_exact) return NULL; /* maybe valid: Python knows */
+                bits |= B_FORMAT;
+            }
         }
-        return after;
+        break;
     case '{':
-        if (!(n->types & T_OBJ)) return NULL;
-        if (n->n_fields < 0) return skip_value(p, e, depth);
-        return check_object(sc, n, p, e, depth, NULL);
+        kind = KN_OBJECT;
+        if (!(n->types & T_OBJ)) bits |= B_TYPE;
+        outside_enum = 1;
+        if (n->n_fields < 0 || n->has_enum) after = skip_value(p, e, depth);
+        else after = check_object(sc, v, index, p, e, depth, NULL, NULL);
+        break;
     case '[': {
-        if (!(n->types & T_ARR)) return NULL;
+        kind = KN_ARRAY;
+        if (!(n->types & T_ARR)) bits |= B_TYPE;
+        outside_enum = 1;
+        if (n->has_enum) {
+            after = skip_value(p, e, depth);
+            break;
+        }
         Py_ssize_t count = 0;
         p = skip_ws(p + 1, e);
         if (p < e && *p == ']') {
             p++;
         } else {
             for (;;) {
-                p = n->items >= 0 ? check_value(sc, n->items, p, e, depth + 1)
+                v->in_array++;
+                p = n->items >= 0 ? check_value(sc, v, n->items, p, e, depth + 1, NULL)
                                   : skip_value(p, e, depth + 1);
+                v->in_array--;
                 if (!p) return NULL;
                 count++;
                 p = skip_ws(p, e);
@@ -452,34 +559,72 @@ static const char *check_value(Scanner *sc, int index, const char *p, const char
                 break;
             }
         }
-        if (n->min_items >= 0 && count < n->min_items) return NULL;
-        if (n->max_items >= 0 && count > n->max_items) return NULL;
-        return p;
+        if (n->min_items >= 0 && count < n->min_items) bits |= B_MIN_ITEMS;
+        if (n->max_items >= 0 && count > n->max_items) bits |= B_MAX_ITEMS;
+        after = p;
+        break;
     }
     case 't':
-        return (n->types & T_BOOL) ? literal(p, e, "true", 4) : NULL;
     case 'f':
-        return (n->types & T_BOOL) ? literal(p, e, "false", 5) : NULL;
+        kind = KN_BOOLEAN;
+        if (!(after = *p == 't' ? literal(p, e, "true", 4) : literal(p, e, "false", 5)))
+            return NULL;
+        if (!(n->types & T_BOOL)) bits |= B_TYPE;
+        outside_enum = 1; /* enums hold strings, integers and null only */
+        break;
     case 'n':
-        return (n->types & T_NULL) ? literal(p, e, "null", 4) : NULL;
+        kind = KN_NULL;
+        if (!(after = literal(p, e, "null", 4))) return NULL;
+        if (!(n->types & T_NULL)) bits |= B_TYPE;
+        outside_enum = !n->enum_null;
+        break;
     default:
+        kind = KN_NUMBER;
         if (!(after = scan_number(p, e, &num))) return NULL;
+        int bounded = n->has_min || n->has_max || n->has_xmin || n->has_xmax;
         if (num.integral_literal) {
-            if (!(n->types & (T_INT | T_NUM))) return NULL;
-            int bounded = n->has_min || n->has_max || n->has_xmin || n->has_xmax;
-            if (!num.is_int) return (bounded || n->multiple_of) ? NULL : after;
+            if (!(n->types & (T_INT | T_NUM))) bits |= B_TYPE;
+            if (!num.is_int) {
+                /* an integer too large to compare here */
+                if (n->has_enum || bounded || n->multiple_of) return NULL;
+                break;
+            }
+            if (n->has_enum) {
+                outside_enum = !int_in_enum(n, num.ivalue);
+                break;
+            }
             if (bounded) {
                 if (num.ivalue > EXACT_INT || num.ivalue < -EXACT_INT) return NULL;
-                if (!in_bounds(n, num.dvalue)) return NULL;
+                bits |= bounds_failed(n, num.dvalue);
             }
-            if (n->multiple_of && num.ivalue % n->multiple_of != 0) return NULL;
-            return after;
+            if (n->multiple_of && num.ivalue % n->multiple_of != 0) bits |= B_MULTIPLE_OF;
+            break;
         }
-        /* A fraction or exponent: a float, which an `integer` may still accept (1.0): Python
-         * decides that case. */
-        if (!(n->types & T_NUM) || n->multiple_of) return NULL;
-        return in_bounds(n, num.dvalue) ? after : NULL;
+        /* A fraction or exponent: a float. One with an integral value is an integer to JSON
+         * Schema and equal to an integer enum value: Python decides those. */
+        int integral = num.dvalue == floor(num.dvalue);
+        if (!(n->types & T_NUM)) {
+            if (integral && (n->types & T_INT)) return NULL;
+            bits |= B_TYPE;
+        }
+        if (n->has_enum) {
+            if (integral) return NULL;
+            outside_enum = 1;
+            break;
+        }
+        if (n->multiple_of) return NULL;
+        bits |= bounds_failed(n, num.dvalue);
+        break;
     }
+    if (n->has_enum && outside_enum) {
+        /* The enum holds the values that pass every keyword. Outside it, only a node with
+         * nothing but `type` and `enum` tells which keywords fail. */
+        if (!n->enum_exact) return NULL;
+        bits |= B_ENUM;
+    }
+    if (bits && !violation(v, index, bits, kind, 0)) return NULL;
+    if (kind_out) *kind_out = kind;
+    return after;
 }
 
 /* -- the message envelope --------------------------------------------------------------------- */
@@ -633,45 +778,86 @@ static inline int payload_field(int kind) {
     return (kind == K_IDENTIFY || kind == K_GROUP) ? F_TRAITS : F_PROPERTIES;
 }
 
-/* 1: valid with nothing to report (counted); 0: Python decides; -1: out of memory. */
+/* The route's name for a message, or 0 when Python must read it (missing, escaped). */
+static int route_name(const Spans *sp, int kind, Str *name) {
+    if (kind == K_IDENTIFY || kind == K_GROUP) {
+        name->start = "";
+        name->len = 0;
+        return 1;
+    }
+    return span_string(sp, kind == K_TRACK ? F_EVENT : F_NAME, name) && !name->escaped;
+}
+
+/* A signature: 'R', the route and the number of violations (int32), their words, then the keys of the B_UNPLANNED
+ * ones; or 'U', the kind, and the name of a call the plan does not list. Records with the same
+ * signature get the same report. */
+static void sign_route(Scanner *sc, int route, const Violations *v) {
+    int32_t head[2] = {route, v->count};
+    sc->signature[0] = 'R';
+    memcpy(sc->signature + 1, head, sizeof head);
+    Py_ssize_t words = (Py_ssize_t)v->count * VIOLATION_WORDS * (Py_ssize_t)sizeof(int32_t);
+    char *at = sc->signature + 1 + sizeof head;
+    memcpy(at, v->words, words);
+    at += words;
+    for (int i = 0; i < v->count; i++) {
+        const int32_t *w = &v->words[i * VIOLATION_WORDS];
+        if (w[1] == B_UNPLANNED) {
+            memcpy(at, v->keys[i], w[3]);
+            at += w[3];
+        }
+    }
+    sc->signature_len = at - sc->signature;
+}
+
+static void sign_unplanned(Scanner *sc, int kind, const Str *name) {
+    sc->signature[0] = 'U';
+    sc->signature[1] = (char)('0' + kind);
+    memcpy(sc->signature + 2, name->start, name->len);
+    sc->signature_len = 2 + name->len;
+}
+
+enum { HANDED_BACK = 0, ACCEPTED = 1, EXPLAINED = 2 };
+
+/* ACCEPTED (valid, nothing to report: counted), EXPLAINED (its violations are in
+ * sc->signature), HANDED_BACK (Python decides), or -1 (out of memory). */
 static int accept_line(Scanner *sc, const char *p, const char *e) {
-    if (e - p > MAX_MESSAGE_BYTES) return 0;
+    if (e - p > MAX_MESSAGE_BYTES) return HANDED_BACK;
     Spans sp;
     memset(sp.start, 0, sizeof sp.start);
+    Violations v;
+    v.count = v.in_array = 0;
+    unsigned char kinds[64];
     /* The payload and context are checked as they are met when the route is already known
      * (type and event come first in most messages), else after the whole envelope is read. */
     int early_route = -1, payload_done = 0, context_done = 0;
     uint64_t present = 0;
     p = skip_ws(p, e);
-    if (p >= e || *p != '{') return 0;
+    if (p >= e || *p != '{') return HANDED_BACK;
     p = skip_ws(p + 1, e);
-    if (p < e && *p == '}') return 0;
+    if (p < e && *p == '}') return HANDED_BACK;
     for (;;) {
         Str key;
-        if (p >= e || *p != '"' || !(p = scan_string(p, e, &key)) || key.escaped) return 0;
+        if (p >= e || *p != '"' || !(p = scan_string(p, e, &key)) || key.escaped)
+            return HANDED_BACK;
         p = skip_ws(p, e);
-        if (p >= e || *p != ':') return 0;
+        if (p >= e || *p != ':') return HANDED_BACK;
         p = skip_ws(p + 1, e);
         int field = envelope_field(&key);
-        if (field == F_BATCH) return 0;
+        if (field == F_BATCH) return HANDED_BACK;
         const char *start = p;
         if ((field == F_PROPERTIES || field == F_TRAITS || field == F_CONTEXT) && *p == '{') {
             if (early_route < 0) {
                 int kind = message_kind(&sp);
                 if (kind >= 0) early_route = message_route(sc, &sp, kind);
             }
-            if (early_route >= 0) {
-                const Route *r = &sc->routes[early_route];
-                int kind = r->kind;
-                if (field == payload_field(kind) && r->payload >= 0) {
-                    p = check_object(sc, &sc->nodes[r->payload], p, e, 1, &present);
-                    payload_done = 1;
-                } else if (field == F_CONTEXT && r->context >= 0) {
-                    p = check_object(sc, &sc->nodes[r->context], p, e, 1, NULL);
-                    context_done = 1;
-                } else {
-                    p = skip_value(p, e, 1);
-                }
+            const Route *r = early_route >= 0 ? &sc->routes[early_route] : NULL;
+            if (r && r->payload == PYTHON_DECIDES) return HANDED_BACK;
+            if (r && field == payload_field(r->kind) && r->payload >= 0) {
+                p = check_object(sc, &v, r->payload, p, e, 1, &present, kinds);
+                payload_done = 1;
+            } else if (r && field == F_CONTEXT && r->context >= 0) {
+                p = check_object(sc, &v, r->context, p, e, 1, NULL, NULL);
+                context_done = 1;
             } else {
                 p = skip_value(p, e, 1);
             }
@@ -680,89 +866,115 @@ static int accept_line(Scanner *sc, const char *p, const char *e) {
         } else {
             p = skip_value(p, e, 1);
         }
-        if (!p) return 0;
+        if (!p) return HANDED_BACK;
         if (field >= 0) {
-            if (sp.start[field]) return 0;
+            if (sp.start[field]) return HANDED_BACK;
             sp.start[field] = start;
             sp.end[field] = p;
         }
         p = skip_ws(p, e);
-        if (p >= e) return 0;
+        if (p >= e) return HANDED_BACK;
         if (*p == ',') {
             p = skip_ws(p + 1, e);
             continue;
         }
-        if (*p != '}') return 0;
+        if (*p != '}') return HANDED_BACK;
         p = skip_ws(p + 1, e);
         break;
     }
-    if (p != e) return 0;
+    if (p != e) return HANDED_BACK;
 
+    /* The envelope: anything wrong or worth a warning goes to Python. */
     Str id, name, ts, sent;
     int kind = message_kind(&sp);
-    if (kind < 0) return 0;
+    if (kind < 0) return HANDED_BACK;
     if (!span_string(&sp, F_MESSAGE_ID, &id) || id.escaped || id.points < 1 ||
         id.points > MAX_MESSAGE_ID)
-        return 0;
-    if (!sp.start[F_USER_ID] && !sp.start[F_ANONYMOUS_ID]) return 0;
+        return HANDED_BACK;
+    if (!sp.start[F_USER_ID] && !sp.start[F_ANONYMOUS_ID]) return HANDED_BACK;
     if (!nonempty_string_or_absent(&sp, F_USER_ID) ||
         !nonempty_string_or_absent(&sp, F_ANONYMOUS_ID) ||
         !nonempty_string_or_absent(&sp, F_GROUP_ID) ||
         !nonempty_string_or_absent(&sp, F_PREVIOUS_ID) ||
         !nonempty_string_or_absent(&sp, F_EVENT))
-        return 0;
-    if (sp.start[F_NAME] && !span_string(&sp, F_NAME, &name)) return 0;
-    if (kind == K_GROUP && !sp.start[F_GROUP_ID]) return 0;
-    if (sp.start[F_ORIGINAL_TIMESTAMP] || sp.start[F_RECEIVED_AT]) return 0;
+        return HANDED_BACK;
+    if (sp.start[F_NAME] && !span_string(&sp, F_NAME, &name)) return HANDED_BACK;
+    if (kind == K_GROUP && !sp.start[F_GROUP_ID]) return HANDED_BACK;
+    if (sp.start[F_ORIGINAL_TIMESTAMP] || sp.start[F_RECEIVED_AT]) return HANDED_BACK;
     int has_ts = sp.start[F_TIMESTAMP] != NULL, has_sent = sp.start[F_SENT_AT] != NULL;
     if (has_ts) {
-        if (!span_string(&sp, F_TIMESTAMP, &ts) || !is_date_time(sc, &ts)) return 0;
+        if (!span_string(&sp, F_TIMESTAMP, &ts) || !is_date_time(sc, &ts)) return HANDED_BACK;
         char last = ts.start[ts.len - 1];
-        if (last != 'Z' && last != 'z') return 0; /* not UTC: Python warns */
+        if (last != 'Z' && last != 'z') return HANDED_BACK; /* not UTC: Python warns */
     }
-    if (has_sent && (!span_string(&sp, F_SENT_AT, &sent) || !is_date_time(sc, &sent))) return 0;
+    if (has_sent && (!span_string(&sp, F_SENT_AT, &sent) || !is_date_time(sc, &sent)))
+        return HANDED_BACK;
     if (has_ts && has_sent) {
         /* a possible clock skew: Python measures it */
         Py_ssize_t shorter = ts.len < sent.len ? ts.len : sent.len;
         int order = memcmp(sent.start, ts.start, shorter);
-        if (order < 0 || (order == 0 && sent.len < ts.len)) return 0;
-        if (memcmp(sent.start, ts.start, 10) != 0) return 0;
+        if (order < 0 || (order == 0 && sent.len < ts.len)) return HANDED_BACK;
+        if (memcmp(sent.start, ts.start, 10) != 0) return HANDED_BACK;
     }
     if (!object_or_absent(&sp, F_PROPERTIES) || !object_or_absent(&sp, F_TRAITS) ||
         !object_or_absent(&sp, F_CONTEXT) || !object_or_absent(&sp, F_INTEGRATIONS))
-        return 0;
+        return HANDED_BACK;
 
-    int route = message_route(sc, &sp, kind);
-    if (route < 0 || (early_route >= 0 && route != early_route)) return 0;
-    Route *r = &sc->routes[route];
-
-    int payload = payload_field(kind);
-    if (sp.start[payload]) {
-        if (!payload_done && r->payload >= 0 &&
-            !check_object(sc, &sc->nodes[r->payload], sp.start[payload], sp.end[payload], 1,
-                          &present))
-            return 0;
-    } else if (r->payload_required) {
-        return 0;
-    }
-    if (sp.start[F_CONTEXT]) {
-        if (!context_done && r->context >= 0 &&
-            !check_object(sc, &sc->nodes[r->context], sp.start[F_CONTEXT], sp.end[F_CONTEXT], 1,
-                          NULL))
-            return 0;
-    } else if (r->context_required) {
-        return 0;
+    Str routed;
+    if (!route_name(&sp, kind, &routed)) return HANDED_BACK;
+    int route = find_route(sc, kind, routed.start, routed.len);
+    Route *r = NULL;
+    if (route >= 0) {
+        if (early_route >= 0 && route != early_route) return HANDED_BACK;
+        r = &sc->routes[route];
+        if (r->payload == PYTHON_DECIDES) return HANDED_BACK;
+        int payload = payload_field(kind);
+        if (sp.start[payload]) {
+            if (!payload_done && r->payload >= 0 &&
+                !check_object(sc, &v, r->payload, sp.start[payload], sp.end[payload], 1, &present,
+                              kinds))
+                return HANDED_BACK;
+        } else if (r->payload_required) {
+            return HANDED_BACK;
+        }
+        if (sp.start[F_CONTEXT]) {
+            if (!context_done && r->context >= 0 &&
+                !check_object(sc, &v, r->context, sp.start[F_CONTEXT], sp.end[F_CONTEXT], 1,
+                              NULL, NULL))
+                return HANDED_BACK;
+        } else if (r->context_required) {
+            return HANDED_BACK;
+        }
     }
 
     if (sc->window > 0) {
         uint64_t h = hash_bytes(id.start, id.len, 0);
-        if (seen_find(sc, h, id.start, id.len) >= 0) return 0; /* a duplicate: Python warns */
+        if (seen_find(sc, h, id.start, id.len) >= 0) return HANDED_BACK; /* Python warns */
         if (seen_add(sc, h, id.start, id.len) < 0) return -1;
     }
-    r->records++;
-    for (Py_ssize_t i = 0; i < r->n_fields; i++)
-        if (present & ((uint64_t)1 << i)) r->present[i]++;
-    return 1;
+    if (!r) {
+        sign_unplanned(sc, kind, &routed);
+        return EXPLAINED;
+    }
+    if (v.count == 0) {
+        r->records++;
+        for (Py_ssize_t i = 0; i < r->n_fields; i++) {
+            if (present & ((uint64_t)1 << i)) {
+                r->present[i]++;
+                r->kinds[i * KN_COUNT + kinds[i]]++;
+            }
+        }
+        return ACCEPTED;
+    }
+    r->explained++;
+    for (Py_ssize_t i = 0; i < r->n_fields; i++) {
+        if (present & ((uint64_t)1 << i)) {
+            r->explained_present[i]++;
+            r->explained_kinds[i * KN_COUNT + kinds[i]]++;
+        }
+    }
+    sign_route(sc, route, &v);
+    return EXPLAINED;
 }
 
 /* -- the Python type ---------------------------------------------------------------------------- */
@@ -790,6 +1002,9 @@ static void scanner_clear(Scanner *sc) {
     for (Py_ssize_t i = 0; i < sc->n_routes; i++) {
         PyMem_Free(sc->routes[i].name);
         PyMem_Free(sc->routes[i].present);
+        PyMem_Free(sc->routes[i].kinds);
+        PyMem_Free(sc->routes[i].explained_present);
+        PyMem_Free(sc->routes[i].explained_kinds);
     }
     PyMem_Free(sc->routes);
     sc->routes = NULL;
@@ -833,15 +1048,16 @@ static int optional_double(PyObject *obj, int *has, double *value) {
 }
 
 /* A node: (types, enum, min_len, max_len, dfa1, dfa2, minimum, maximum, exclusive_minimum,
- * exclusive_maximum, multiple_of, items, min_items, max_items, fields, forbid_unknown), where
+ * exclusive_maximum, multiple_of, items, min_items, max_items, fields, forbid_unknown,
+ * enum_exact, format_exact), where
  * enum is None or (strs: tuple[bytes], ints: tuple[int], null: bool) and fields is None (any
  * object) or a tuple of (key: bytes, node: int, required: bool). */
 static int load_node(Scanner *sc, Node *n, PyObject *spec) {
     PyObject *enum_spec, *bounds[4], *fields;
-    if (!PyArg_ParseTuple(spec, "iOnniiOOOOLinnOi", &n->types, &enum_spec, &n->min_len,
+    if (!PyArg_ParseTuple(spec, "iOnniiOOOOLinnOppp", &n->types, &enum_spec, &n->min_len,
                           &n->max_len, &n->dfa1, &n->dfa2, &bounds[0], &bounds[1], &bounds[2],
                           &bounds[3], &n->multiple_of, &n->items, &n->min_items, &n->max_items,
-                          &fields, &n->forbid_unknown))
+                          &fields, &n->forbid_unknown, &n->enum_exact, &n->format_exact))
         return -1;
     if ((n->dfa1 >= sc->n_dfas) || (n->dfa2 >= sc->n_dfas) || n->items >= sc->n_nodes) {
         PyErr_SetString(PyExc_ValueError, "a node refers to a missing node or DFA");
@@ -936,20 +1152,28 @@ static int load_dfa(Dfa *d, PyObject *spec) {
 }
 
 /* A route: (kind, name: bytes, payload node, payload required, context node, context required,
- * presence fields). */
+ * presence fields); payload node -1 for any object, -2 when Python decides every record. */
 static int load_route(Scanner *sc, Route *r, PyObject *spec) {
     PyObject *name;
     if (!PyArg_ParseTuple(spec, "iO!ipipn", &r->kind, &PyBytes_Type, &name, &r->payload,
                           &r->payload_required, &r->context, &r->context_required, &r->n_fields))
         return -1;
-    if (r->payload >= sc->n_nodes || r->context >= sc->n_nodes || r->n_fields < 0 ||
-        r->n_fields > 64) {
+    if (r->payload >= sc->n_nodes || r->payload < PYTHON_DECIDES || r->context >= sc->n_nodes ||
+        r->context < -1 || r->n_fields < 0 || r->n_fields > 64) {
         PyErr_SetString(PyExc_ValueError, "a route refers to a missing node");
+        return -1;
+    }
+    if ((r->payload >= 0 && sc->nodes[r->payload].n_fields != r->n_fields) ||
+        (r->context >= 0 && sc->nodes[r->context].n_fields < 0)) {
+        PyErr_SetString(PyExc_ValueError, "a route's payload or context is not its object node");
         return -1;
     }
     if (!(r->name = copy_bytes(name, &r->name_len))) return -1;
     r->present = PyMem_Calloc(r->n_fields + 1, sizeof(long long));
-    if (!r->present) {
+    r->kinds = PyMem_Calloc((r->n_fields + 1) * KN_COUNT, sizeof(long long));
+    r->explained_present = PyMem_Calloc(r->n_fields + 1, sizeof(long long));
+    r->explained_kinds = PyMem_Calloc((r->n_fields + 1) * KN_COUNT, sizeof(long long));
+    if (!r->present || !r->kinds || !r->explained_present || !r->explained_kinds) {
         PyErr_NoMemory();
         return -1;
     }
@@ -1025,15 +1249,18 @@ fail:
 }
 
 PyDoc_STRVAR(scan_doc,
-"scan(buffer, pos) -> (next, lines, records, start, end)\n\n"
+"scan(buffer, pos) -> (next, lines, records, start, end, signature)\n\n"
 "Check the lines of `buffer` from `pos` on. Valid records with nothing to report are counted\n"
-"and passed over; the scan stops after the first line Python must look at, whose record is\n"
-"buffer[start:end] (start -1: none, the buffer is done). `lines` counts the lines passed\n"
-"(blank ones too) and `records` the non-blank ones, including the one returned.");
+"and passed over; the scan stops after the first other line, whose record is\n"
+"buffer[start:end] (start -1: none, the buffer is done). `signature` is None when Python must\n"
+"judge the record, else bytes that name what it breaks: records with the same signature get\n"
+"the same findings. `lines` counts the lines passed (blank ones too) and `records` the\n"
+"non-blank ones, including the one returned.");
 
 static PyObject *Scanner_scan(Scanner *sc, PyObject *args) {
     Py_buffer buffer;
     Py_ssize_t pos, lines = 0, records = 0, start = -1, end = -1;
+    int verdict = ACCEPTED;
     if (!sc->nodes && !sc->dfas) {
         PyErr_SetString(PyExc_RuntimeError, "the scanner is not initialised");
         return NULL;
@@ -1060,12 +1287,12 @@ static PyObject *Scanner_scan(Scanner *sc, PyObject *args) {
             continue;
         }
         records++;
-        int verdict = accept_line(sc, line, base + content);
+        verdict = accept_line(sc, line, base + content);
         if (verdict < 0) {
             PyBuffer_Release(&buffer);
             return PyErr_NoMemory();
         }
-        if (verdict == 0) {
+        if (verdict != ACCEPTED) {
             start = pos;
             end = content;
             pos = next;
@@ -1074,7 +1301,10 @@ static PyObject *Scanner_scan(Scanner *sc, PyObject *args) {
         pos = next;
     }
     PyBuffer_Release(&buffer);
-    return Py_BuildValue("nnnnn", pos, lines, records, start, end);
+    if (verdict == EXPLAINED)
+        return Py_BuildValue("nnnnny#", pos, lines, records, start, end, sc->signature,
+                             sc->signature_len);
+    return Py_BuildValue("nnnnnO", pos, lines, records, start, end, Py_None);
 }
 
 PyDoc_STRVAR(seen_doc,
@@ -1110,32 +1340,43 @@ static PyObject *Scanner_recent(Scanner *sc, PyObject *Py_UNUSED(ignored)) {
 }
 
 PyDoc_STRVAR(counts_doc,
-"counts() -> list[tuple[int, tuple[int, ...]]]\n\n"
-"Per route: the records accepted, and how many of them carried each payload field.");
+"counts() -> list[tuple[int, tuple[int, ...], tuple[int, ...], int, tuple[int, ...],\n"
+"tuple[int, ...]]]\n\n"
+"Per route: the records accepted, how many of them carried each payload field, and per field\n"
+"and kind (null, boolean, number, string, array, object) how many had a value of that kind;\n"
+"then the same three for the records explained.");
+
+static PyObject *long_tuple(const long long *values, Py_ssize_t count) {
+    PyObject *tuple = PyTuple_New(count);
+    if (!tuple) return NULL;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *value = PyLong_FromLongLong(values[i]);
+        if (!value) {
+            Py_DECREF(tuple);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(tuple, i, value);
+    }
+    return tuple;
+}
 
 static PyObject *Scanner_counts(Scanner *sc, PyObject *Py_UNUSED(ignored)) {
     PyObject *result = PyList_New(sc->n_routes);
     if (!result) return NULL;
     for (Py_ssize_t i = 0; i < sc->n_routes; i++) {
         const Route *r = &sc->routes[i];
-        PyObject *present = PyTuple_New(r->n_fields);
-        if (!present) goto fail;
-        for (Py_ssize_t j = 0; j < r->n_fields; j++) {
-            PyObject *count = PyLong_FromLongLong(r->present[j]);
-            if (!count) {
-                Py_DECREF(present);
-                goto fail;
-            }
-            PyTuple_SET_ITEM(present, j, count);
+        PyObject *item = Py_BuildValue(
+            "(LNNLNN)", r->records, long_tuple(r->present, r->n_fields),
+            long_tuple(r->kinds, r->n_fields * KN_COUNT), r->explained,
+            long_tuple(r->explained_present, r->n_fields),
+            long_tuple(r->explained_kinds, r->n_fields * KN_COUNT));
+        if (!item) {
+            Py_DECREF(result);
+            return NULL;
         }
-        PyObject *item = Py_BuildValue("(LN)", r->records, present);
-        if (!item) goto fail;
         PyList_SET_ITEM(result, i, item);
     }
     return result;
-fail:
-    Py_DECREF(result);
-    return NULL;
 }
 
 static PyMethodDef Scanner_methods[] = {

@@ -16,10 +16,21 @@ import msgspec
 from ..diagnostics import Severity
 from ..model import CallType, Definition, Plan, Policy
 from .explain import Finding, SchemaPath, instance_type
-from .fastpath import TIMESTAMP, Envelope, FastPath, Route, envelope_ok, route_key, track_ok
+from .fastpath import (
+    TIMESTAMP,
+    Envelope,
+    FastPath,
+    Route,
+    envelope_ok,
+    json_kind,
+    route_key,
+    track_ok,
+    value_kind,
+)
 from .inputs import Block, InputProblem, Record, checked_line
-from .native import NativeScanner
+from .native import KINDS, NativeScanner, RouteCounts
 from .native import available as native_available
+from .outcomes import Outcome
 from .stats import DefinitionStats, RunStats
 
 MAX_MESSAGE_BYTES = 32 * 1024
@@ -80,7 +91,10 @@ class EventValidator:
         self.native = (
             NativeScanner(plan, self.options.dedupe_window) if native_available() else None
         )
-        self._native_folded: dict[int, tuple[int, tuple[int, ...]]] = {}
+        self._native_folded: dict[int, RouteCounts] = {}
+        self._outcomes: dict[bytes, Outcome] = {}
+        self._observing = True
+        self._would_observe = False
         self._seen_ids: set[str] = set()
         self._seen_order: deque[str] = deque()
         self._is_duplicate = (
@@ -94,14 +108,11 @@ class EventValidator:
         self._track_routes = self.fast.track_routes
         self._dedupe_window = self.options.dedupe_window
         self._drift = self.options.drift
-        self._kinds: dict[tuple[str, str], tuple[str | None, ...]] = {}
         for key, route in self.fast.routes.items():
             definition = route.definition if route is not None else None
             if definition is None:
                 definition = self.schema.definitions.get(key)
             self._labels[key] = label(definition, *key)
-            if route is not None:
-                self._kinds[key] = tuple(_static_kind(p.types) for p in route.definition.properties)
 
     # -- one record -------------------------------------------------------------------------
 
@@ -182,6 +193,8 @@ class EventValidator:
                 stats.presence_fast[(True,) * len(route.fields)] += 1
             else:
                 stats.presence_fast[tuple(map(_is_unset, _astuple(payload)))] += 1
+                if route.live_kinds:
+                    _count_live_kinds(stats, route, payload)
         stats.records += 1
         self.stats.records += 1
         return self._labels[key]
@@ -219,11 +232,13 @@ class EventValidator:
                 if isinstance(value, str) and not _conforms(value, fmt):
                     return False
             pattern = tuple(map(_is_unset, msgspec.structs.astuple(payload)))
-        if self.options.drift:
+        if self._drift:
             stats = self._route_stats.get(key)
             if stats is None:
                 stats = self._route_stats[key] = self.stats.definition(self._labels[key])
             stats.presence_fast[pattern] += 1
+            if route.live_kinds and payload is not msgspec.UNSET:
+                _count_live_kinds(stats, route, payload)
         if route.definition.deprecated:
             findings.append(_deprecated(route.definition))
         return True
@@ -293,6 +308,7 @@ class EventValidator:
         traits = route.definition.call in (CallType.IDENTIFY, CallType.GROUP)
         raw = envelope.traits if traits else envelope.properties
         pattern: tuple[bool, ...] | None = None
+        payload: Any = msgspec.UNSET
         try:
             if route.payload is not None:
                 if raw:
@@ -318,11 +334,13 @@ class EventValidator:
                     return False
         except (msgspec.ValidationError, msgspec.DecodeError):
             return False
-        if pattern is not None and self.options.drift:
+        if pattern is not None and self._drift:
             stats = self._route_stats.get(key)
             if stats is None:
                 stats = self._route_stats[key] = self.stats.definition(self._labels[key])
             stats.presence_fast[pattern] += 1
+            if route.live_kinds and payload is not msgspec.UNSET:
+                _count_live_kinds(stats, route, payload)
         return True
 
     @staticmethod
@@ -416,6 +434,9 @@ class EventValidator:
     def _observe(
         self, definition: Definition, key: tuple[str, str], message: dict[str, Any]
     ) -> None:
+        if not self._observing:
+            self._would_observe = True  # the native scanner counted this record
+            return
         payload = message.get(definition.call.payload_field)
         if not isinstance(payload, dict):
             payload = {}
@@ -425,7 +446,7 @@ class EventValidator:
             if prop.name not in payload:
                 stats.missing[index] += 1
         for name, value in payload.items():
-            stats.types[name, _kind(instance_type(value))] += 1
+            stats.types[name, json_kind(instance_type(value))] += 1
 
     def _envelope_warnings(
         self,
@@ -497,11 +518,14 @@ class EventValidator:
             size = len(buffer)
             before = index
             while pos < size:
-                pos, lines, records, start, end = scan(buffer, pos)
+                pos, lines, records, start, end, signature = scan(buffer, pos)
                 line += lines
                 index += records
                 if start < 0:
                     break
+                if signature is not None:
+                    self._explained(signature, buffer[start:end], name, line, index, index_is_line)
+                    continue
                 last = index
                 for item in checked_line(
                     buffer[start:end],
@@ -520,6 +544,37 @@ class EventValidator:
             if progress is not None:
                 progress(index - before)
         return self.stats
+
+    def _explained(
+        self, signature: bytes, data: bytes, name: str, line: int, index: int, by_line: bool
+    ) -> None:
+        """A record the scanner explained: the same report as every record with its signature.
+        The first few of a signature (until its findings have their samples) are explained in
+        full, without the duplicate check and the presence counts the scanner already made."""
+        outcome = self._outcomes.get(signature)
+        if outcome is not None and not outcome.wants_samples(self.stats, self.options.max_samples):
+            outcome.replay(self.stats, name, line)
+            return
+        record = Record(data, name, line, line if by_line else index)
+        is_duplicate = self._is_duplicate
+        self._is_duplicate = _never
+        self._observing = self._would_observe = self._drift = False
+        try:
+            valid, findings, definition_label = self.check(record)
+        finally:
+            self._is_duplicate = is_duplicate
+            self._observing = True
+            self._drift = self.options.drift
+        if outcome is None:
+            assert self.native is not None
+            event = ""
+            if signature.startswith(b"U"):
+                event = signature[2:].decode("utf-8", "surrogatepass")
+            # The payload's unplanned properties' kinds, which only the schema path counts.
+            types = self.native.unplanned_payload_keys(signature) if self._would_observe else []
+            outcome = Outcome.of(definition_label, valid, findings, event, tuple(types))
+            self._outcomes[signature] = outcome
+        outcome.count_types(self.stats)
 
     def recent_message_ids(self) -> list[str]:
         """The messageIds of the last `dedupe_window` messages, oldest first."""
@@ -555,37 +610,55 @@ class EventValidator:
             stats.presence_fast.clear()
             self._count_types(key, route.fields, present)
         if self.native is not None:
-            for number, (native, records, carried) in enumerate(self.native.counts()):
-                done_records, done_carried = self._native_folded.get(number, (0, ()))
-                if records == done_records:
-                    continue
-                self._native_folded[number] = (records, carried)
-                new = [c - (done_carried[i] if done_carried else 0) for i, c in enumerate(carried)]
-                added = records - done_records
-                stats = self.stats.definition(self._labels[native.key])
-                stats.records += added
-                self.stats.records += added
-                stats.observed += added
-                for index, count in enumerate(new):
-                    stats.missing[index] += added - count
-                self._count_types(native.key, native.fields, new)
+            for number, counts in enumerate(self.native.counts()):
+                self._fold(counts, self._native_folded.get(number))
+                self._native_folded[number] = counts
         return self.stats
+
+    def _fold(self, now: RouteCounts, before: RouteCounts | None) -> None:
+        """Add what the scanner counted for a route since `before`: records it accepted, and
+        for those and the ones it explained, which properties they had and of which kinds."""
+        accepted = now.accepted - (before.accepted if before else 0)
+        explained = now.explained - (before.explained if before else 0)
+        if not accepted and not explained:
+            return
+
+        def since(values: tuple[int, ...], old: tuple[int, ...] | None) -> list[int]:
+            return [v - (old[i] if old else 0) for i, v in enumerate(values)]
+
+        present = since(now.present, before.present if before else None)
+        explained_present = since(
+            now.explained_present, before.explained_present if before else None
+        )
+        kinds = since(now.kinds, before.kinds if before else None)
+        explained_kinds = since(now.explained_kinds, before.explained_kinds if before else None)
+        width = len(KINDS)
+        stats = self.stats.definition(self._labels[now.route.key])
+        stats.records += accepted
+        self.stats.records += accepted
+        stats.observed += accepted + explained
+        for index, name in enumerate(now.route.fields):
+            stats.missing[index] += accepted - present[index] + explained - explained_present[index]
+            for offset, kind in enumerate(KINDS):
+                count = kinds[index * width + offset] + explained_kinds[index * width + offset]
+                if count:
+                    stats.types[name, kind] += count
 
     def _count_types(
         self, key: tuple[str, str], fields: tuple[str, ...], present: list[int]
     ) -> None:
-        """A property a fast path accepted has the property's one planned kind, if it has one."""
+        """A property the fast path accepted has the property's one planned kind, if it has one
+        (the others' kinds were counted as they came)."""
+        route = self.fast.routes[key]
+        assert route is not None
         stats = self.stats.definition(self._labels[key])
-        for index, kind in enumerate(self._static_kinds(key)):
+        for index, kind in enumerate(route.kinds):
             if kind is not None and present[index]:
                 stats.types[fields[index], kind] += present[index]
 
-    def _static_kinds(self, key: tuple[str, str]) -> tuple[str | None, ...]:
-        kinds = self._kinds.get(key)
-        if kinds is None:
-            definition = self.schema.definitions[key]
-            kinds = self._kinds[key] = tuple(_static_kind(p.types) for p in definition.properties)
-        return kinds
+
+def _never(message_id: str) -> bool:
+    return False
 
 
 def duplicate_finding(message_id: str) -> Finding:
@@ -606,13 +679,11 @@ def _deprecated(definition: Definition) -> Finding:
     )
 
 
-def _kind(json_kind: str) -> str:
-    return "number" if json_kind == "integer" else json_kind
-
-
-def _static_kind(types: tuple[str, ...]) -> str | None:
-    kinds = {_kind(t) for t in types if t != "null"}
-    return kinds.pop() if len(kinds) == 1 else None
+def _count_live_kinds(stats: DefinitionStats, route: Route, payload: Any) -> None:
+    for index in route.live_kinds:
+        value = getattr(payload, f"f{index}")
+        if value is not msgspec.UNSET:
+            stats.types[route.fields[index], value_kind(value)] += 1
 
 
 def _conforms(value: str, fmt: str) -> bool:

@@ -92,6 +92,8 @@ class Route:
     fields: tuple[str, ...]  # wire names of top-level payload fields, in struct order
     format_checks: tuple[tuple[int, str], ...]  # (field index, format) checked after decoding
     lenient: msgspec.json.Decoder[Any] | None  # with `warn`: the payload, unplanned keys ignored
+    kinds: tuple[str | None, ...]  # per field, the one kind a valid value has, if it has one
+    live_kinds: tuple[int, ...]  # the fields without one: their values' kinds are counted
 
 
 class FastPath:
@@ -180,6 +182,34 @@ def track_ok(message: Any) -> bool:
     return True
 
 
+def json_kind(json_type: str) -> str:
+    """The kind drift statistics count: JSON's types with integers counted as numbers."""
+    return "number" if json_type == "integer" else json_type
+
+
+def static_kind(prop: Property) -> str | None:
+    """The one kind every valid value of the property has, or None."""
+    kinds = {json_kind(t) for t in prop.types}
+    if prop.nullable:
+        kinds.add("null")
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+def value_kind(value: Any) -> str:
+    """The kind of a decoded value (nested objects decode to structs)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
 def _route_name(definition: Definition) -> str:
     return "" if definition.call in (CallType.IDENTIFY, CallType.GROUP) else definition.name
 
@@ -227,6 +257,7 @@ def envelope_ok(envelope: Envelope) -> bool:
 
 
 def _route(definition: Definition) -> Route:
+    kinds = tuple(static_kind(p) for p in definition.properties)
     format_checks: list[tuple[int, str]] = []
     payload_struct, fields = _struct(
         f"Payload{id(definition)}",
@@ -257,6 +288,8 @@ def _route(definition: Definition) -> Route:
         fields=fields,
         format_checks=tuple(format_checks),
         lenient=lenient,
+        kinds=kinds,
+        live_kinds=tuple(i for i, kind in enumerate(kinds) if kind is None),
     )
 
 

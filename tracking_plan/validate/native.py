@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -65,13 +66,59 @@ def available() -> bool:
     return _scan is not None and os.environ.get("TP_NATIVE", "1") != "0"
 
 
+KINDS = ("null", "boolean", "number", "string", "array", "object")
+"""The value kinds the scanner counts, in its order (as drift statistics name them)."""
+
+PYTHON_DECIDES = -2
+
+
 @dataclass(frozen=True, slots=True)
 class NativeRoute:
-    """What the scanner's counts for one route mean: its definition and payload field names."""
+    """What the scanner's counts for one route mean: its definition and payload field names.
+    `judged` is False for a definition the scanner hands back to Python whole."""
 
     key: tuple[str, str]
     definition: Definition
     fields: tuple[str, ...]
+    judged: bool
+    payload_node: int
+
+
+@dataclass(frozen=True, slots=True)
+class RouteCounts:
+    """What the scanner counted for one route (see `Scanner.counts`)."""
+
+    route: NativeRoute
+    accepted: int
+    present: tuple[int, ...]
+    kinds: tuple[int, ...]  # per field, per kind of KINDS
+    explained: int
+    explained_present: tuple[int, ...]
+    explained_kinds: tuple[int, ...]
+
+
+_HEAD = struct.Struct("<cii")
+_WORDS = 5
+_UNPLANNED = 16384
+
+
+def unplanned_keys(signature: bytes, node: int) -> list[tuple[str, str]]:
+    """The unplanned keys of object node `node` that a route signature names, with the kinds of
+    their values."""
+    if not signature.startswith(b"R"):
+        return []
+    _tag, _route, count = _HEAD.unpack_from(signature)
+    words = struct.unpack_from(f"<{count * _WORDS}i", signature, _HEAD.size)
+    at = _HEAD.size + 4 * len(words)
+    found = []
+    for index in range(count):
+        where, bits, kind, length, _ = words[index * _WORDS : (index + 1) * _WORDS]
+        if bits == _UNPLANNED:
+            key = signature[at : at + length].decode("utf-8", "surrogatepass")
+            at += length
+            if where == node:
+                found.append((key, KINDS[kind]))
+    return found
 
 
 class NativeScanner:
@@ -84,34 +131,38 @@ class NativeScanner:
         self.routes: list[NativeRoute] = []
         specs: list[Node] = []
         for definition in plan.definitions():
+            if definition.call not in _KINDS:
+                continue
             spec = tables.route(definition)
-            if spec is not None:
-                specs.append(spec)
-                name = (
-                    ""
-                    if definition.call in (CallType.IDENTIFY, CallType.GROUP)
-                    else (definition.name)
-                )
-                self.routes.append(
-                    NativeRoute(
-                        (definition.call.value, name),
-                        definition,
-                        tuple(p.name for p in definition.properties),
-                    )
-                )
+            judged = spec is not None
+            if spec is None:
+                spec = tables.python_route(definition)
+            specs.append(spec)
+            name = "" if definition.call in (CallType.IDENTIFY, CallType.GROUP) else definition.name
+            fields = tuple(p.name for p in definition.properties)
+            key = (definition.call.value, name)
+            self.routes.append(NativeRoute(key, definition, fields, judged, spec[2]))
         date_time = tables.dfa(DATE_TIME_PATTERN)
         self.scanner = _scan.Scanner(tables.nodes, tables.dfas, specs, date_time, window)
-        self.scan: Callable[[bytes, int], tuple[int, int, int, int, int]] = self.scanner.scan
+        self.scan: Callable[[bytes, int], tuple[int, int, int, int, int, bytes | None]] = (
+            self.scanner.scan
+        )
         self.seen: Callable[[bytes], bool] = self.scanner.seen
 
-    def supports(self, key: tuple[str, str]) -> bool:
-        return any(route.key == key for route in self.routes)
+    def unplanned_payload_keys(self, signature: bytes) -> list[tuple[str, str]]:
+        """The unplanned top-level payload keys a signature names, with their values' kinds."""
+        if not signature.startswith(b"R"):
+            return []
+        route = self.routes[_HEAD.unpack_from(signature)[1]]
+        return unplanned_keys(signature, route.payload_node)
 
-    def counts(self) -> list[tuple[NativeRoute, int, tuple[int, ...]]]:
-        """Per route: records accepted and, per payload field, how many carried it."""
+    def supports(self, key: tuple[str, str]) -> bool:
+        return any(route.key == key and route.judged for route in self.routes)
+
+    def counts(self) -> list[RouteCounts]:
         return [
-            (route, records, present)
-            for route, (records, present) in zip(self.routes, self.scanner.counts(), strict=True)
+            RouteCounts(route, *counts)
+            for route, counts in zip(self.routes, self.scanner.counts(), strict=True)
         ]
 
     def recent(self) -> list[str]:
@@ -127,8 +178,8 @@ class _Tables:
     def route(self, definition: Definition) -> Node | None:
         """The route of a definition, or None when the scanner cannot decide it exactly (or it
         always has something to report, like a deprecation)."""
-        kind = _KINDS.get(definition.call)
-        if kind is None or definition.deprecated:
+        kind = _KINDS[definition.call]
+        if definition.deprecated:
             return None
         saved = len(self.nodes), len(self.dfas), dict(self._dfa_index)
         try:
@@ -153,6 +204,20 @@ class _Tables:
             context,
             any(p.required for p in definition.context),
             len(definition.properties),
+        )
+
+    @staticmethod
+    def python_route(definition: Definition) -> Node:
+        """A route whose records all go to Python: it keeps them from looking unplanned."""
+        name = b"" if definition.call in (CallType.IDENTIFY, CallType.GROUP) else definition.name
+        return (
+            _KINDS[definition.call],
+            name if isinstance(name, bytes) else name.encode(),
+            PYTHON_DECIDES,
+            False,
+            -1,
+            False,
+            0,
         )
 
     def dfa(self, pattern: str) -> int:
@@ -180,16 +245,18 @@ class _Tables:
     def node(self, prop: Property) -> int:
         if prop.unique_items:
             raise Unsupported("uniqueItems")
-        if prop.enum is not None:
-            return self._add(_node(T_ALL, enum=_enum(prop)))
         types = T_ALL if not prop.types else 0
         for name in prop.types:
             types |= _TYPE_BITS[name]
         if prop.nullable:
             types |= T_NULL
+        if prop.enum is not None:
+            accepted, exact = _enum(prop)
+            return self._add(_node(types, enum=accepted, enum_exact=exact))
         index = self._add(())
         dfa1 = self.dfa(prop.pattern) if prop.pattern is not None else -1
         dfa2 = -1
+        format_exact = prop.format == "email"
         if prop.format is not None and prop.format in FORMAT_CHECKER.checkers:
             pattern = _FORMAT_PATTERNS.get(prop.format)
             if pattern is None:
@@ -222,6 +289,7 @@ class _Tables:
             max_items=prop.max_items,
             fields=fields,
             forbid=prop.unplanned_properties is not Policy.ALLOW,
+            format_exact=format_exact,
         )
         return index
 
@@ -251,6 +319,8 @@ def _node(
     max_items: int | None = None,
     fields: tuple[tuple[bytes, int, bool], ...] | None = None,
     forbid: bool = False,
+    enum_exact: bool = False,
+    format_exact: bool = False,
 ) -> Node:
     return (
         types,
@@ -265,7 +335,9 @@ def _node(
         -1 if min_items is None else min_items,
         -1 if max_items is None else max_items,
         fields,
-        int(forbid),
+        forbid,
+        enum_exact,
+        format_exact,
     )
 
 
@@ -291,8 +363,10 @@ def _multiple_of(value: float | None) -> int:
     return value
 
 
-def _enum(prop: Property) -> tuple[tuple[bytes, ...], tuple[int, ...], bool]:
-    """The enum values the property's other keywords also accept, by kind."""
+def _enum(prop: Property) -> tuple[tuple[tuple[bytes, ...], tuple[int, ...], bool], bool]:
+    """The enum values the property's other keywords also accept, by kind; and whether a value
+    outside them fails exactly `enum` (and `type` if its kind is not planned): when all enum
+    values pass and the property has no keyword but `type` and `enum`."""
     assert prop.enum is not None
     schema = property_schema(prop, "2020-12")
     checker = Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
@@ -306,4 +380,6 @@ def _enum(prop: Property) -> tuple[tuple[bytes, ...], tuple[int, ...], bool]:
     has_null = None in values
     if len(strings) + len(ints) + int(has_null) != len(values):
         raise Unsupported("enum values other than strings, integers and null")
-    return strings, ints, has_null
+    keywords = set(schema) - {"type", "enum", "description", "examples"}
+    exact = not keywords and len(values) == len(schema["enum"])
+    return (strings, ints, has_null), exact

@@ -17,6 +17,14 @@ MAX_DISTINCT_NAMES = 10_000
 _INDEX = re.compile(r"/\d+(?=/|$)")
 
 
+GroupKey = tuple[str, str, str, str]
+"""(code, severity label, definition label, pointer with array indexes folded to `*`)."""
+
+
+def group_key(code: str, severity: Severity, definition: str, pointer: str) -> GroupKey:
+    return (code, severity.label, definition, _INDEX.sub("/*", pointer))
+
+
 @dataclass(slots=True)
 class Sample:
     file: str
@@ -60,7 +68,7 @@ class RunStats:
     invalid: int = 0
     problems: int = 0
     definitions: dict[str, DefinitionStats] = field(default_factory=dict)
-    groups: dict[tuple[str, str, str, str], FindingGroup] = field(default_factory=dict)
+    groups: dict[GroupKey, FindingGroup] = field(default_factory=dict)
     unplanned_events: Counter[str] = field(default_factory=Counter)
     unplanned_properties: Counter[tuple[str, str]] = field(default_factory=Counter)
     first_seen: dict[str, Sample] = field(default_factory=dict)
@@ -84,8 +92,7 @@ class RunStats:
         suggestion: str | None,
         max_samples: int,
     ) -> None:
-        folded = _INDEX.sub("/*", pointer)
-        key = (code, severity.label, definition, folded)
+        key = group_key(code, severity, definition, pointer)
         group = self.groups.get(key)
         sample = Sample(file, line, message)
         if group is None:
@@ -93,7 +100,7 @@ class RunStats:
                 code=code,
                 severity=severity,
                 definition=definition,
-                pointer=folded,
+                pointer=key[3],
                 example=sample,
                 suggestion=suggestion,
             )
