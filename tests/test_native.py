@@ -194,7 +194,6 @@ def test_duplicate_window_matches_the_python_one(window: int) -> None:
     native_verdicts = [native._native_duplicate(i) for i in ids]
     assert native_verdicts == python_verdicts
     assert any(python_verdicts) == (window > 0)
-    assert native.recent_message_ids() == list(python._seen_order)
 
 
 def test_scanner_hands_back_a_duplicate_and_python_reports_it(tmp_path: Path) -> None:
@@ -320,3 +319,20 @@ def test_awkward_file_gives_the_same_report(
     assert with_native == without
     lines = {json.loads(x)["location"]["line"] for x in findings.read_text().splitlines()}
     assert lines == {3, 4, 5, 6, 7}
+
+
+@pytest.mark.parametrize("native", [True, False], ids=["native", "python"])
+def test_jobs_find_duplicates_across_parts_and_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, native: bool
+) -> None:
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    first.write_bytes(b"\n".join(line(messageId=f"a{i}") for i in range(60)) + b"\n")
+    repeats = [line(messageId="a0"), line(messageId="b5")]
+    second.write_bytes(b"\n".join([line(messageId=f"b{i}") for i in range(60)] + repeats))
+    monkeypatch.setenv("TP_NATIVE", "1" if native else "0")
+    paths = [str(first), str(second)]
+    for jobs in (1, 2, 3):
+        report = validate_files(PLAN, paths, jobs=jobs)
+        duplicates = [d for d in report.diagnostics() if d.code == "EN205"]
+        assert [d.data["count"] for d in duplicates] == [2], jobs
+        assert report.records == 122

@@ -706,8 +706,7 @@ def test_two_jobs_give_the_same_report_and_out_files(
 
 
 def test_two_jobs_find_duplicates_across_parts(tmp_path: Path) -> None:
-    # Each process sees only its part; the first records of a part are checked afterwards
-    # against the last messageIds of the parts before it.
+    # Each process sees only its part, after reading the messageIds of the records before it.
     records = [message() for _ in range(40)]
     records.append(message(messageId=records[0]["messageId"]))
     plan = make_plan(tmp_path)

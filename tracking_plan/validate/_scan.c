@@ -90,11 +90,35 @@ typedef struct {
     long long *explained_kinds; /* per field and KN_* kind */
 } Route;
 
+#define INLINE_ID 40
+
+/* A remembered messageId: short ones are stored inline, longer ones on the heap. */
+typedef struct {
+    uint64_t hash;
+    Py_ssize_t slot; /* where the hash index points at it */
+    Py_ssize_t len;
+    char *heap;
+    char data[INLINE_ID];
+} Seen;
+
+/* The hash index over the ring: the hash beside the ring position, so that most lookups touch
+ * one cache line. */
+typedef struct {
+    uint64_t hash;
+    Py_ssize_t ring; /* ring index + 1, 0 empty */
+} Slot;
+
+static inline const char *seen_bytes(const Seen *s) { return s->heap ? s->heap : s->data; }
+
+/* A signature whose report Python has settled: the scanner counts its records itself. */
 typedef struct {
     uint64_t hash;
     char *data;
     Py_ssize_t len;
-} Seen;
+    long long count;
+} Settled;
+
+#define MAX_SETTLED 100000
 
 typedef struct {
     PyObject_HEAD
@@ -111,23 +135,37 @@ typedef struct {
     Py_ssize_t window;
     Seen *ring;
     Py_ssize_t ring_head, ring_count;
-    Py_ssize_t *slots; /* ring index + 1, 0 empty */
+    Slot *slots;
     Py_ssize_t slot_mask;
     /* the signature of the last record explained: what `scan` hands back with it */
     char signature[2 + sizeof(int32_t) * (2 + 16 * 5) + MAX_MESSAGE_BYTES];
     Py_ssize_t signature_len;
+    /* settled signatures: open addressing over `settled`, index + 1, 0 empty */
+    Settled *settled;
+    Py_ssize_t n_settled, settled_capacity;
+    Py_ssize_t *settled_slots;
+    Py_ssize_t settled_mask;
 } Scanner;
 
-static uint64_t hash_bytes(const char *data, Py_ssize_t len, uint64_t seed) {
-    uint64_t h = 1469598103934665603ULL ^ seed;
-    for (Py_ssize_t i = 0; i < len; i++) {
-        h ^= (unsigned char)data[i];
-        h *= 1099511628211ULL;
-    }
+static inline uint64_t mix(uint64_t h) {
     h ^= h >> 29;
     h *= 0xbf58476d1ce4e5b9ULL;
     h ^= h >> 32;
     return h;
+}
+
+/* Eight bytes at a time, each word mixed in (ids are hashed once per record). */
+static uint64_t hash_bytes(const char *data, Py_ssize_t len, uint64_t seed) {
+    uint64_t h = 0x9E3779B97F4A7C15ULL ^ seed ^ (uint64_t)len;
+    Py_ssize_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, data + i, 8);
+        h = mix(h ^ w) * 0x94D049BB133111EBULL;
+    }
+    uint64_t tail = 0;
+    memcpy(&tail, data + i, (size_t)(len - i));
+    return mix(mix(h ^ tail) + 0x9E3779B97F4A7C15ULL);
 }
 
 /* -- JSON scanning ---------------------------------------------------------------------------- */
@@ -177,8 +215,16 @@ static const char *scan_string(const char *p, const char *e, Str *s) {
     s->ascii = 1;
     Py_ssize_t points = 0;
     while (q < end) {
+        /* The byte after every line is a line break or the NUL that ends a bytes object, so
+         * this loop stops inside the buffer without checking the end. */
         const unsigned char *run = q;
-        while (q < end && PLAIN[*q]) q++;
+        for (;;) {
+            if (!PLAIN[q[0]]) break;
+            if (!PLAIN[q[1]]) { q += 1; break; }
+            if (!PLAIN[q[2]]) { q += 2; break; }
+            if (!PLAIN[q[3]]) { q += 3; break; }
+            q += 4;
+        }
         points += q - run;
         if (q >= end) break;
         unsigned char c = *q;
@@ -650,6 +696,7 @@ static const struct {
 static Py_ssize_t ENVELOPE_LENGTHS[sizeof ENVELOPE / sizeof ENVELOPE[0]];
 
 static int envelope_field(const Str *key) {
+    if (key->len < 4 || key->len > 17) return F_OTHER;
     for (size_t i = 0; i < sizeof ENVELOPE / sizeof ENVELOPE[0]; i++) {
         if (ENVELOPE_LENGTHS[i] == key->len && key->start[0] == ENVELOPE[i].name[0] &&
             memcmp(ENVELOPE[i].name, key->start, key->len) == 0)
@@ -699,54 +746,63 @@ static int find_route(Scanner *sc, int kind, const char *name, Py_ssize_t len) {
 
 static Py_ssize_t seen_find(Scanner *sc, uint64_t h, const char *data, Py_ssize_t len) {
     for (Py_ssize_t i = (Py_ssize_t)(h & sc->slot_mask);; i = (i + 1) & sc->slot_mask) {
-        Py_ssize_t slot = sc->slots[i];
-        if (!slot) return -1;
-        const Seen *s = &sc->ring[slot - 1];
-        if (s->hash == h && s->len == len && memcmp(s->data, data, len) == 0) return i;
+        const Slot *slot = &sc->slots[i];
+        if (!slot->ring) return -1;
+        if (slot->hash != h) continue;
+        const Seen *s = &sc->ring[slot->ring - 1];
+        if (s->len == len && memcmp(seen_bytes(s), data, len) == 0) return i;
     }
 }
 
+/* Empty slot i, moving later entries of its cluster back (linear probing without tombstones). */
 static void seen_remove_slot(Scanner *sc, Py_ssize_t i) {
     Py_ssize_t mask = sc->slot_mask;
     for (;;) {
         Py_ssize_t j = i;
         for (;;) {
             j = (j + 1) & mask;
-            if (!sc->slots[j]) {
-                sc->slots[i] = 0;
+            if (!sc->slots[j].ring) {
+                sc->slots[i].ring = 0;
                 return;
             }
-            Py_ssize_t home = (Py_ssize_t)(sc->ring[sc->slots[j] - 1].hash & mask);
+            Py_ssize_t home = (Py_ssize_t)(sc->slots[j].hash & mask);
             /* the entry at j may move to i unless its home lies cyclically in (i, j] */
             int stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
             if (!stays) break;
         }
         sc->slots[i] = sc->slots[j];
+        sc->ring[sc->slots[i].ring - 1].slot = i;
         i = j;
     }
 }
 
 /* Add an id known to be absent; forget the oldest when the window is full. */
 static int seen_add(Scanner *sc, uint64_t h, const char *data, Py_ssize_t len) {
-    char *copy = PyMem_Malloc(len ? len : 1);
-    if (!copy) return -1;
-    memcpy(copy, data, len);
+    char *heap = NULL;
+    if (len > INLINE_ID) {
+        if (!(heap = PyMem_Malloc(len))) return -1;
+        memcpy(heap, data, len);
+    }
     if (sc->ring_count == sc->window) {
         Seen *old = &sc->ring[sc->ring_head];
-        seen_remove_slot(sc, seen_find(sc, old->hash, old->data, old->len));
-        PyMem_Free(old->data);
-        old->data = NULL;
+        seen_remove_slot(sc, old->slot);
+        PyMem_Free(old->heap);
+        old->heap = NULL;
         sc->ring_head = (sc->ring_head + 1) % sc->window;
         sc->ring_count--;
     }
     Py_ssize_t at = (sc->ring_head + sc->ring_count) % sc->window;
-    sc->ring[at].hash = h;
-    sc->ring[at].data = copy;
-    sc->ring[at].len = len;
+    Seen *entry = &sc->ring[at];
+    entry->hash = h;
+    entry->len = len;
+    entry->heap = heap;
+    if (!heap) memcpy(entry->data, data, len);
     sc->ring_count++;
     Py_ssize_t i = (Py_ssize_t)(h & sc->slot_mask);
-    while (sc->slots[i]) i = (i + 1) & sc->slot_mask;
-    sc->slots[i] = at + 1;
+    while (sc->slots[i].ring) i = (i + 1) & sc->slot_mask;
+    sc->slots[i].hash = h;
+    sc->slots[i].ring = at + 1;
+    entry->slot = i;
     return 0;
 }
 
@@ -818,6 +874,16 @@ static void sign_unplanned(Scanner *sc, int kind, const Str *name) {
 
 enum { HANDED_BACK = 0, ACCEPTED = 1, EXPLAINED = 2 };
 
+static Settled *find_settled(Scanner *sc, const char *data, Py_ssize_t len, uint64_t h) {
+    if (!sc->settled_slots) return NULL;
+    for (Py_ssize_t i = (Py_ssize_t)(h & sc->settled_mask);; i = (i + 1) & sc->settled_mask) {
+        Py_ssize_t slot = sc->settled_slots[i];
+        if (!slot) return NULL;
+        Settled *s = &sc->settled[slot - 1];
+        if (s->hash == h && s->len == len && memcmp(s->data, data, len) == 0) return s;
+    }
+}
+
 /* ACCEPTED (valid, nothing to report: counted), EXPLAINED (its violations are in
  * sc->signature), HANDED_BACK (Python decides), or -1 (out of memory). */
 static int accept_line(Scanner *sc, const char *p, const char *e) {
@@ -830,7 +896,11 @@ static int accept_line(Scanner *sc, const char *p, const char *e) {
     /* The payload and context are checked as they are met when the route is already known
      * (type and event come first in most messages), else after the whole envelope is read. */
     int early_route = -1, payload_done = 0, context_done = 0;
-    uint64_t present = 0;
+    uint64_t present = 0, id_hash = 0;
+    /* The duplicate index is larger than the caches: start loading the slots this record will
+     * touch (the oldest id's, and its own once its id is read) while the rest is parsed. */
+    if (sc->window > 0 && sc->ring_count == sc->window)
+        __builtin_prefetch(&sc->slots[sc->ring[sc->ring_head].slot]);
     p = skip_ws(p, e);
     if (p >= e || *p != '{') return HANDED_BACK;
     p = skip_ws(p + 1, e);
@@ -863,6 +933,10 @@ static int accept_line(Scanner *sc, const char *p, const char *e) {
             }
         } else if (field >= 0 && *p == '"') {
             p = scan_string(p, e, &sp.str[field]);
+            if (field == F_MESSAGE_ID && p && sc->window > 0) {
+                id_hash = hash_bytes(sp.str[field].start, sp.str[field].len, 0);
+                __builtin_prefetch(&sc->slots[id_hash & sc->slot_mask]);
+            }
         } else {
             p = skip_value(p, e, 1);
         }
@@ -948,9 +1022,8 @@ static int accept_line(Scanner *sc, const char *p, const char *e) {
     }
 
     if (sc->window > 0) {
-        uint64_t h = hash_bytes(id.start, id.len, 0);
-        if (seen_find(sc, h, id.start, id.len) >= 0) return HANDED_BACK; /* Python warns */
-        if (seen_add(sc, h, id.start, id.len) < 0) return -1;
+        if (seen_find(sc, id_hash, id.start, id.len) >= 0) return HANDED_BACK; /* Python warns */
+        if (seen_add(sc, id_hash, id.start, id.len) < 0) return -1;
     }
     if (!r) {
         sign_unplanned(sc, kind, &routed);
@@ -1012,12 +1085,18 @@ static void scanner_clear(Scanner *sc) {
     PyMem_Free(sc->route_table);
     sc->route_table = NULL;
     if (sc->ring) {
-        for (Py_ssize_t i = 0; i < sc->window; i++) PyMem_Free(sc->ring[i].data);
+        for (Py_ssize_t i = 0; i < sc->window; i++) PyMem_Free(sc->ring[i].heap);
     }
     PyMem_Free(sc->ring);
     sc->ring = NULL;
     PyMem_Free(sc->slots);
     sc->slots = NULL;
+    for (Py_ssize_t i = 0; i < sc->n_settled; i++) PyMem_Free(sc->settled[i].data);
+    PyMem_Free(sc->settled);
+    PyMem_Free(sc->settled_slots);
+    sc->settled = NULL;
+    sc->settled_slots = NULL;
+    sc->n_settled = sc->settled_capacity = 0;
 }
 
 static void Scanner_dealloc(Scanner *sc) {
@@ -1236,7 +1315,7 @@ static int Scanner_init(Scanner *sc, PyObject *args, PyObject *kwargs) {
     if (window > 0) {
         Py_ssize_t slots = table_size(window);
         sc->ring = PyMem_Calloc(window, sizeof(Seen));
-        sc->slots = PyMem_Calloc(slots, sizeof(Py_ssize_t));
+        sc->slots = PyMem_Calloc(slots, sizeof(Slot));
         if (!sc->ring || !sc->slots) goto nomemory;
         sc->slot_mask = slots - 1;
     }
@@ -1265,7 +1344,9 @@ static PyObject *Scanner_scan(Scanner *sc, PyObject *args) {
         PyErr_SetString(PyExc_RuntimeError, "the scanner is not initialised");
         return NULL;
     }
-    if (!PyArg_ParseTuple(args, "y*n", &buffer, &pos)) return NULL;
+    PyObject *data;
+    if (!PyArg_ParseTuple(args, "O!n", &PyBytes_Type, &data, &pos)) return NULL;
+    if (PyObject_GetBuffer(data, &buffer, PyBUF_SIMPLE) < 0) return NULL;
     const char *base = buffer.buf;
     Py_ssize_t size = buffer.len;
     if (pos < 0) pos = 0;
@@ -1291,6 +1372,16 @@ static PyObject *Scanner_scan(Scanner *sc, PyObject *args) {
         if (verdict < 0) {
             PyBuffer_Release(&buffer);
             return PyErr_NoMemory();
+        }
+        if (verdict == EXPLAINED && sc->n_settled) {
+            Settled *known = find_settled(sc, sc->signature, sc->signature_len,
+                                          hash_bytes(sc->signature, sc->signature_len, 7));
+            if (known) {
+                known->count++;
+                verdict = ACCEPTED;
+                pos = next;
+                continue;
+            }
         }
         if (verdict != ACCEPTED) {
             start = pos;
@@ -1320,23 +1411,6 @@ static PyObject *Scanner_seen(Scanner *sc, PyObject *arg) {
     if (seen_find(sc, h, data, len) >= 0) Py_RETURN_TRUE;
     if (seen_add(sc, h, data, len) < 0) return PyErr_NoMemory();
     Py_RETURN_FALSE;
-}
-
-PyDoc_STRVAR(recent_doc, "recent() -> list[bytes]: the remembered ids, oldest first.");
-
-static PyObject *Scanner_recent(Scanner *sc, PyObject *Py_UNUSED(ignored)) {
-    PyObject *result = PyList_New(sc->ring_count);
-    if (!result) return NULL;
-    for (Py_ssize_t i = 0; i < sc->ring_count; i++) {
-        const Seen *s = &sc->ring[(sc->ring_head + i) % sc->window];
-        PyObject *item = PyBytes_FromStringAndSize(s->data, s->len);
-        if (!item) {
-            Py_DECREF(result);
-            return NULL;
-        }
-        PyList_SET_ITEM(result, i, item);
-    }
-    return result;
 }
 
 PyDoc_STRVAR(counts_doc,
@@ -1379,10 +1453,139 @@ static PyObject *Scanner_counts(Scanner *sc, PyObject *Py_UNUSED(ignored)) {
     return result;
 }
 
+/* The messageId of a line: its top-level "messageId" string, when it has no escapes. */
+static int line_message_id(const char *p, const char *e, Str *id) {
+    int found = 0;
+    p = skip_ws(p, e);
+    if (p >= e || *p != '{') return 0;
+    p = skip_ws(p + 1, e);
+    if (p < e && *p == '}') return 0;
+    for (;;) {
+        Str key;
+        if (p >= e || *p != '"' || !(p = scan_string(p, e, &key))) return 0;
+        p = skip_ws(p, e);
+        if (p >= e || *p != ':') return 0;
+        p = skip_ws(p + 1, e);
+        if (key.len == 9 && memcmp(key.start, "messageId", 9) == 0 && p < e && *p == '"') {
+            if (found || !(p = scan_string(p, e, id))) return 0;
+            found = !id->escaped;
+        } else if (!(p = skip_value(p, e, 1))) {
+            return 0;
+        }
+        p = skip_ws(p, e);
+        if (p >= e) return 0;
+        if (*p == ',') {
+            p = skip_ws(p + 1, e);
+            continue;
+        }
+        return *p == '}' && skip_ws(p + 1, e) == e && found;
+    }
+}
+
+PyDoc_STRVAR(prime_doc,
+"prime(buffer) -> int\n\n"
+"Remember the messageIds of the lines of `buffer` (the records just before a part of a file\n"
+"that another process read), as if their records had been checked; returns how many.");
+
+static PyObject *Scanner_prime(Scanner *sc, PyObject *arg) {
+    Py_buffer buffer;
+    if (!PyBytes_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "prime() takes bytes");
+        return NULL;
+    }
+    if (PyObject_GetBuffer(arg, &buffer, PyBUF_SIMPLE) < 0) return NULL;
+    const char *base = buffer.buf;
+    Py_ssize_t size = buffer.len, pos = 0, count = 0;
+    while (pos < size && sc->window > 0) {
+        const char *newline = memchr(base + pos, '\n', size - pos);
+        Py_ssize_t stop = newline ? newline - base : size;
+        Str id;
+        if (line_message_id(base + pos, base + stop, &id) && id.points >= 1) {
+            uint64_t h = hash_bytes(id.start, id.len, 0);
+            if (seen_find(sc, h, id.start, id.len) < 0) {
+                if (seen_add(sc, h, id.start, id.len) < 0) {
+                    PyBuffer_Release(&buffer);
+                    return PyErr_NoMemory();
+                }
+            }
+            count++;
+        }
+        pos = newline ? stop + 1 : size;
+    }
+    PyBuffer_Release(&buffer);
+    return PyLong_FromSsize_t(count);
+}
+
+PyDoc_STRVAR(settle_doc,
+"settle(signature: bytes) -> bool\n\n"
+"From now on count the records with this signature here instead of handing them back;\n"
+"False when too many signatures are settled already.");
+
+static PyObject *Scanner_settle(Scanner *sc, PyObject *arg) {
+    char *data;
+    Py_ssize_t len;
+    if (PyBytes_AsStringAndSize(arg, &data, &len) < 0) return NULL;
+    uint64_t h = hash_bytes(data, len, 7);
+    if (find_settled(sc, data, len, h)) Py_RETURN_TRUE;
+    if (sc->n_settled >= MAX_SETTLED) Py_RETURN_FALSE;
+    if (sc->n_settled == sc->settled_capacity) {
+        Py_ssize_t capacity = sc->settled_capacity ? sc->settled_capacity * 2 : 64;
+        Py_ssize_t *slots = PyMem_Calloc(capacity * 2, sizeof(Py_ssize_t));
+        Settled *grown = PyMem_Realloc(sc->settled, capacity * sizeof(Settled));
+        if (!slots || !grown) {
+            PyMem_Free(slots);
+            if (grown) sc->settled = grown;
+            return PyErr_NoMemory();
+        }
+        sc->settled = grown;
+        sc->settled_capacity = capacity;
+        PyMem_Free(sc->settled_slots);
+        sc->settled_slots = slots;
+        sc->settled_mask = capacity * 2 - 1;
+        for (Py_ssize_t i = 0; i < sc->n_settled; i++) {
+            Py_ssize_t at = (Py_ssize_t)(sc->settled[i].hash & sc->settled_mask);
+            while (slots[at]) at = (at + 1) & sc->settled_mask;
+            slots[at] = i + 1;
+        }
+    }
+    char *copy = PyMem_Malloc(len ? len : 1);
+    if (!copy) return PyErr_NoMemory();
+    memcpy(copy, data, len);
+    Settled *s = &sc->settled[sc->n_settled++];
+    s->hash = h;
+    s->data = copy;
+    s->len = len;
+    s->count = 0;
+    Py_ssize_t at = (Py_ssize_t)(h & sc->settled_mask);
+    while (sc->settled_slots[at]) at = (at + 1) & sc->settled_mask;
+    sc->settled_slots[at] = sc->n_settled;
+    Py_RETURN_TRUE;
+}
+
+PyDoc_STRVAR(settled_doc,
+"settled() -> list[tuple[bytes, int]]: each settled signature and its records counted here.");
+
+static PyObject *Scanner_settled(Scanner *sc, PyObject *Py_UNUSED(ignored)) {
+    PyObject *result = PyList_New(sc->n_settled);
+    if (!result) return NULL;
+    for (Py_ssize_t i = 0; i < sc->n_settled; i++) {
+        const Settled *s = &sc->settled[i];
+        PyObject *item = Py_BuildValue("(y#L)", s->data, s->len, s->count);
+        if (!item) {
+            Py_DECREF(result);
+            return NULL;
+        }
+        PyList_SET_ITEM(result, i, item);
+    }
+    return result;
+}
+
 static PyMethodDef Scanner_methods[] = {
+    {"settle", (PyCFunction)Scanner_settle, METH_O, settle_doc},
+    {"prime", (PyCFunction)Scanner_prime, METH_O, prime_doc},
+    {"settled", (PyCFunction)Scanner_settled, METH_NOARGS, settled_doc},
     {"scan", (PyCFunction)Scanner_scan, METH_VARARGS, scan_doc},
     {"seen", (PyCFunction)Scanner_seen, METH_O, seen_doc},
-    {"recent", (PyCFunction)Scanner_recent, METH_NOARGS, recent_doc},
     {"counts", (PyCFunction)Scanner_counts, METH_NOARGS, counts_doc},
     {NULL, NULL, 0, NULL},
 };

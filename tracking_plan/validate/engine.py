@@ -34,12 +34,20 @@ from .outcomes import Outcome
 from .stats import DefinitionStats, RunStats
 
 MAX_MESSAGE_BYTES = 32 * 1024
+MAX_OUTCOMES = 100_000  # signatures whose reports are remembered
 MAX_FUTURE_SKEW = timedelta(minutes=10)
 MAX_PAST_SKEW = timedelta(days=7)
 _is_unset = partial(is_, msgspec.UNSET)
 _MISSING: Any = object()
 _KEYS = msgspec.json.Decoder(dict[str, msgspec.Raw])
 _GENERIC = msgspec.json.Decoder()
+
+
+class _WithMessageId(msgspec.Struct):
+    messageId: Any = None
+
+
+_MESSAGE_ID = msgspec.json.Decoder(_WithMessageId)
 _TIMESTAMP_MATCH = TIMESTAMP.match
 _astuple = msgspec.structs.astuple
 
@@ -93,6 +101,8 @@ class EventValidator:
         )
         self._native_folded: dict[int, RouteCounts] = {}
         self._outcomes: dict[bytes, Outcome] = {}
+        self._settled_first: dict[bytes, tuple[str, int]] = {}
+        self._settled_folded: dict[bytes, int] = {}
         self._observing = True
         self._would_observe = False
         self._seen_ids: set[str] = set()
@@ -551,9 +561,12 @@ class EventValidator:
         """A record the scanner explained: the same report as every record with its signature.
         The first few of a signature (until its findings have their samples) are explained in
         full, without the duplicate check and the presence counts the scanner already made."""
+        assert self.native is not None
         outcome = self._outcomes.get(signature)
         if outcome is not None and not outcome.wants_samples(self.stats, self.options.max_samples):
             outcome.replay(self.stats, name, line)
+            if self.native.settle(signature):  # the scanner counts the next ones itself
+                self._settled_first.setdefault(signature, (name, line))
             return
         record = Record(data, name, line, line if by_line else index)
         is_duplicate = self._is_duplicate
@@ -565,8 +578,7 @@ class EventValidator:
             self._is_duplicate = is_duplicate
             self._observing = True
             self._drift = self.options.drift
-        if outcome is None:
-            assert self.native is not None
+        if outcome is None and len(self._outcomes) < MAX_OUTCOMES:
             event = ""
             if signature.startswith(b"U"):
                 event = signature[2:].decode("utf-8", "surrogatepass")
@@ -574,13 +586,22 @@ class EventValidator:
             types = self.native.unplanned_payload_keys(signature) if self._would_observe else []
             outcome = Outcome.of(definition_label, valid, findings, event, tuple(types))
             self._outcomes[signature] = outcome
-        outcome.count_types(self.stats)
+        if outcome is not None:
+            outcome.count_types(self.stats)
 
-    def recent_message_ids(self) -> list[str]:
-        """The messageIds of the last `dedupe_window` messages, oldest first."""
+    def prime(self, lines: bytes) -> None:
+        """Remember the messageIds of these JSON Lines (the records just before the part of a
+        file this validator reads), so that a duplicate across the cut is still found."""
         if self.native is not None:
-            return self.native.recent()
-        return list(self._seen_order)
+            self.native.prime(lines)
+            return
+        for line in lines.splitlines():
+            try:
+                message_id = _MESSAGE_ID.decode(line).messageId
+            except (msgspec.ValidationError, msgspec.DecodeError):
+                continue
+            if isinstance(message_id, str):
+                self._python_duplicate(message_id)
 
     def label_of(self, message: dict[str, Any]) -> str:
         """The report label of a parsed message's definition (or of its unplanned name)."""
@@ -613,6 +634,12 @@ class EventValidator:
             for number, counts in enumerate(self.native.counts()):
                 self._fold(counts, self._native_folded.get(number))
                 self._native_folded[number] = counts
+            for signature, count in self.native.settled():
+                added = count - self._settled_folded.get(signature, 0)
+                if added:
+                    self._settled_folded[signature] = count
+                    file, line = self._settled_first[signature]
+                    self._outcomes[signature].replay(self.stats, file, line, added)
         return self.stats
 
     def _fold(self, now: RouteCounts, before: RouteCounts | None) -> None:

@@ -932,26 +932,28 @@ def line_blocks(path: str, start: int = 0, end: int = -1) -> Iterator[Block | In
 
     Blocks are raw: blank lines, bytes that are not UTF-8 and Segment batch lines are left to
     the caller (`checked_line` handles the lines it gives back)."""
-    if path == "-":
+    if not plain_lines(path):
         return None
     try:
         file = open(path, "rb", buffering=0)  # noqa: SIM115
+        size = os.fstat(file.fileno()).st_size
     except OSError:
         return None
+    return _blocks(file, path, start, size if end < 0 else end)
+
+
+def plain_lines(path: str) -> bool:
+    """Whether `path` is a regular file of JSON Lines, not compressed (readable in parts)."""
+    if path == "-":
+        return False
     try:
-        status = os.fstat(file.fileno())
-        head = file.read(len(_GZIP_MAGIC))
-        plain = (
-            stat.S_ISREG(status.st_mode)
-            and head != _GZIP_MAGIC
-            and _read_head(file.read, head).layout == "lines"
-        )
+        with open(path, "rb", buffering=0) as file:
+            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                return False
+            head = file.read(len(_GZIP_MAGIC))
+            return head != _GZIP_MAGIC and _read_head(file.read, head).layout == "lines"
     except OSError:
-        plain = False
-    if not plain:
-        file.close()
-        return None
-    return _blocks(file, path, start, status.st_size if end < 0 else end)
+        return False
 
 
 def _blocks(file: IO[bytes], path: str, start: int, end: int) -> Iterator[Block | InputProblem]:
@@ -982,6 +984,31 @@ def _blocks(file: IO[bytes], path: str, start: int, end: int) -> Iterator[Block 
                 yield carry, line
         except OSError as error:
             yield _problem(path, f"cannot read the input: {_os_reason(error)}")
+
+
+def lines_before(path: str, offset: int, count: int) -> bytes:
+    """The last `count` lines before byte `offset` (a line start) of a file, as one block; for
+    a process that validates a part of a file to know the messageIds just before it."""
+    if offset <= 0 or count <= 0:
+        return b""
+    with open(path, "rb", buffering=0) as file:
+        chunks: list[bytes] = []
+        position = offset
+        newlines = 0
+        while position > 0 and newlines <= count:
+            size = min(_READ_SIZE * 16, position)
+            position -= size
+            file.seek(position)
+            chunk = file.read(size)
+            chunks.append(chunk)
+            newlines += chunk.count(b"\n")
+    data = b"".join(reversed(chunks))
+    if newlines > count:
+        cut = len(data)
+        for _ in range(count + 1):
+            cut = data.rfind(b"\n", 0, cut)
+        data = data[cut + 1 :]
+    return data
 
 
 def _line_start(file: IO[bytes], offset: int, size: int) -> int:

@@ -148,6 +148,9 @@ class NativeScanner:
             self.scanner.scan
         )
         self.seen: Callable[[bytes], bool] = self.scanner.seen
+        self.settle: Callable[[bytes], bool] = self.scanner.settle
+        self.prime: Callable[[bytes], int] = self.scanner.prime
+        self.settled: Callable[[], list[tuple[bytes, int]]] = self.scanner.settled
 
     def unplanned_payload_keys(self, signature: bytes) -> list[tuple[str, str]]:
         """The unplanned top-level payload keys a signature names, with their values' kinds."""
@@ -164,9 +167,6 @@ class NativeScanner:
             RouteCounts(route, *counts)
             for route, counts in zip(self.routes, self.scanner.counts(), strict=True)
         ]
-
-    def recent(self) -> list[str]:
-        return [raw.decode("utf-8", "surrogatepass") for raw in self.scanner.recent()]
 
 
 class _Tables:

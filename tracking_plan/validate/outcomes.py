@@ -50,27 +50,28 @@ class Outcome:
                 return True
         return self.label not in stats.definitions
 
-    def replay(self, stats: RunStats, file: str, line: int) -> None:
-        """Count one more record with this outcome, as the engine's accounting would."""
-        stats.records += 1
+    def replay(self, stats: RunStats, file: str, line: int, times: int = 1) -> None:
+        """Count `times` more records with this outcome, as the engine's accounting would
+        (`file` and `line` are where the first of them is)."""
+        stats.records += times
         per = stats.definitions[self.label]
-        per.records += 1
+        per.records += times
         if not self.valid:
-            stats.invalid += 1
-            per.invalid += 1
+            stats.invalid += times
+            per.invalid += times
         elif self.groups:
-            per.warned += 1
+            per.warned += times
         groups = stats.groups
         for key in self.groups:
-            groups[key].count += 1
+            groups[key].count += times
         for name in self.unplanned_events:
-            stats.note_unplanned_event(name, file, line)
+            stats.note_unplanned_event(name, file, line, times)
         for pointer in self.unplanned_properties:
-            stats.note_unplanned_property(self.label, pointer, file, line)
-        self.count_types(stats)
+            stats.note_unplanned_property(self.label, pointer, file, line, times)
+        self.count_types(stats, times)
 
-    def count_types(self, stats: RunStats) -> None:
+    def count_types(self, stats: RunStats, times: int = 1) -> None:
         if self.types:
             per = stats.definition(self.label)
             for key in self.types:
-                per.types[key] += 1
+                per.types[key] += times

@@ -12,14 +12,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-import msgspec
-
 from ..diagnostics import Diagnostic, Location, Severity
 from ..model import Plan
 from .drift import drift_diagnostics
-from .engine import INPUT_LABEL, EventValidator, RecordSink, ValidateOptions, duplicate_finding
+from .engine import INPUT_LABEL, EventValidator, RecordSink, ValidateOptions
 from .explain import SLUGS, Finding
-from .inputs import InputProblem, Record, line_blocks, read_input, read_range, split_ranges
+from .inputs import (
+    InputProblem,
+    Record,
+    line_blocks,
+    lines_before,
+    plain_lines,
+    read_input,
+    read_range,
+    split_ranges,
+)
 from .stats import RunStats
 
 
@@ -227,64 +234,39 @@ def _counting(
         yield item
 
 
-def _worker(args: tuple[Plan, Task, ValidateOptions, Outputs]) -> tuple[RunStats, list[str]]:
-    """One part of a file: its statistics, and the messageIds of its last records (the
-    duplicate window), so the next parts can be checked against them."""
-    plan, task, options, outputs = args
+def _worker(args: tuple[Plan, Task, list[str], ValidateOptions, Outputs]) -> RunStats:
+    """One part of the input. Its validator first reads the messageIds of the records before
+    the part (in its file, then in `files_before`), so that duplicates across the cut are found
+    as in one pass."""
+    plan, task, files_before, options, outputs = args
     validator = EventValidator(plan, options)
-    stats = _run_tasks(plan, [task], options, outputs, validator=validator)
-    return stats, validator.recent_message_ids()
+    for lines in _preceding_lines(task, files_before, options.dedupe_window):
+        validator.prime(lines)
+    return _run_tasks(plan, [task], options, outputs, validator=validator)
 
 
-_MESSAGE_ID = msgspec.json.Decoder(dict[str, Any])
+def _preceding_lines(task: Task, files_before: list[str], count: int) -> list[bytes]:
+    """Up to `count` lines before a task's part, oldest first: the lines of its own file before
+    it, then the ends of the plain JSON Lines files before it."""
+    source, start, _end = task
+    blocks = [lines_before(source, start, count)] if start > 0 else []
+    needed = count - sum(block.count(b"\n") for block in blocks)
+    for path in reversed(files_before):
+        if needed <= 0 or not plain_lines(path):
+            break
+        block = lines_before(path, os.path.getsize(path), needed)
+        blocks.append(block)
+        needed -= block.count(b"\n")
+    return blocks[::-1]
 
 
-def _duplicates_across_parts(
-    plan: Plan,
-    tasks: list[Task],
-    tails: list[list[str]],
-    options: ValidateOptions,
-    stats: RunStats,
-    findings_out: str | None,
-) -> None:
-    """Report messageIds that the first records of a part repeat from the parts before it:
-    each process only saw its own part. Reads back at most `dedupe_window` records per part."""
-    labeler = EventValidator(plan, options)
-    earlier: set[str] = set()
-    lines: list[str] = []
-    for index, task in enumerate(tasks):
-        if index > 0 and earlier:
-            seen_here: set[str] = set()
-            for count, item in enumerate(_items(task)):
-                if count >= options.dedupe_window:
-                    break
-                if isinstance(item, InputProblem):
-                    continue
-                try:
-                    message = _MESSAGE_ID.decode(item.data)
-                except msgspec.DecodeError:
-                    continue
-                message_id = message.get("messageId")
-                if not isinstance(message_id, str) or message_id in seen_here:
-                    continue
-                seen_here.add(message_id)
-                if message_id not in earlier:
-                    continue
-                definition = labeler.label_of(message)
-                finding = duplicate_finding(message_id)
-                stats.add(
-                    finding,
-                    definition=definition,
-                    file=item.file,
-                    line=item.line,
-                    max_samples=options.max_samples,
-                )
-                diagnostic = finding_diagnostic(item, finding, definition)
-                lines.append(json.dumps(diagnostic.to_dict(), ensure_ascii=False))
-        earlier.update(tails[index])
-    if findings_out is not None and lines:
-        with open(findings_out, "a", encoding="utf-8") as out:
-            out.write("\n".join(lines) + "\n")
+def _files_before(tasks: list[Task], index: int) -> list[str]:
+    """The inputs read before task `index`'s file, in order."""
+    files: list[str] = []
+    for source, _start, _end in tasks[:index]:
+        if source != tasks[index][0] and source not in files:
+            files.append(source)
+    return files
 
 
 def _parallel(
@@ -302,11 +284,13 @@ def _parallel(
         ]
         context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
         with context.Pool(min(jobs, len(tasks))) as pool:
-            results = pool.map(
-                _worker, [(plan, t, options, p) for t, p in zip(tasks, parts, strict=True)]
-            )
+            work = [
+                (plan, task, _files_before(tasks, index), options, part)
+                for index, (task, part) in enumerate(zip(tasks, parts, strict=True))
+            ]
+            results = pool.map(_worker, work)
         stats = RunStats()
-        for result, _ in results:
+        for result in results:
             stats.merge(result, options.max_samples)
         for name in ("valid", "invalid", "findings"):
             target = getattr(outputs, name)
@@ -316,8 +300,6 @@ def _parallel(
                 for part in parts:
                     with open(getattr(part, name), "rb") as piece:
                         shutil.copyfileobj(piece, out)
-        tails = [tail for _, tail in results]
-        _duplicates_across_parts(plan, tasks, tails, options, stats, outputs.findings)
         return stats
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

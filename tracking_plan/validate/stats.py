@@ -124,15 +124,17 @@ class RunStats:
             max_samples=max_samples,
         )
 
-    def note_unplanned_event(self, name: str, file: str, line: int) -> None:
+    def note_unplanned_event(self, name: str, file: str, line: int, count: int = 1) -> None:
         if name in self.unplanned_events or len(self.unplanned_events) < MAX_DISTINCT_NAMES:
-            self.unplanned_events[name] += 1
+            self.unplanned_events[name] += count
             self.first_seen.setdefault(f"event:{name}", Sample(file, line, ""))
 
-    def note_unplanned_property(self, definition: str, path: str, file: str, line: int) -> None:
+    def note_unplanned_property(
+        self, definition: str, path: str, file: str, line: int, count: int = 1
+    ) -> None:
         key = (definition, path)
         if key in self.unplanned_properties or len(self.unplanned_properties) < MAX_DISTINCT_NAMES:
-            self.unplanned_properties[key] += 1
+            self.unplanned_properties[key] += count
             self.first_seen.setdefault(f"property:{definition}:{path}", Sample(file, line, ""))
 
     def restricted(self, names: frozenset[str]) -> RunStats:
