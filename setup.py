@@ -11,7 +11,7 @@ setup(
             "tracking_plan.validate._scan",
             ["tracking_plan/validate/_scan.c"],
             optional=True,
-            extra_compile_args=["-O2", "-std=c11", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+            extra_compile_args=["-O3", "-std=c11", "-Wall", "-Wextra", "-Wno-unused-parameter"],
         )
     ]
 )

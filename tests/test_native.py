@@ -20,7 +20,7 @@ from tracking_plan import load_plan
 from tracking_plan.model import CallType, Definition, Plan, Policy, Property, Status
 from tracking_plan.validate import Outputs, ValidateOptions, validate_files
 from tracking_plan.validate.engine import EventValidator
-from tracking_plan.validate.native import NativeScanner, available
+from tracking_plan.validate.native import T_OBJ, NativeScanner, available, node_spec
 
 pytestmark = pytest.mark.skipif(
     not available(), reason="the native scanner is not compiled in (or TP_NATIVE=0)"
@@ -218,26 +218,7 @@ def test_bad_tables_raise_instead_of_crashing() -> None:
         _scan.Scanner([], [dfa], [], 3, 10)
     with pytest.raises(ValueError, match="DFA"):
         _scan.Scanner([], [(b"\x00" * 12, b"\x01", 0)], [], 0, 10)
-    node = (
-        64,
-        None,
-        -1,
-        -1,
-        -1,
-        -1,
-        None,
-        None,
-        None,
-        None,
-        0,
-        -1,
-        -1,
-        -1,
-        ((b"k", 7, 1),),
-        0,
-        0,
-        0,
-    )
+    node = node_spec(T_OBJ, fields=((b"k", 7, True),))  # node 7 does not exist
     with pytest.raises(ValueError, match="missing node"):
         _scan.Scanner([node], [dfa], [], 0, 10)
     route = (0, b"E", -1, False, -1, False, 0)
@@ -336,3 +317,24 @@ def test_jobs_find_duplicates_across_parts_and_files(
         duplicates = [d for d in report.diagnostics() if d.code == "EN205"]
         assert [d.data["count"] for d in duplicates] == [2], jobs
         assert report.records == 122
+
+
+def test_date_time_values_outside_rfc_3339_are_explained() -> None:
+    plan = Plan(
+        name="p",
+        events=(
+            Definition(
+                call=CallType.TRACK,
+                name="Order Completed",
+                properties=(Property(name="at", types=("string",), format="date-time"),),
+            ),
+        ),
+    )
+
+    def at(value: str) -> str:
+        return scan_one(line(properties={"at": value}), plan)
+
+    assert at("2024-10-30T04:47:43.5Z") == "accepted"
+    assert at("2024-10-30 04:47:43") == "explained"  # not RFC 3339 in any reading
+    assert at("2024-02-29T00:00:00Z") == "handed back"  # a leap day: Python checks the date
+    assert at("2024-13-01T00:00:00Z") == "handed back"  # looks like one: Python decides

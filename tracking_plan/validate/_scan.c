@@ -62,6 +62,7 @@ typedef struct {
      * value outside the enum breaks exactly `enum` and maybe `type`. format_exact: failing
      * dfa2 means failing the format (email), not only "ask Python" (date-time's Feb 29). */
     int enum_exact, format_exact;
+    int format_outer; /* -1, or a DFA every valid value matches: failing it fails the format */
 } Node;
 
 typedef struct {
@@ -562,7 +563,9 @@ static const char *check_value(Scanner *sc, Violations *v, int index, const char
             if (!s.ascii) return NULL;
             if (n->dfa1 >= 0 && !run_dfa(&sc->dfas[n->dfa1], &s)) bits |= B_PATTERN;
             if (n->dfa2 >= 0 && !run_dfa(&sc->dfas[n->dfa2], &s)) {
-                if (!n->format_exact) return NULL; /* maybe valid: Python knows */
+                int failed = n->format_exact ||
+                             (n->format_outer >= 0 && !run_dfa(&sc->dfas[n->format_outer], &s));
+                if (!failed) return NULL; /* maybe valid: Python knows */
                 bits |= B_FORMAT;
             }
         }
@@ -1128,17 +1131,19 @@ static int optional_double(PyObject *obj, int *has, double *value) {
 
 /* A node: (types, enum, min_len, max_len, dfa1, dfa2, minimum, maximum, exclusive_minimum,
  * exclusive_maximum, multiple_of, items, min_items, max_items, fields, forbid_unknown,
- * enum_exact, format_exact), where
+ * enum_exact, format_exact, format_outer), where
  * enum is None or (strs: tuple[bytes], ints: tuple[int], null: bool) and fields is None (any
  * object) or a tuple of (key: bytes, node: int, required: bool). */
 static int load_node(Scanner *sc, Node *n, PyObject *spec) {
     PyObject *enum_spec, *bounds[4], *fields;
-    if (!PyArg_ParseTuple(spec, "iOnniiOOOOLinnOppp", &n->types, &enum_spec, &n->min_len,
+    if (!PyArg_ParseTuple(spec, "iOnniiOOOOLinnOpppi", &n->types, &enum_spec, &n->min_len,
                           &n->max_len, &n->dfa1, &n->dfa2, &bounds[0], &bounds[1], &bounds[2],
                           &bounds[3], &n->multiple_of, &n->items, &n->min_items, &n->max_items,
-                          &fields, &n->forbid_unknown, &n->enum_exact, &n->format_exact))
+                          &fields, &n->forbid_unknown, &n->enum_exact, &n->format_exact,
+                          &n->format_outer))
         return -1;
-    if ((n->dfa1 >= sc->n_dfas) || (n->dfa2 >= sc->n_dfas) || n->items >= sc->n_nodes) {
+    if (n->dfa1 >= sc->n_dfas || n->dfa2 >= sc->n_dfas || n->format_outer >= sc->n_dfas ||
+        n->items >= sc->n_nodes) {
         PyErr_SetString(PyExc_ValueError, "a node refers to a missing node or DFA");
         return -1;
     }
@@ -1483,17 +1488,28 @@ static int line_message_id(const char *p, const char *e, Str *id) {
 }
 
 PyDoc_STRVAR(prime_doc,
-"prime(buffer) -> int\n\n"
+"prime(lines) -> int\n\n"
 "Remember the messageIds of the lines of `buffer` (the records just before a part of a file\n"
 "that another process read), as if their records had been checked; returns how many.");
 
 static PyObject *Scanner_prime(Scanner *sc, PyObject *arg) {
     Py_buffer buffer;
-    if (!PyBytes_Check(arg)) {
-        PyErr_SetString(PyExc_TypeError, "prime() takes bytes");
-        return NULL;
-    }
     if (PyObject_GetBuffer(arg, &buffer, PyBUF_SIMPLE) < 0) return NULL;
+    /* Strings are scanned up to the next quote, backslash or control byte without checking
+     * the end: a buffer that does not end with a line break gets a copy that ends with one. */
+    if (buffer.len > 0 && ((const char *)buffer.buf)[buffer.len - 1] != '\n') {
+        PyObject *copy = PyBytes_FromStringAndSize(NULL, buffer.len + 1);
+        if (!copy) {
+            PyBuffer_Release(&buffer);
+            return NULL;
+        }
+        memcpy(PyBytes_AS_STRING(copy), buffer.buf, buffer.len);
+        PyBytes_AS_STRING(copy)[buffer.len] = '\n';
+        PyBuffer_Release(&buffer);
+        PyObject *result = Scanner_prime(sc, copy);
+        Py_DECREF(copy);
+        return result;
+    }
     const char *base = buffer.buf;
     Py_ssize_t size = buffer.len, pos = 0, count = 0;
     while (pos < size && sc->window > 0) {

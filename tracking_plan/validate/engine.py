@@ -101,6 +101,7 @@ class EventValidator:
         )
         self._native_folded: dict[int, RouteCounts] = {}
         self._outcomes: dict[bytes, Outcome] = {}
+        self.lines_read: int | None = None  # by run_blocks: the number of the last line read
         self._settled_first: dict[bytes, tuple[str, int]] = {}
         self._settled_folded: dict[bytes, int] = {}
         self._observing = True
@@ -553,6 +554,7 @@ class EventValidator:
                     index = last
             if progress is not None:
                 progress(index - before)
+            self.lines_read = line
         return self.stats
 
     def _explained(
@@ -589,13 +591,13 @@ class EventValidator:
         if outcome is not None:
             outcome.count_types(self.stats)
 
-    def prime(self, lines: bytes) -> None:
+    def prime(self, lines: bytes | memoryview) -> None:
         """Remember the messageIds of these JSON Lines (the records just before the part of a
         file this validator reads), so that a duplicate across the cut is still found."""
         if self.native is not None:
             self.native.prime(lines)
             return
-        for line in lines.splitlines():
+        for line in bytes(lines).splitlines():
             try:
                 message_id = _MESSAGE_ID.decode(line).messageId
             except (msgspec.ValidationError, msgspec.DecodeError):

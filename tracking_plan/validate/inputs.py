@@ -852,9 +852,10 @@ class _JsonValues:
 # -- parallel reading of JSON Lines ---------------------------------------------------------------
 
 
-def split_ranges(path: str, parts: int) -> list[tuple[int, int]]:
+def split_ranges(path: str, parts: int, lead_lines: int = 0) -> list[tuple[int, int]]:
     """Byte ranges `[start, end)` that cover a plain JSON Lines file in about `parts` equal parts,
-    each starting at a line start, for `read_range`.
+    each starting at a line start, for `read_range`. With `lead_lines`, the first part is longer
+    by about that many lines (the others start by reading that many lines before them).
 
     A gzip file, standard input ("-"), a file of another layout or one that is not a regular file
     gives one part, `[(0, size)]` (size 0 when unknown): read it with `read_input`. A file too
@@ -873,11 +874,20 @@ def split_ranges(path: str, parts: int) -> list[tuple[int, int]]:
             start = file.read(len(_GZIP_MAGIC))
             if start == _GZIP_MAGIC or _read_head(file.read, start).layout != "lines":
                 return [(0, size)]
-            cuts = {_line_start(file, size * part // parts, size) for part in range(1, parts)}
+            lead = min(_bytes_of_lines(file, lead_lines), size // 2) if lead_lines > 0 else 0
+            share = (size - lead) // parts
+            cuts = {_line_start(file, lead + share * part, size) for part in range(1, parts)}
     except OSError:
         return [(0, 0)]
     bounds = sorted({0, size} | cuts)
     return list(itertools.pairwise(bounds))
+
+
+def _bytes_of_lines(file: IO[bytes], lines: int) -> int:
+    """About how many bytes `lines` lines take, from the length of the first lines of `file`."""
+    file.seek(0)
+    head = file.read(_LINE_BUFFER)
+    return lines * len(head) // max(head.count(b"\n"), 1)
 
 
 def read_range(
@@ -924,11 +934,14 @@ Block = tuple[bytes, int]
 """Whole JSON Lines lines, and the number of the line before the first of them."""
 
 
-def line_blocks(path: str, start: int = 0, end: int = -1) -> Iterator[Block | InputProblem] | None:
+def line_blocks(
+    path: str, start: int = 0, end: int = -1, *, count_lines: bool = True
+) -> Iterator[Block | InputProblem] | None:
     """The lines of a plain JSON Lines file in blocks of about 1 MB, for the native scanner;
     None when `path` is not one (gzip, another layout, standard input, not a regular file), for
     `read_input` to read. With `end` >= 0, the lines that start in `[start, end)`, as in
-    `read_range`. Line numbers count from the start of the file; a byte order mark is skipped.
+    `read_range`. Line numbers count from the start of the file, or without `count_lines`, from
+    `start` (the newlines before it are not counted); a byte order mark is skipped.
 
     Blocks are raw: blank lines, bytes that are not UTF-8 and Segment batch lines are left to
     the caller (`checked_line` handles the lines it gives back)."""
@@ -939,7 +952,7 @@ def line_blocks(path: str, start: int = 0, end: int = -1) -> Iterator[Block | In
         size = os.fstat(file.fileno()).st_size
     except OSError:
         return None
-    return _blocks(file, path, start, size if end < 0 else end)
+    return _blocks(file, path, start, size if end < 0 else end, count_lines)
 
 
 def plain_lines(path: str) -> bool:
@@ -956,13 +969,15 @@ def plain_lines(path: str) -> bool:
         return False
 
 
-def _blocks(file: IO[bytes], path: str, start: int, end: int) -> Iterator[Block | InputProblem]:
+def _blocks(
+    file: IO[bytes], path: str, start: int, end: int, count_lines: bool
+) -> Iterator[Block | InputProblem]:
     with file:
         try:
             size = os.fstat(file.fileno()).st_size
             begin = _line_start(file, start, size)
             stop = _line_start(file, min(end, size), size)
-            line = _count_newlines(file, begin) if begin > 0 else 0
+            line = _count_newlines(file, begin) if begin > 0 and count_lines else 0
             if begin == 0:
                 file.seek(0)
                 if file.read(len(_BOM)) == _BOM:
@@ -986,29 +1001,28 @@ def _blocks(file: IO[bytes], path: str, start: int, end: int) -> Iterator[Block 
             yield _problem(path, f"cannot read the input: {_os_reason(error)}")
 
 
-def lines_before(path: str, offset: int, count: int) -> bytes:
-    """The last `count` lines before byte `offset` (a line start) of a file, as one block; for
-    a process that validates a part of a file to know the messageIds just before it."""
+def lines_before(path: str, offset: int, count: int) -> tuple[memoryview, int]:
+    """The last `count` lines before byte `offset` (a line start) of a file, as one block, and
+    how many lines it has (fewer near the start); for a process that validates a part of a file
+    to know the messageIds just before it."""
     if offset <= 0 or count <= 0:
-        return b""
+        return memoryview(b""), 0
     with open(path, "rb", buffering=0) as file:
         chunks: list[bytes] = []
         position = offset
         newlines = 0
         while position > 0 and newlines <= count:
-            size = min(_READ_SIZE * 16, position)
+            size = min(_LINE_BUFFER * 4, position)
             position -= size
             file.seek(position)
             chunk = file.read(size)
             chunks.append(chunk)
             newlines += chunk.count(b"\n")
     data = b"".join(reversed(chunks))
-    if newlines > count:
-        cut = len(data)
-        for _ in range(count + 1):
-            cut = data.rfind(b"\n", 0, cut)
-        data = data[cut + 1 :]
-    return data
+    cut = 0
+    for _ in range(newlines - count):  # fewer than one chunk's lines
+        cut = data.index(b"\n", cut) + 1
+    return memoryview(data)[cut:], min(newlines, count)
 
 
 def _line_start(file: IO[bytes], offset: int, size: int) -> int:

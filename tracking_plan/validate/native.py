@@ -54,6 +54,15 @@ _FORMAT_PATTERNS = {
     "uuid": UUID_PATTERN,
     "email": "@",
 }
+# Patterns every valid value of a format matches (for ASCII strings without line breaks): a value
+# that fails them breaks the format for sure. jsonschema checks date-time with
+# rfc3339_validator's regex on the upper-cased value.
+_FORMAT_OUTER = {
+    "date-time": (
+        r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?"
+        r"(?:[Zz]|[+-][0-9]{2}:[0-9]{2})\Z"
+    ),
+}
 _EXACT = 2**53
 _INT64 = 2**63
 MAX_FIELDS = 64
@@ -149,7 +158,7 @@ class NativeScanner:
         )
         self.seen: Callable[[bytes], bool] = self.scanner.seen
         self.settle: Callable[[bytes], bool] = self.scanner.settle
-        self.prime: Callable[[bytes], int] = self.scanner.prime
+        self.prime: Callable[[bytes | memoryview], int] = self.scanner.prime
         self.settled: Callable[[], list[tuple[bytes, int]]] = self.scanner.settled
 
     def unplanned_payload_keys(self, signature: bytes) -> list[tuple[str, str]]:
@@ -239,7 +248,7 @@ class _Tables:
             raise Unsupported("an object with too many properties")
         index = self._add(())
         fields = tuple((p.name.encode(), self.node(p), p.required) for p in props)
-        self.nodes[index] = _node(T_OBJ, fields=fields, forbid=policy is not Policy.ALLOW)
+        self.nodes[index] = node_spec(T_OBJ, fields=fields, forbid=policy is not Policy.ALLOW)
         return index
 
     def node(self, prop: Property) -> int:
@@ -252,23 +261,25 @@ class _Tables:
             types |= T_NULL
         if prop.enum is not None:
             accepted, exact = _enum(prop)
-            return self._add(_node(types, enum=accepted, enum_exact=exact))
+            return self._add(node_spec(types, enum=accepted, enum_exact=exact))
         index = self._add(())
         dfa1 = self.dfa(prop.pattern) if prop.pattern is not None else -1
-        dfa2 = -1
+        dfa2 = outer = -1
         format_exact = prop.format == "email"
         if prop.format is not None and prop.format in FORMAT_CHECKER.checkers:
             pattern = _FORMAT_PATTERNS.get(prop.format)
             if pattern is None:
                 raise Unsupported(f"format {prop.format}")
             dfa2 = self.dfa(pattern)
+            if prop.format in _FORMAT_OUTER:
+                outer = self.dfa(_FORMAT_OUTER[prop.format])
         fields = None
         if prop.properties or (prop.is_object and prop.unplanned_properties is Policy.FORBID):
             if len(prop.properties) > MAX_FIELDS:
                 raise Unsupported("an object with too many properties")
             fields = tuple((p.name.encode(), self.node(p), p.required) for p in prop.properties)
         items = self.node(prop.items) if prop.items is not None else -1
-        self.nodes[index] = _node(
+        self.nodes[index] = node_spec(
             types,
             min_len=prop.min_length,
             max_len=prop.max_length,
@@ -290,6 +301,7 @@ class _Tables:
             fields=fields,
             forbid=prop.unplanned_properties is not Policy.ALLOW,
             format_exact=format_exact,
+            format_outer=outer,
         )
         return index
 
@@ -304,7 +316,7 @@ def _dfa_tables(pattern: str) -> tuple[bytes, bytes, int] | None:
     return automaton.transitions, automaton.accepting, automaton.start
 
 
-def _node(
+def node_spec(
     types: int,
     *,
     enum: tuple[tuple[bytes, ...], tuple[int, ...], bool] | None = None,
@@ -321,6 +333,7 @@ def _node(
     forbid: bool = False,
     enum_exact: bool = False,
     format_exact: bool = False,
+    format_outer: int = -1,
 ) -> Node:
     return (
         types,
@@ -338,6 +351,7 @@ def _node(
         forbid,
         enum_exact,
         format_exact,
+        format_outer,
     )
 
 

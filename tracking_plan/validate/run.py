@@ -160,7 +160,7 @@ def validate_files(
     are split into byte ranges validated by separate processes (others run in this one)."""
     options = options or ValidateOptions()
     outputs = outputs or Outputs()
-    tasks = _tasks(inputs, jobs)
+    tasks = _tasks(inputs, jobs, options.dedupe_window)
     if jobs > 1 and len(tasks) > 1:
         stats = _parallel(plan, tasks, jobs, options, outputs)
     else:
@@ -179,11 +179,14 @@ def validate_files(
 Task = tuple[str, int, int]  # (source, start, end); end -1: the whole input
 
 
-def _tasks(inputs: list[str], jobs: int) -> list[Task]:
+def _tasks(inputs: list[str], jobs: int, window: int = 0) -> list[Task]:
+    """What each process reads. Parts after the first read the `window` lines before them
+    first (see `_worker`), which takes about as long as validating them: the first part is
+    longer by that much."""
     tasks: list[Task] = []
     for source in inputs:
         if jobs > 1 and source != "-":
-            ranges = split_ranges(source, jobs)
+            ranges = split_ranges(source, jobs, lead_lines=window)
             if len(ranges) > 1:
                 tasks.extend((source, start, end) for start, end in ranges)
                 continue
@@ -203,7 +206,10 @@ def _run_tasks(
     outputs: Outputs,
     progress: Callable[[int], None] | None = None,
     validator: EventValidator | None = None,
+    count_lines: bool = True,
 ) -> RunStats:
+    """Validate tasks in this process. Without `count_lines`, a part of a file read by the
+    native scanner numbers its lines from the part's start (see `_worker`)."""
     validator = validator or EventValidator(plan, options)
     writers = _Writers(outputs)
     sink = writers.sink()
@@ -212,7 +218,7 @@ def _run_tasks(
             source, start, end = task
             blocks = None
             if sink is None and validator.native is not None:
-                blocks = line_blocks(source, start, end)
+                blocks = line_blocks(source, start, end, count_lines=count_lines)
             if blocks is not None:
                 validator.run_blocks(blocks, source, index_is_line=end >= 0, progress=progress)
                 continue
@@ -234,29 +240,37 @@ def _counting(
         yield item
 
 
-def _worker(args: tuple[Plan, Task, list[str], ValidateOptions, Outputs]) -> RunStats:
+def _worker(
+    args: tuple[Plan, Task, list[str], ValidateOptions, Outputs],
+) -> tuple[RunStats, int | None]:
     """One part of the input. Its validator first reads the messageIds of the records before
     the part (in its file, then in `files_before`), so that duplicates across the cut are found
-    as in one pass."""
+    as in one pass. Returns the statistics and, when their line numbers count from the part's
+    start (to spare counting the lines before it), the number of lines of the part."""
     plan, task, files_before, options, outputs = args
     validator = EventValidator(plan, options)
     for lines in _preceding_lines(task, files_before, options.dedupe_window):
         validator.prime(lines)
-    return _run_tasks(plan, [task], options, outputs, validator=validator)
+    stats = _run_tasks(plan, [task], options, outputs, validator=validator, count_lines=False)
+    return stats, validator.lines_read
 
 
-def _preceding_lines(task: Task, files_before: list[str], count: int) -> list[bytes]:
+def _preceding_lines(task: Task, files_before: list[str], count: int) -> list[memoryview]:
     """Up to `count` lines before a task's part, oldest first: the lines of its own file before
     it, then the ends of the plain JSON Lines files before it."""
     source, start, _end = task
-    blocks = [lines_before(source, start, count)] if start > 0 else []
-    needed = count - sum(block.count(b"\n") for block in blocks)
+    blocks: list[memoryview] = []
+    needed = count
+    if start > 0:
+        block, lines = lines_before(source, start, needed)
+        blocks.append(block)
+        needed -= lines
     for path in reversed(files_before):
         if needed <= 0 or not plain_lines(path):
             break
-        block = lines_before(path, os.path.getsize(path), needed)
+        block, lines = lines_before(path, os.path.getsize(path), needed)
         blocks.append(block)
-        needed -= block.count(b"\n")
+        needed -= lines
     return blocks[::-1]
 
 
@@ -290,7 +304,15 @@ def _parallel(
             ]
             results = pool.map(_worker, work)
         stats = RunStats()
-        for result in results:
+        offset = 0
+        for index, (result, lines) in enumerate(results):
+            if index > 0 and tasks[index][0] != tasks[index - 1][0]:
+                offset = 0  # the next file
+            if lines is not None:
+                result.shift_lines(tasks[index][0], offset)
+                offset += lines
+            else:
+                offset = 0  # a part numbered in full cannot be the base of another
             stats.merge(result, options.max_samples)
         for name in ("valid", "invalid", "findings"):
             target = getattr(outputs, name)

@@ -137,6 +137,19 @@ class RunStats:
             self.unplanned_properties[key] += count
             self.first_seen.setdefault(f"property:{definition}:{path}", Sample(file, line, ""))
 
+    def shift_lines(self, file: str, offset: int) -> None:
+        """Add `offset` to the line numbers of this file's samples (statistics of a part of a
+        file whose lines were numbered from the part's start)."""
+        if not offset:
+            return
+        samples = [*self.first_seen.values()]
+        for group in self.groups.values():
+            samples.append(group.example)
+            samples.extend(group.samples)
+        for sample in {id(s): s for s in samples}.values():
+            if sample.file == file and sample.line is not None:
+                sample.line += offset
+
     def restricted(self, names: frozenset[str]) -> RunStats:
         """Only what concerns these definitions (events by name, `page Home`, `identify`)."""
         kept = RunStats(problems=self.problems)
