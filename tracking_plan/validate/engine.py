@@ -510,15 +510,18 @@ class EventValidator:
         *,
         index_is_line: bool,
         progress: Callable[[int], None] | None = None,
+        sink: RecordSink | None = None,
     ) -> RunStats:
         """Validate JSON Lines given in blocks of whole lines (see `inputs.line_blocks`) with the
         native scanner, which passes over valid records; the rest go through `check`.
 
-        Records are numbered as `read_input` (`index_is_line` False) or `read_range` (True) do;
-        there is no record sink: use `run` to see every record."""
+        Records are numbered as `read_input` (`index_is_line` False) or `read_range` (True) do.
+        `sink` sees every record except the valid ones the scanner passed over: use `run` to see
+        those too."""
         if self.native is None:
             raise RuntimeError("the native scanner is not available")
         scan = self.native.scan
+        only = self.options.only
         index = 0
         for block in blocks:
             if isinstance(block, InputProblem):
@@ -535,7 +538,13 @@ class EventValidator:
                 if start < 0:
                     break
                 if signature is not None:
-                    self._explained(signature, buffer[start:end], name, line, index, index_is_line)
+                    record = Record(buffer[start:end], name, line, line if index_is_line else index)
+                    if sink is None:
+                        self._explained(signature, record)
+                        continue
+                    result = self._checked_again(record)
+                    if only is None or result[2] in only:
+                        sink(record, *result)
                     continue
                 last = index
                 for item in checked_line(
@@ -546,10 +555,12 @@ class EventValidator:
                     same_index=index_is_line,
                 ):
                     if isinstance(item, InputProblem):
-                        self._problem(item)
-                    else:
-                        self.check(item)
-                        last = max(last, item.index)
+                        self._problem(item, sink)
+                        continue
+                    valid, findings, definition_label = self.check(item)
+                    last = max(last, item.index)
+                    if sink is not None and (only is None or definition_label in only):
+                        sink(item, valid, findings, definition_label)
                 if not index_is_line:
                     index = last
             if progress is not None:
@@ -557,29 +568,18 @@ class EventValidator:
             self.lines_read = line
         return self.stats
 
-    def _explained(
-        self, signature: bytes, data: bytes, name: str, line: int, index: int, by_line: bool
-    ) -> None:
+    def _explained(self, signature: bytes, record: Record) -> None:
         """A record the scanner explained: the same report as every record with its signature.
         The first few of a signature (until its findings have their samples) are explained in
-        full, without the duplicate check and the presence counts the scanner already made."""
+        full; then the scanner counts that signature's records itself."""
         assert self.native is not None
         outcome = self._outcomes.get(signature)
         if outcome is not None and not outcome.wants_samples(self.stats, self.options.max_samples):
-            outcome.replay(self.stats, name, line)
+            outcome.replay(self.stats, record.file, record.line)
             if self.native.settle(signature):  # the scanner counts the next ones itself
-                self._settled_first.setdefault(signature, (name, line))
+                self._settled_first.setdefault(signature, (record.file, record.line))
             return
-        record = Record(data, name, line, line if by_line else index)
-        is_duplicate = self._is_duplicate
-        self._is_duplicate = _never
-        self._observing = self._would_observe = self._drift = False
-        try:
-            valid, findings, definition_label = self.check(record)
-        finally:
-            self._is_duplicate = is_duplicate
-            self._observing = True
-            self._drift = self.options.drift
+        valid, findings, definition_label = self._checked_again(record)
         if outcome is None and len(self._outcomes) < MAX_OUTCOMES:
             event = ""
             if signature.startswith(b"U"):
@@ -590,6 +590,19 @@ class EventValidator:
             self._outcomes[signature] = outcome
         if outcome is not None:
             outcome.count_types(self.stats)
+
+    def _checked_again(self, record: Record) -> tuple[bool, list[Finding], str]:
+        """`check` for a record the scanner explained, without the duplicate check and the
+        presence and kind counts the scanner already made."""
+        is_duplicate = self._is_duplicate
+        self._is_duplicate = _never
+        self._observing = self._would_observe = self._drift = False
+        try:
+            return self.check(record)
+        finally:
+            self._is_duplicate = is_duplicate
+            self._observing = True
+            self._drift = self.options.drift
 
     def prime(self, lines: bytes | memoryview) -> None:
         """Remember the messageIds of these JSON Lines (the records just before the part of a

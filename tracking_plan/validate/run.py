@@ -217,10 +217,13 @@ def _run_tasks(
         for task in tasks:
             source, start, end = task
             blocks = None
-            if sink is None and validator.native is not None:
+            # The scanner passes over valid records: not when they are to be written out.
+            if validator.native is not None and outputs.valid is None:
                 blocks = line_blocks(source, start, end, count_lines=count_lines)
             if blocks is not None:
-                validator.run_blocks(blocks, source, index_is_line=end >= 0, progress=progress)
+                validator.run_blocks(
+                    blocks, source, index_is_line=end >= 0, progress=progress, sink=sink
+                )
                 continue
             items = _items(task)
             if progress is not None:
@@ -251,8 +254,12 @@ def _worker(
     validator = EventValidator(plan, options)
     for lines in _preceding_lines(task, files_before, options.dedupe_window):
         validator.prime(lines)
-    stats = _run_tasks(plan, [task], options, outputs, validator=validator, count_lines=False)
-    return stats, validator.lines_read
+    # Findings written out name their lines: those have to be counted from the file's start.
+    relative = outputs.findings is None
+    stats = _run_tasks(
+        plan, [task], options, outputs, validator=validator, count_lines=not relative
+    )
+    return stats, validator.lines_read if relative else None
 
 
 def _preceding_lines(task: Task, files_before: list[str], count: int) -> list[memoryview]:
