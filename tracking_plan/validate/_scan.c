@@ -96,17 +96,17 @@ typedef struct {
 /* A remembered messageId: short ones are stored inline, longer ones on the heap. */
 typedef struct {
     uint64_t hash;
-    Py_ssize_t slot; /* where the hash index points at it */
-    Py_ssize_t len;
+    uint32_t slot; /* where the hash index points at it */
+    uint32_t len;
     char *heap;
     char data[INLINE_ID];
-} Seen;
+} Seen; /* 64 bytes: one cache line */
 
 /* The hash index over the ring: the hash beside the ring position, so that most lookups touch
  * one cache line. */
 typedef struct {
-    uint64_t hash;
-    Py_ssize_t ring; /* ring index + 1, 0 empty */
+    uint32_t hash; /* the low bits of the id's hash: enough for the home slot */
+    uint32_t ring; /* ring index + 1, 0 empty */
 } Slot;
 
 static inline const char *seen_bytes(const Seen *s) { return s->heap ? s->heap : s->data; }
@@ -751,9 +751,10 @@ static Py_ssize_t seen_find(Scanner *sc, uint64_t h, const char *data, Py_ssize_
     for (Py_ssize_t i = (Py_ssize_t)(h & sc->slot_mask);; i = (i + 1) & sc->slot_mask) {
         const Slot *slot = &sc->slots[i];
         if (!slot->ring) return -1;
-        if (slot->hash != h) continue;
+        if (slot->hash != (uint32_t)h) continue;
         const Seen *s = &sc->ring[slot->ring - 1];
-        if (s->len == len && memcmp(seen_bytes(s), data, len) == 0) return i;
+        if (s->hash == h && s->len == (uint32_t)len && memcmp(seen_bytes(s), data, len) == 0)
+            return i;
     }
 }
 
@@ -774,7 +775,7 @@ static void seen_remove_slot(Scanner *sc, Py_ssize_t i) {
             if (!stays) break;
         }
         sc->slots[i] = sc->slots[j];
-        sc->ring[sc->slots[i].ring - 1].slot = i;
+        sc->ring[sc->slots[i].ring - 1].slot = (uint32_t)i;
         i = j;
     }
 }
@@ -788,7 +789,7 @@ static int seen_add(Scanner *sc, uint64_t h, const char *data, Py_ssize_t len) {
     }
     if (sc->ring_count == sc->window) {
         Seen *old = &sc->ring[sc->ring_head];
-        seen_remove_slot(sc, old->slot);
+        seen_remove_slot(sc, (Py_ssize_t)old->slot);
         PyMem_Free(old->heap);
         old->heap = NULL;
         sc->ring_head = (sc->ring_head + 1) % sc->window;
@@ -797,15 +798,15 @@ static int seen_add(Scanner *sc, uint64_t h, const char *data, Py_ssize_t len) {
     Py_ssize_t at = (sc->ring_head + sc->ring_count) % sc->window;
     Seen *entry = &sc->ring[at];
     entry->hash = h;
-    entry->len = len;
+    entry->len = (uint32_t)len;
     entry->heap = heap;
     if (!heap) memcpy(entry->data, data, len);
     sc->ring_count++;
     Py_ssize_t i = (Py_ssize_t)(h & sc->slot_mask);
     while (sc->slots[i].ring) i = (i + 1) & sc->slot_mask;
-    sc->slots[i].hash = h;
-    sc->slots[i].ring = at + 1;
-    entry->slot = i;
+    sc->slots[i].hash = (uint32_t)h;
+    sc->slots[i].ring = (uint32_t)(at + 1);
+    entry->slot = (uint32_t)i;
     return 0;
 }
 
@@ -1315,6 +1316,10 @@ static int Scanner_init(Scanner *sc, PyObject *args, PyObject *kwargs) {
         sc->route_table[at] = (int)i + 1;
     }
     if (window < 0) window = 0;
+    if (window > 0x3FFFFFFF) {
+        PyErr_SetString(PyExc_ValueError, "the duplicate window is too large");
+        goto fail;
+    }
     sc->window = window;
     sc->ring_head = sc->ring_count = 0;
     if (window > 0) {

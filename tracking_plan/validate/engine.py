@@ -542,7 +542,7 @@ class EventValidator:
                     if sink is None:
                         self._explained(signature, record)
                         continue
-                    result = self._checked_again(record)
+                    result = self._checked_again(record, signature)
                     if only is None or result[2] in only:
                         sink(record, *result)
                     continue
@@ -579,7 +579,7 @@ class EventValidator:
             if self.native.settle(signature):  # the scanner counts the next ones itself
                 self._settled_first.setdefault(signature, (record.file, record.line))
             return
-        valid, findings, definition_label = self._checked_again(record)
+        valid, findings, definition_label = self._checked_again(record, signature)
         if outcome is None and len(self._outcomes) < MAX_OUTCOMES:
             event = ""
             if signature.startswith(b"U"):
@@ -591,13 +591,19 @@ class EventValidator:
         if outcome is not None:
             outcome.count_types(self.stats)
 
-    def _checked_again(self, record: Record) -> tuple[bool, list[Finding], str]:
+    def _checked_again(self, record: Record, signature: bytes) -> tuple[bool, list[Finding], str]:
         """`check` for a record the scanner explained, without the duplicate check and the
-        presence and kind counts the scanner already made."""
+        presence and kind counts the scanner already made. A record that breaks the schema
+        for sure goes straight to the schema path, where `check` would end up."""
+        assert self.native is not None
         is_duplicate = self._is_duplicate
         self._is_duplicate = _never
         self._observing = self._would_observe = self._drift = False
         try:
+            if self.native.breaks_schema(signature):
+                findings: list[Finding] = []
+                name, key = self._slow(record.data, record, findings)
+                return self._account(record, key, name, findings)
             return self.check(record)
         finally:
             self._is_duplicate = is_duplicate

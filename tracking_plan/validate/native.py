@@ -137,6 +137,7 @@ class NativeScanner:
         if _scan is None:
             raise RuntimeError("the native scanner is not compiled in")
         tables = _Tables()
+        self.forbid_unplanned_events = plan.unplanned_events is Policy.FORBID
         self.routes: list[NativeRoute] = []
         specs: list[Node] = []
         for definition in plan.definitions():
@@ -167,6 +168,15 @@ class NativeScanner:
             return []
         route = self.routes[_HEAD.unpack_from(signature)[1]]
         return unplanned_keys(signature, route.payload_node)
+
+    def breaks_schema(self, signature: bytes) -> bool:
+        """Whether a signature names a schema violation for sure (not only unplanned keys,
+        which `warn` allows): such records fail every fast path."""
+        if signature.startswith(b"U"):
+            return signature[1:2] == b"0" and self.forbid_unplanned_events
+        _tag, _route, count = _HEAD.unpack_from(signature)
+        words = struct.unpack_from(f"<{count * _WORDS}i", signature, _HEAD.size)
+        return any(words[i * _WORDS + 1] != _UNPLANNED for i in range(count))
 
     def supports(self, key: tuple[str, str]) -> bool:
         return any(route.key == key and route.judged for route in self.routes)
