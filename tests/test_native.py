@@ -338,3 +338,30 @@ def test_date_time_values_outside_rfc_3339_are_explained() -> None:
     assert at("2024-10-30 04:47:43") == "explained"  # not RFC 3339 in any reading
     assert at("2024-02-29T00:00:00Z") == "handed back"  # a leap day: Python checks the date
     assert at("2024-13-01T00:00:00Z") == "handed back"  # looks like one: Python decides
+
+
+@pytest.mark.parametrize("native", [True, False], ids=["native", "python"])
+def test_the_missing_id_may_be_null(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, native: bool
+) -> None:
+    """Segment's SDKs send the id they do not have as null (segment-analytics-python does)."""
+    dump = tmp_path / "ids.jsonl"
+    dump.write_bytes(
+        b"\n".join(
+            [
+                line(userId="u1", anonymousId=None).replace(
+                    b'"userId"', b'"anonymousId":null,"userId"'
+                ),
+                line(messageId="m2", userId=None, anonymousId="a1").replace(
+                    b'"anonymousId"', b'"userId":null,"anonymousId"'
+                ),
+                line(messageId="m3", userId=None).replace(
+                    b'"messageId"', b'"userId":null,"messageId"'
+                ),
+            ]
+        )
+    )
+    monkeypatch.setenv("TP_NATIVE", "1" if native else "0")
+    report = validate_files(PLAN, [str(dump)])
+    assert (report.records, report.invalid) == (3, 1)
+    assert [d.code for d in report.diagnostics() if d.code.startswith("EN")] == ["EN203"]

@@ -214,8 +214,9 @@ def envelope_schema() -> Schema:
             "type": {"enum": list(MESSAGE_TYPES)},
             "event": {"type": "string", "minLength": 1},
             "name": {"type": "string"},
-            "userId": {"type": "string", "minLength": 1},
-            "anonymousId": {"type": "string", "minLength": 1},
+            # Segment's SDKs send the id they do not have as null.
+            "userId": {"type": ["string", "null"], "minLength": 1},
+            "anonymousId": {"type": ["string", "null"], "minLength": 1},
             "groupId": {"type": "string", "minLength": 1},
             "previousId": {"type": "string", "minLength": 1},
             "messageId": {"type": "string", "minLength": 1, "maxLength": MAX_MESSAGE_ID_LENGTH},
@@ -228,7 +229,10 @@ def envelope_schema() -> Schema:
             "context": {"type": "object"},
             "integrations": {"type": "object"},
         },
-        "anyOf": [{"required": ["userId"]}, {"required": ["anonymousId"]}],
+        "anyOf": [
+            {"required": ["userId"], "properties": {"userId": {"type": "string"}}},
+            {"required": ["anonymousId"], "properties": {"anonymousId": {"type": "string"}}},
+        ],
     }
 
 

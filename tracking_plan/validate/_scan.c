@@ -728,6 +728,14 @@ static int nonempty_string_or_absent(const Spans *sp, int field) {
     return span_string(sp, field, &s) && s.len > 0;
 }
 
+/* 1: a non-empty string; 0: absent or null; -1: anything else. */
+static int identity(const Spans *sp, int field) {
+    Str s;
+    const char *p = sp->start[field];
+    if (!p || *p == 'n') return 0; /* a span starting with n is the literal null */
+    return span_string(sp, field, &s) && s.len > 0 ? 1 : -1;
+}
+
 static int object_or_absent(const Spans *sp, int field) {
     return !sp->start[field] || *sp->start[field] == '{';
 }
@@ -969,10 +977,10 @@ static int accept_line(Scanner *sc, const char *p, const char *e) {
     if (!span_string(&sp, F_MESSAGE_ID, &id) || id.escaped || id.points < 1 ||
         id.points > MAX_MESSAGE_ID)
         return HANDED_BACK;
-    if (!sp.start[F_USER_ID] && !sp.start[F_ANONYMOUS_ID]) return HANDED_BACK;
-    if (!nonempty_string_or_absent(&sp, F_USER_ID) ||
-        !nonempty_string_or_absent(&sp, F_ANONYMOUS_ID) ||
-        !nonempty_string_or_absent(&sp, F_GROUP_ID) ||
+    /* userId or anonymousId: a non-empty string; SDKs send the other one as null */
+    int user = identity(&sp, F_USER_ID), anonymous = identity(&sp, F_ANONYMOUS_ID);
+    if (user < 0 || anonymous < 0 || (!user && !anonymous)) return HANDED_BACK;
+    if (!nonempty_string_or_absent(&sp, F_GROUP_ID) ||
         !nonempty_string_or_absent(&sp, F_PREVIOUS_ID) ||
         !nonempty_string_or_absent(&sp, F_EVENT))
         return HANDED_BACK;

@@ -22,6 +22,7 @@ from .fastpath import (
     FastPath,
     Route,
     envelope_ok,
+    has_identity,
     json_kind,
     route_key,
     track_ok,
@@ -176,7 +177,7 @@ class EventValidator:
         if known is None:
             return None
         unset = msgspec.UNSET
-        if message.userId is unset and message.anonymousId is unset:
+        if not has_identity(message):
             return None
         match = _TIMESTAMP_MATCH
         timestamp = message.timestamp

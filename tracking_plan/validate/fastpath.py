@@ -66,8 +66,8 @@ class Envelope(msgspec.Struct, kw_only=True):
     messageId: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
     event: NonEmpty | msgspec.UnsetType = msgspec.UNSET
     name: str | msgspec.UnsetType = msgspec.UNSET
-    userId: NonEmpty | msgspec.UnsetType = msgspec.UNSET
-    anonymousId: NonEmpty | msgspec.UnsetType = msgspec.UNSET
+    userId: NonEmpty | msgspec.UnsetType | None = msgspec.UNSET  # SDKs send the other as null
+    anonymousId: NonEmpty | msgspec.UnsetType | None = msgspec.UNSET
     groupId: NonEmpty | msgspec.UnsetType = msgspec.UNSET
     previousId: NonEmpty | msgspec.UnsetType = msgspec.UNSET
     timestamp: Timestamp | msgspec.UnsetType = msgspec.UNSET
@@ -139,7 +139,9 @@ def _track_union(
             ("type", Literal["track"]),
             ("messageId", Annotated[str, msgspec.Meta(min_length=1, max_length=100)]),
         ]
-        for name in ("userId", "anonymousId", "groupId", "previousId"):
+        for name in ("userId", "anonymousId"):
+            fields.append((name, NonEmpty | msgspec.UnsetType | None, optional))
+        for name in ("groupId", "previousId"):
             fields.append((name, NonEmpty | msgspec.UnsetType, optional))
         fields.append(("name", str | msgspec.UnsetType, optional))
         for name in ("timestamp", "sentAt", "originalTimestamp", "receivedAt"):
@@ -173,7 +175,7 @@ def _track_union(
 def track_ok(message: Any) -> bool:
     """What the whole-message track structs leave to Python: an identity and timestamps."""
     unset = msgspec.UNSET
-    if message.userId is unset and message.anonymousId is unset:
+    if not has_identity(message):
         return False
     match = TIMESTAMP.match
     for stamp in (message.timestamp, message.sentAt, message.originalTimestamp, message.receivedAt):
@@ -210,6 +212,11 @@ def value_kind(value: Any) -> str:
     return "object"
 
 
+def has_identity(message: Any) -> bool:
+    """Whether a decoded message has a userId or an anonymousId (the other may be null)."""
+    return isinstance(message.userId, str) or isinstance(message.anonymousId, str)
+
+
 def _route_name(definition: Definition) -> str:
     return "" if definition.call in (CallType.IDENTIFY, CallType.GROUP) else definition.name
 
@@ -228,14 +235,14 @@ def envelope_ok(envelope: Envelope) -> bool:
     kind = envelope.type
     if kind not in _MESSAGE_TYPES:
         return False
-    if envelope.userId is msgspec.UNSET and envelope.anonymousId is msgspec.UNSET:
+    if not has_identity(envelope):
         return False
     if kind == "track" and envelope.event is msgspec.UNSET:
         return False
     if kind == "group" and envelope.groupId is msgspec.UNSET:
         return False
     if kind == "alias" and (
-        envelope.userId is msgspec.UNSET or envelope.previousId is msgspec.UNSET
+        not isinstance(envelope.userId, str) or envelope.previousId is msgspec.UNSET
     ):
         return False
     match = TIMESTAMP.match
