@@ -35,6 +35,7 @@ app = typer.Typer(
     help="tracking-plan: tracking plans as code. Compile a YAML plan to JSON Schema, "
     "move plans in and out of Segment Protocols, start a new plan.",
     epilog="Examples:  tp init tracking-plan.yaml  |  tp compile plan.yaml -o schemas/  |  "
+    "tp codegen plan.yaml --lang typescript -o src/analytics/  |  "
     "tp compile plan.yaml --format segment -o plan.json  |  tp import segment plan.json -o "
     "plan.yaml  |  tp libraries segment/mobile",
     no_args_is_help=True,
@@ -265,6 +266,84 @@ FormatOption = Annotated[
         "Actions, else text).",
     ),
 ]
+
+
+class CodegenLanguage(enum.StrEnum):
+    TYPESCRIPT = "typescript"
+    PYTHON = "python"
+    SWIFT = "swift"
+    KOTLIN = "kotlin"
+
+
+@app.command("codegen")
+def codegen_command(
+    plan_path: PlanArg,
+    language: Annotated[
+        CodegenLanguage,
+        typer.Option("--lang", "-l", help="The client's language.", show_default=False),
+    ],
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", help="Folder for the generated files.", show_default=False),
+    ],
+    sdk: Annotated[
+        str | None,
+        typer.Option(
+            "--sdk",
+            help="The SDK the client calls: typescript: analytics-next (browser, the default) "
+            "or analytics-node (server); python: segment-analytics-python; swift: "
+            "analytics-swift; kotlin: analytics-kotlin.",
+        ),
+    ] = None,
+    runtime_checks: Annotated[
+        bool,
+        typer.Option(
+            "--runtime-checks",
+            help="A development build: every call validates its payload against the compiled "
+            "schema and reports violations to a handler the app can set (typescript, python).",
+        ),
+    ] = False,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check", help="Write nothing; exit 1 when the files in the output are stale."
+        ),
+    ] = False,
+) -> None:
+    """Generate a typed tracking client from a plan: a function per event, typed payloads.
+
+    Example: tp codegen plans/shop/plan.yaml --lang typescript -o src/analytics/
+    """
+    from .codegen import CodegenError, CodegenOptions, generate
+    from .codegen.output import stale_files as stale_client_files
+    from .codegen.output import write_files
+
+    plan = _load(plan_path)
+    if output.exists() and not output.is_dir():
+        _fail(f"{output} exists and is not a folder", hint="pass a folder to -o")
+    try:
+        files = generate(plan, language.value, CodegenOptions(sdk, runtime_checks))
+    except CodegenError as error:
+        _fail(str(error), hint="see tp codegen --help")
+    if check:
+        stale = stale_client_files(files, output)
+        for path in stale:
+            out.print(f"stale: {output / path}")
+        if stale:
+            flags = f" --sdk {sdk}" if sdk else ""
+            flags += " --runtime-checks" if runtime_checks else ""
+            out.print(
+                f"{len(stale)} file(s) out of date; run: tp codegen {plan_path} "
+                f"--lang {language.value}{flags} -o {output}"
+            )
+            raise typer.Exit(EXIT_FINDINGS)
+        out.print(f"{len(files)} generated files in {output} are up to date.")
+        return
+    changed = write_files(files, output)
+    out.print(
+        f"Generated a {language.value} client for {plan.name!r}: {len(files)} files in "
+        f"{output}/, {len(changed)} changed."
+    )
 
 
 @app.command("lint")

@@ -1,0 +1,208 @@
+"""Tests for `tp codegen` across languages: identifiers, the IR, headers, byte-stable output,
+golden files, and the command line. Each language's compiler tests are in
+tests/test_codegen_<language>.py.
+
+Golden files are in tests/golden/codegen/<language>/<plan>/. After an intended change to a
+generator or to the example plans, regenerate them and review the diff before committing:
+
+    TP_UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_codegen.py -k golden
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import REPO_ROOT, SHOP_PLAN, Run, run_tp
+
+from tracking_plan.codegen import HEADER_MARK, CodegenError, CodegenOptions, generate, languages
+from tracking_plan.codegen.ir import build_client
+from tracking_plan.codegen.names import Scope, Style, identifier
+from tracking_plan.loader import load_plan
+
+UPDATE_GOLDEN = os.environ.get("TP_UPDATE_GOLDEN") == "1"
+GOLDEN = REPO_ROOT / "tests" / "golden" / "codegen"
+HOSTILE = REPO_ROOT / "tests" / "fixtures" / "codegen" / "hostile.yaml"
+PLANS = {
+    "shop": SHOP_PLAN,
+    "slack-bot": REPO_ROOT / "plans" / "slack-bot" / "plan.yaml",
+    "hostile": HOSTILE,
+}
+LANGUAGES = sorted(languages())
+
+
+# -- identifiers ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "style", "expected"),
+    [
+        ("Order Completed", Style.CAMEL, "orderCompleted"),
+        ("Order Completed", Style.PASCAL, "OrderCompleted"),
+        ("Order Completed", Style.SNAKE, "order_completed"),
+        ("order_completed", Style.CAMEL, "orderCompleted"),
+        ("orderId", Style.SNAKE, "order_id"),
+        ("URL Opened", Style.CAMEL, "urlOpened"),
+        ("1st Purchase", Style.CAMEL, "_1stPurchase"),
+        ("Café Ordered", Style.PASCAL, "CafeOrdered"),
+        ("日本", Style.SNAKE, "u65e5u672c"),
+        ("!!!", Style.CAMEL, "unnamed"),
+        ("", Style.PASCAL, "Unnamed"),
+    ],
+)
+def test_identifiers(name: str, style: Style, expected: str) -> None:
+    assert identifier(name, style) == expected
+    assert identifier(name, style).isidentifier() and identifier(name, style).isascii()
+
+
+def test_keywords_get_a_suffix() -> None:
+    assert identifier("class", Style.CAMEL, {"class"}) == "class_"
+    assert identifier("Class", Style.PASCAL, {"class"}) == "Class"
+
+
+def test_a_scope_tells_colliding_names_apart_in_plan_order() -> None:
+    scope = Scope(Style.CAMEL, reserved={"delete"}, taken={"track"})
+    names = [scope.name(wire) for wire in ("Order Completed", "order_completed", "ORDER-COMPLETED")]
+    assert names == ["orderCompleted", "orderCompleted2", "orderCompleted3"]
+    assert scope.name("order_completed") == "orderCompleted2"  # stable for a wire name
+    assert scope.name("track") == "track2"
+    assert scope.name("delete") == "delete_"
+    # Names that differ only in case are kept apart (case-insensitive file systems).
+    pascal = Scope(Style.PASCAL)
+    assert [pascal.name("Home"), pascal.name("home")] == ["Home", "Home2"]
+
+
+# -- the IR -----------------------------------------------------------------------------------
+
+
+def test_the_ir_keeps_wire_names_and_names_nested_shapes() -> None:
+    client = build_client(load_plan(HOSTILE))
+    order = client.calls[0]
+    assert order.name == "Order Completed"
+    assert [f.wire for f in order.payload.fields][:4] == [
+        "order id",
+        "order-id",
+        "orderId",
+        "class",
+    ]
+    assert order.payload.open is False
+    nested = [shape.path for shape in order.payload.nested()]
+    assert nested == [("Order Completed", "nested object")]
+    klass = next(f for f in order.payload.fields if f.wire == "class")
+    assert klass.type.kind == "enum" and "a&b <c>" in klass.type.literals
+    union = next(f for f in order.payload.fields if f.wire == "self")
+    assert [k.kind for k in union.type.kinds()] == ["string", "number"]
+    assert client.stamp == {"name": 'hostile "names" & <co>', "version": "1.0.0-rc.1"}
+    assert set(client.schemas) == {call.schema_path for call in client.calls}
+
+
+# -- every language ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("plan_name", sorted(PLANS))
+def test_output_is_byte_stable_and_every_file_has_the_header(language: str, plan_name: str) -> None:
+    plan = load_plan(PLANS[plan_name])
+    first = generate(plan, language)
+    again = generate(load_plan(PLANS[plan_name]), language)
+    assert first == again
+    assert first
+    for path, text in first.items():
+        head = "\n".join(text.splitlines()[:3])
+        assert HEADER_MARK in head, path
+        assert plan.name in head or repr(plan.name) in head, path
+        assert text.endswith("\n"), path
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("plan_name", sorted(PLANS))
+def test_golden(language: str, plan_name: str) -> None:
+    files = generate(load_plan(PLANS[plan_name]), language)
+    folder = GOLDEN / language / plan_name
+    if UPDATE_GOLDEN:
+        shutil.rmtree(folder, ignore_errors=True)
+        for path, text in files.items():
+            target = folder / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(text.encode("utf-8"))
+    expected = {
+        p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+    assert sorted(files) == sorted(expected), "files differ; TP_UPDATE_GOLDEN=1 to regenerate"
+    for path, text in files.items():
+        if text != expected[path]:
+            diff = "".join(
+                difflib.unified_diff(
+                    expected[path].splitlines(True), text.splitlines(True), path, "generated"
+                )
+            )
+            pytest.fail(f"{language}/{plan_name}/{path} differs from its golden file:\n{diff}")
+
+
+def test_unknown_sdk_and_unsupported_runtime_checks_are_errors() -> None:
+    plan = load_plan(SHOP_PLAN)
+    with pytest.raises(CodegenError, match="analytics-next"):
+        generate(plan, "typescript", CodegenOptions(sdk="analytics-ios"))
+    with pytest.raises(CodegenError, match="unknown language"):
+        generate(plan, "cobol")
+    unsupported = [n for n, spec in languages().items() if not spec.runtime_checks]
+    for name in unsupported:
+        with pytest.raises(CodegenError, match="runtime-checks"):
+            generate(plan, name, CodegenOptions(runtime_checks=True))
+
+
+# -- the command line -------------------------------------------------------------------------
+
+
+def tp(*args: str | Path) -> Run:
+    return run_tp(*args, timeout=120)
+
+
+def test_cli_writes_checks_and_prunes(tmp_path: Path) -> None:
+    out = tmp_path / "client"
+    first = tp("codegen", SHOP_PLAN, "--lang", "typescript", "-o", out)
+    assert first.code == 0, first.stderr
+    assert "Generated a typescript client" in first.stdout
+    assert tp("codegen", SHOP_PLAN, "--lang", "typescript", "-o", out, "--check").code == 0
+    files = sorted(p for p in out.rglob("*") if p.is_file())
+    files[0].write_text(files[0].read_text(encoding="utf-8") + "// edited\n", encoding="utf-8")
+    stale = tp("codegen", SHOP_PLAN, "--lang", "typescript", "-o", out, "--check")
+    assert stale.code == 1
+    assert "stale:" in stale.stdout and "tp codegen" in stale.stdout
+    # A generated file the plan no longer produces is stale, then removed; others are kept.
+    (out / "old.ts").write_text(f"// {HEADER_MARK} 'x', version 1.\n", encoding="utf-8")
+    (out / "mine.ts").write_text("// hand-written\n", encoding="utf-8")
+    assert tp("codegen", SHOP_PLAN, "--lang", "typescript", "-o", out).code == 0
+    assert not (out / "old.ts").exists() and (out / "mine.ts").exists()
+    assert tp("codegen", SHOP_PLAN, "--lang", "typescript", "-o", out, "--check").code == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--lang", "cobol"], "cobol"),
+        (["--lang", "typescript", "--sdk", "analytics-ios"], "analytics-next"),
+        (["--lang", "swift", "--runtime-checks"], "runtime-checks"),
+    ],
+)
+def test_cli_bad_requests_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
+    result = tp("codegen", SHOP_PLAN, *args, "-o", tmp_path / "out")
+    assert result.code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_cli_bad_plan_and_output_exit_2(tmp_path: Path) -> None:
+    broken = tmp_path / "plan.yaml"
+    broken.write_text("events:\n  A: [\n", encoding="utf-8")
+    result = tp("codegen", broken, "--lang", "python", "-o", tmp_path / "out")
+    assert result.code == 2 and "plan.yaml:" in result.stderr
+    a_file = tmp_path / "file"
+    a_file.write_text("x", encoding="utf-8")
+    result = tp("codegen", SHOP_PLAN, "--lang", "python", "-o", a_file)
+    assert result.code == 2 and "not a folder" in result.stderr
