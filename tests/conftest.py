@@ -6,6 +6,7 @@ as the working directory, so diagnostics name files as the user typed them (`pla
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -143,3 +144,45 @@ def run_tp(*args: str | Path, cwd: Path | None = None, timeout: float = 60) -> R
 def tp() -> Callable[..., Run]:
     tp_executable()
     return run_tp
+
+
+def npm_packages(cache: Path, packages: dict[str, str], timeout: float = 600) -> Path:
+    """`node_modules` with these pinned npm packages, installed once into `cache` (under
+    .cache/, ignored by git). Installs next to the cache and moves it in place, so a concurrent
+    run never sees half an install. Fails the test when npm cannot install them; callers check
+    that npm exists first."""
+    if not _npm_installed(cache, packages):
+        npm = shutil.which("npm")
+        assert npm is not None, "check for npm before asking for packages"
+        staging = cache.with_name(f"{cache.name}.{os.getpid()}.partial")
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        (staging / "package.json").write_text('{"private": true}\n', encoding="utf-8")
+        pinned = [f"{name}@{version}" for name, version in packages.items()]
+        installed = subprocess.run(
+            [npm, "install", "--no-audit", "--no-fund", *pinned],
+            cwd=staging,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        if installed.returncode != 0:
+            pytest.fail(f"npm install failed:\n{installed.stdout}{installed.stderr}")
+        shutil.rmtree(cache, ignore_errors=True)
+        try:
+            staging.rename(cache)
+        except OSError:  # another run won the race: keep its install
+            shutil.rmtree(staging, ignore_errors=True)
+    assert _npm_installed(cache, packages)
+    return cache / "node_modules"
+
+
+def _npm_installed(folder: Path, packages: dict[str, str]) -> bool:
+    for name, version in packages.items():
+        manifest = folder / "node_modules" / name / "package.json"
+        if not manifest.is_file():
+            return False
+        if json.loads(manifest.read_text(encoding="utf-8")).get("version") != version:
+            return False
+    return True

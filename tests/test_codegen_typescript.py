@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -24,7 +23,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import REPO_ROOT, SHOP_PLAN, SLACK_PLAN
+from conftest import REPO_ROOT, SHOP_PLAN, SLACK_PLAN, npm_packages
 
 from tracking_plan.codegen import HEADER_MARK, CodegenOptions, generate
 from tracking_plan.codegen.ir import Client, Type, build_client
@@ -191,47 +190,14 @@ class Toolchain:
         )
 
 
-def _installed(folder: Path) -> bool:
-    for name, version in PACKAGES.items():
-        manifest = folder / "node_modules" / name / "package.json"
-        if not manifest.is_file():
-            return False
-        if json.loads(manifest.read_text(encoding="utf-8")).get("version") != version:
-            return False
-    return True
-
-
 @pytest.fixture(scope="session")
 def toolchain() -> Toolchain:
     """node, and the pinned packages in .cache/codegen-npm/ (installed once)."""
     npm, node = shutil.which("npm"), shutil.which("node")
     if npm is None or node is None:
         pytest.skip("npm and node are needed to compile and run the TypeScript clients")
-    if not _installed(NPM_CACHE):
-        # Install next to the cache and move it in place: a concurrent run never sees half an
-        # install, and the loser of a race keeps the winner's.
-        staging = NPM_CACHE.with_name(f"{NPM_CACHE.name}.{os.getpid()}.partial")
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir(parents=True)
-        (staging / "package.json").write_text('{"private": true}\n', encoding="utf-8")
-        pinned = [f"{name}@{version}" for name, version in PACKAGES.items()]
-        installed = subprocess.run(
-            [npm, "install", "--no-audit", "--no-fund", *pinned],
-            cwd=staging,
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
-        if installed.returncode != 0:
-            pytest.fail(f"npm install failed:\n{installed.stdout}{installed.stderr}")
-        shutil.rmtree(NPM_CACHE, ignore_errors=True)
-        try:
-            staging.rename(NPM_CACHE)
-        except OSError:
-            shutil.rmtree(staging, ignore_errors=True)
-    assert _installed(NPM_CACHE)
-    return Toolchain(node, NPM_CACHE / "node_modules")
+    modules = npm_packages(NPM_CACHE, PACKAGES)
+    return Toolchain(node, modules)
 
 
 def project(root: Path, toolchain: Toolchain, name: str, options: dict[str, Any]) -> Path:

@@ -365,3 +365,16 @@ def test_the_missing_id_may_be_null(
     report = validate_files(PLAN, [str(dump)])
     assert (report.records, report.invalid) == (3, 1)
     assert [d.code for d in report.diagnostics() if d.code.startswith("EN")] == ["EN203"]
+
+
+@pytest.mark.parametrize("native", [True, False], ids=["native", "python"])
+def test_a_record_nested_hundreds_deep_is_reported_not_raised(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, native: bool
+) -> None:
+    dump = tmp_path / "deep.jsonl"
+    deep = json.loads("[" * 300 + "]" * 300)
+    dump.write_text(json.dumps(message(properties={"order_id": "o1", "note": deep})) + "\n")
+    monkeypatch.setenv("TP_NATIVE", "1" if native else "0")
+    report = validate_files(PLAN, [str(dump)])
+    assert (report.records, report.invalid) == (1, 1)
+    assert "nested too deeply" in report.diagnostics()[0].message

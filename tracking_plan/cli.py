@@ -29,6 +29,7 @@ from .reporters.text import make_console
 from .starter import DEFAULT_LIBRARY, starter_plan
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+_SHOWN_VIOLATIONS = 20  # by tp captures check
 
 app = typer.Typer(
     name="tp",
@@ -45,6 +46,10 @@ app = typer.Typer(
 )
 import_app = typer.Typer(help="Convert a plan from another tool into tracking-plan YAML.")
 app.add_typer(import_app, name="import")
+captures_app = typer.Typer(
+    help="Read what tp serve captured: export the messages, check them for violations."
+)
+app.add_typer(captures_app, name="captures")
 
 _state = {"verbose": False}
 out = make_console(sys.stdout)
@@ -436,7 +441,8 @@ def validate_command(
         list[str],
         typer.Argument(
             help="Event dumps: JSON Lines (.jsonl/.ndjson), a JSON array, a Segment batch "
-            "payload, gzip of any of these, or - for standard input.",
+            "payload, a browser capture (.har: Segment, Mixpanel and GA4 requests), gzip of any "
+            "of these, or - for standard input.",
             show_default=False,
             metavar="INPUT...",
         ),
@@ -524,9 +530,157 @@ def validate_command(
             with open(findings, encoding="utf-8") as streamed:
                 shutil.copyfileobj(streamed, sys.stdout)
     render(report, sys.stdout)
+    _note_browser_captures(inputs)
     worst = report.worst()
     if worst is not None and worst >= fail_on.severity:
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def _note_browser_captures(inputs: list[str]) -> None:
+    """Say on standard error how much of each HAR file was analytics traffic."""
+    from .validate.har import har_summary
+
+    for source in inputs:
+        summary = har_summary(source)
+        if summary is not None:
+            err.print(
+                f"{source}: {summary.analytics_requests} analytics request(s) read, "
+                f"{summary.skipped_requests} other request(s) skipped, "
+                f"{summary.problems} not readable"
+            )
+
+
+@app.command("serve")
+def serve_command(
+    plan_path: PlanArg,
+    host: Annotated[
+        str, typer.Option("--host", help="The address to listen on (loopback by default).")
+    ] = "127.0.0.1",
+    port: Annotated[
+        int,
+        typer.Option(
+            "--port", "-p", min=0, max=65535, help="The port; 0 picks a free one and prints it."
+        ),
+    ] = 8642,
+    db: Annotated[
+        Path,
+        typer.Option("--db", help="The SQLite capture store (kept across restarts)."),
+    ] = Path("tp-captures.sqlite"),
+    write_key: Annotated[
+        str | None,
+        typer.Option(
+            "--write-key", help="Accept only this write key (others get 401); default: any."
+        ),
+    ] = None,
+    forward: Annotated[
+        str | None,
+        typer.Option(
+            "--forward",
+            help="Also relay accepted requests, unchanged, to this collector "
+            "(e.g. https://api.segment.io).",
+            show_default=False,
+        ),
+    ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No live view and no line per violation.")
+    ] = False,
+) -> None:
+    """Run a local Segment collector that validates live traffic against the plan.
+
+    Point an SDK at it: it takes Segment's HTTP Tracking API (/v1/track, /v1/batch, ...),
+    stores each message with its findings in --db, then answers as Segment does.
+    Read them back: GET /tp/summary, /tp/events, /tp/violations; POST /tp/reset clears them.
+    Example: tp serve plans/shop/plan.yaml --port 0
+    """
+    from .serve import ServeError, ServeOptions, serve
+
+    plan = _load(plan_path)
+    options = ServeOptions(
+        host=host,
+        port=port,
+        db=db,
+        write_key=write_key,
+        forward=forward,
+        quiet=quiet,
+        live=sys.stdout.isatty(),
+    )
+    try:
+        serve(plan, options)
+    except ServeError as error:
+        _fail(str(error))
+
+
+@captures_app.command("export")
+def captures_export_command(
+    db: Annotated[Path, typer.Option("--db", help="The capture store tp serve wrote.")] = Path(
+        "tp-captures.sqlite"
+    ),
+    output: Annotated[
+        str, typer.Option("--output", "-o", help="The JSON Lines file to write; - for stdout.")
+    ] = "-",
+) -> None:
+    """Write the captured messages as JSON Lines, in arrival order (tp validate reads them).
+
+    Example: tp captures export -o captured.jsonl && tp validate plan.yaml captured.jsonl
+    """
+    from .serve import StoreError, export_messages
+
+    try:
+        if output == "-":
+            count = export_messages(db, sys.stdout.buffer)
+            sys.stdout.flush()
+        else:
+            with open(output, "wb") as stream:
+                count = export_messages(db, stream)
+    except StoreError as error:
+        _fail(str(error))
+    except OSError as error:
+        _fail(f"cannot write {output}: {error.strerror or error}")
+    (err if output == "-" else out).print(f"Exported {_count(count, 'message')} from {db}.")
+
+
+@captures_app.command("check")
+def captures_check_command(
+    url: Annotated[
+        str, typer.Option("--url", help="The address of the running tp serve.")
+    ] = "http://127.0.0.1:8642",
+    fail_on: Annotated[
+        FailOn,
+        typer.Option("--fail-on", help="Exit 1 when a violation is at least this severe."),
+    ] = FailOn.ERROR,
+) -> None:
+    """Ask a running tp serve whether the events it captured broke the plan.
+
+    Exit codes: 0 no violation at or above --fail-on, 1 violations, 2 the server cannot be
+    reached.
+    Example: tp captures check --url http://127.0.0.1:8642 --fail-on warning
+    """
+    from .serve import Unreachable, check_captures
+
+    try:
+        result = check_captures(url, fail_on.severity)
+    except Unreachable as error:
+        _fail(str(error))
+    out.print(
+        f"{_count(result.events, 'event')} captured at {url}: {result.valid:,} valid,"
+        f" {result.invalid:,} invalid.",
+        markup=False,
+        highlight=False,
+    )
+    for violation in result.failing[:_SHOWN_VIOLATIONS]:
+        out.print(f"  {violation}", markup=False, highlight=False)
+    if len(result.failing) > _SHOWN_VIOLATIONS:
+        out.print(f"  ... and {len(result.failing) - _SHOWN_VIOLATIONS:,} more")
+    if not result.failing:
+        out.print(f"No violations at or above {fail_on.value}.")
+        return
+    codes = ", ".join(f"{code} x{count}" for code, count in sorted(result.counts().items()))
+    out.print(f"{_count(len(result.failing), 'violation')} at or above {fail_on.value} ({codes}).")
+    raise typer.Exit(EXIT_FINDINGS)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 @contextlib.contextmanager

@@ -396,7 +396,18 @@ class EventValidator:
         except msgspec.DecodeError as error:
             findings.append(Finding("EN200", Severity.ERROR, f"not valid JSON: {error}"))
             return "", ("", "")
-        schema_findings = self.schema.explain(message)
+        try:
+            schema_findings = self.schema.explain(message)
+        except (ValueError, RecursionError):  # jsonschema-rs: "Recursion limit reached"
+            findings.append(
+                Finding(
+                    "EN200",
+                    Severity.ERROR,
+                    "the record is nested too deeply to check (hundreds of levels); no analytics "
+                    "message needs that: fix the code that builds it",
+                )
+            )
+            return "", ("", "")
         findings.extend(schema_findings)
         if not isinstance(message, dict):
             return "", ("", "")

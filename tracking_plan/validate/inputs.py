@@ -12,6 +12,8 @@ the file name:
 * concatenated JSON values, such as pretty-printed objects one after another;
 * Segment batch payloads (`{"batch": [...], "context": {...}}`), alone, one per line or as
   values of the layouts above: their items become the records;
+* a HAR capture saved from the browser's Network tab (an object starting `{"log": {`), whose
+  analytics requests become the records (see `har`);
 * any of these gzip-compressed, recognised by the magic bytes whatever the extension.
 
 `split_ranges` and `read_range` read a plain JSON Lines file in parts, for parallel workers.
@@ -69,10 +71,11 @@ _ELEMENT_SEPARATOR = re.compile(rb"[ \t\n\r,]*")
 _RAW_ELEMENTS = msgspec.json.Decoder(list[msgspec.Raw])
 _CUT_ATTEMPTS = 4  # places tried to end a run of array elements before parsing one by one
 _OBJECT_LINE = re.compile(r"\n(?=\{)")
+_HAR_START = re.compile(rb'[ \t\r\n]*\{[ \t\r\n]*"log"[ \t\r\n]*:[ \t\r\n]*\{')
 _DECODER = json.JSONDecoder()
 _SPILL_HEADER = struct.Struct("<QQ")
 
-Layout = Literal["empty", "lines", "values"]
+Layout = Literal["empty", "lines", "values", "har"]
 ReadFunction = Callable[[int], bytes]
 
 
@@ -122,7 +125,9 @@ def read_input(source: str) -> Iterator[Record | InputProblem]:
     starts a JSON array of messages, streamed element by element; otherwise the input is JSON
     Lines, unless its first non-blank line is not JSON by itself while the text is one or more
     JSON values (pretty-printed objects, say), which are then streamed value by value. Blank
-    lines are skipped. A Segment batch (an object with a `batch` list) becomes its items.
+    lines are skipped. A Segment batch (an object with a `batch` list) becomes its items. An
+    object that starts `{"log": {` is read whole as a HAR capture (`har.read_har`), or, if it
+    has no `log.entries` list, as messages.
 
     JSON Lines records are not parsed: a record's JSON validity, and whether it is an object, is
     checked by the caller, who parses it anyway. Only lines that are not UTF-8 are problems here,
@@ -179,6 +184,17 @@ def _layout_reader(
         # read1, not read: read waits for a full buffer, and drops it if the data is cut.
         read, start = gzip_file.read1, b""
     head = _read_head(read, start)
+    if head.layout == "har":
+        from .har import read_har  # here: har builds on this module
+
+        data = head.data + _read_rest(read)
+        har = read_har(data, name)
+        if har is not None:
+            return har
+        # No log.entries list: messages after all, already in memory.
+        layout = _layout(data, end=True, har=False)
+        head = _Head(data=data, layout=layout or "values", blank_lines=head.blank_lines)
+        read = _nothing
     if head.layout == "lines":
         source = _Source(head.data, read, sniff=True)
         stream = io.BufferedReader(source, _LINE_BUFFER)
@@ -225,11 +241,14 @@ def _read_head(read: ReadFunction, start: bytes) -> _Head:
             return _Head(data=data, layout="values", blank_lines=blank_lines)
 
 
-def _layout(data: bytes, end: bool) -> Layout | None:
-    """The layout `data` (the start of an input) shows, or None if more bytes are needed."""
+def _layout(data: bytes, end: bool, *, har: bool = True) -> Layout | None:
+    """The layout `data` (the start of an input) shows, or None if more bytes are needed.
+    With `har`, an object that starts `{"log": {` is taken for a HAR file (read whole)."""
     first = _first_non_space(data)
     if first == len(data):
         return "empty" if end else None
+    if har and _HAR_START.match(data, first):
+        return "har"
     if data[first : first + 1] == b"[":
         return "values"
     line_end = data.find(b"\n", first)
@@ -254,6 +273,17 @@ def _layout(data: bytes, end: bool) -> Layout | None:
         return "values"
     # The first line is one value after all (json.loads refused its bytes: not UTF-8).
     return "lines"
+
+
+def _read_rest(read: ReadFunction) -> bytes:
+    chunks = []
+    while chunk := read(_READ_SIZE):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _nothing(size: int) -> bytes:
+    return b""
 
 
 def _first_non_space(data: bytes) -> int:

@@ -1,0 +1,569 @@
+"""`tp serve` as users run it: a real server on 127.0.0.1, real HTTP clients, no mocks.
+
+One server (module fixture) serves most tests, each starting from POST /tp/reset; the tests of
+write keys, durability and forwarding start servers of their own. Servers are `tp serve`
+subprocesses started with `--port 0`; the port is read from their startup line.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import http.client
+import json
+import os
+import queue
+import signal
+import socket
+import subprocess
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+import segment.analytics  # type: ignore[import-untyped]
+from conftest import REPO_ROOT, run_tp, tp_executable
+
+PLAN = "plans/shop/plan.yaml"
+SAMPLE = REPO_ROOT / "plans" / "shop" / "sample-events.jsonl"
+STARTUP_SECONDS = 20.0
+
+
+# -- a tp serve subprocess ------------------------------------------------------------------------
+
+
+class Server:
+    """A running `tp serve`; its output lines are collected as they come (never blocking it)."""
+
+    def __init__(self, db: Path, *args: str) -> None:
+        self.db = db
+        self.args = args
+        env = {**os.environ, "NO_COLOR": "1", "TERM": "dumb", "COLUMNS": "200"}
+        self.process = subprocess.Popen(
+            [tp_executable(), "serve", PLAN, "--port", "0", "--db", str(db), *args],
+            cwd=REPO_ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.stdout: queue.Queue[str] = queue.Queue()
+        self.stderr: list[str] = []
+        assert self.process.stdout is not None and self.process.stderr is not None
+        for stream, put in (
+            (self.process.stdout, self.stdout.put),
+            (self.process.stderr, self.stderr.append),
+        ):
+            threading.Thread(target=_pump, args=(stream, put), daemon=True).start()
+        self.lines: list[str] = []
+        first = self.next_line(STARTUP_SECONDS)
+        prefix = "tp serve: listening on http://127.0.0.1:"
+        assert first.startswith(prefix), f"unexpected startup: {first!r} {self.stderr}"
+        self.port = int(first[len(prefix) :].split()[0])
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def next_line(self, timeout: float = 5.0) -> str:
+        try:
+            line = self.stdout.get(timeout=timeout)
+        except queue.Empty:
+            self.stop()
+            pytest.fail(f"tp serve printed nothing in {timeout} s; stderr: {self.stderr}")
+        self.lines.append(line)
+        return line
+
+    def output_until(self, fragment: str, timeout: float = 5.0) -> list[str]:
+        """The lines printed until one containing `fragment`."""
+        deadline = time.monotonic() + timeout
+        start = len(self.lines)
+        while not any(fragment in line for line in self.lines[start:]):
+            self.next_line(max(deadline - time.monotonic(), 0.01))
+        return self.lines[start:]
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: bytes | dict[str, Any] | list[Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, dict[str, str], Any]:
+        """(status, headers with lower-case names, the JSON answer or None)."""
+        data = json.dumps(body).encode() if isinstance(body, dict | list) else body
+        sent = {"Content-Type": "application/json", **(headers or {})}
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            connection.request(method, path, body=data, headers=sent)
+            response = connection.getresponse()
+            raw = response.read()
+            answer_headers = {name.lower(): value for name, value in response.getheaders()}
+        finally:
+            connection.close()
+        return response.status, answer_headers, json.loads(raw) if raw else None
+
+    def post(self, path: str, body: Any, **headers: str) -> tuple[int, Any]:
+        status, _, answer = self.request("POST", path, body, headers)
+        return status, answer
+
+    def get(self, path: str) -> Any:
+        status, _, answer = self.request("GET", path)
+        assert status == 200, answer
+        return answer
+
+    def reset(self) -> None:
+        assert self.post("/tp/reset", None) == (200, {"success": True})
+
+    def stop(self, sig: int = signal.SIGTERM) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+        return self.process.wait(timeout=15)
+
+
+def _pump(stream: Any, put: Any) -> None:
+    for line in stream:
+        put(line.rstrip("\n"))
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    running = Server(tmp_path_factory.mktemp("serve") / "x.sqlite")
+    yield running
+    assert running.stop() == 0, running.stderr
+
+
+StartServer = Callable[..., Server]
+
+
+@pytest.fixture
+def start_server(tmp_path: Path) -> Iterator[StartServer]:
+    """Starts servers of a test's own (`start_server("db name", *options)`); kills them after."""
+    started: list[Server] = []
+
+    def start(name: str, *args: str) -> Server:
+        started.append(Server(tmp_path / name, *args))
+        return started[-1]
+
+    yield start
+    for running in started:
+        running.stop(signal.SIGKILL)
+
+
+@pytest.fixture
+def collector(server: Server) -> Server:
+    """The module's server, emptied."""
+    server.reset()
+    return server
+
+
+def sample(line: int) -> dict[str, Any]:
+    """A message of the shop's sample dump (1-based line), with a fresh messageId."""
+    with SAMPLE.open(encoding="utf-8") as lines:
+        for number, text in enumerate(lines, 1):
+            if number == line:
+                message: dict[str, Any] = json.loads(text)
+                message["messageId"] = str(uuid.uuid4())
+                return message
+    raise AssertionError(f"no line {line}")
+
+
+VALID_TRACK = 1  # Application Opened, valid
+
+
+def valid_track(**changes: Any) -> dict[str, Any]:
+    return {**sample(VALID_TRACK), **changes}
+
+
+def basic(key: str) -> str:
+    return "Basic " + base64.b64encode(f"{key}:".encode()).decode()
+
+
+def gzipped(value: Any) -> bytes:
+    return gzip.compress(json.dumps(value).encode())
+
+
+# -- the collecting paths -------------------------------------------------------------------------
+
+CALLS = {
+    "track": {"event": "Application Opened"},
+    "identify": {"traits": {}},
+    "page": {"name": "Home"},
+    "screen": {"name": "Home"},
+    "group": {"groupId": "biz_1"},
+    "alias": {"previousId": "anon-1"},
+}
+
+
+@pytest.mark.parametrize("call", list(CALLS))
+def test_each_call_and_its_short_path_implies_the_type(collector: Server, call: str) -> None:
+    for path in (f"/v1/{call}", f"/v1/{call[0]}"):
+        message = {"userId": "u1", "messageId": str(uuid.uuid4()), **CALLS[call]}
+        assert collector.post(path, message) == (200, {"success": True})
+    events = collector.get("/tp/events")["events"]
+    assert [e["type"] for e in events] == [call, call]
+    assert all(e["message"]["type"] == call for e in events)
+
+
+@pytest.mark.parametrize("path", ["/v1/batch", "/v1/b", "/v1/import"])
+def test_batches_merge_their_context_and_integrations(collector: Server, path: str) -> None:
+    first = valid_track()
+    second = valid_track(context={"locale": "de-DE"}, integrations={"All": False})
+    del first["context"]
+    batch = {
+        "batch": [first, second],
+        "context": {"app": {"version": "9.9.9"}, "locale": "en-US"},
+        "integrations": {"Amplitude": False},
+        "writeKey": "wk",
+    }
+    assert collector.post(path, batch) == (200, {"success": True})
+    events = collector.get("/tp/events")["events"]
+    assert [e["message"]["messageId"] for e in events] == [first["messageId"], second["messageId"]]
+    merged = [e["message"] for e in events]
+    assert merged[0]["context"] == {"app": {"version": "9.9.9"}, "locale": "en-US"}
+    assert merged[1]["context"] == {"app": {"version": "9.9.9"}, "locale": "de-DE"}
+    assert merged[1]["integrations"] == {"Amplitude": False, "All": False}
+    assert all("writeKey" not in message for message in merged)
+    assert [e["valid"] for e in events] == [True, True]
+
+
+def test_text_plain_and_gzip_bodies(collector: Server) -> None:
+    plain = json.dumps(valid_track()).encode()
+    assert collector.post("/v1/t", plain, **{"Content-Type": "text/plain"})[0] == 200
+    packed = gzipped({"batch": [valid_track(), valid_track()]})
+    assert collector.post("/v1/batch", packed, **{"Content-Encoding": "gzip"})[0] == 200
+    # analytics-python marks gzip bodies; a body without the header is recognised by its bytes.
+    assert collector.post("/v1/track", gzipped(valid_track()))[0] == 200
+    summary = collector.get("/tp/summary")
+    assert summary["events"] == summary["valid"] == 4
+
+
+def test_cors_preflight_and_headers(collector: Server) -> None:
+    origin = "http://shop.localhost:3000"
+    status, headers, _ = collector.request(
+        "OPTIONS",
+        "/v1/t",
+        headers={
+            "Origin": origin,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type, x-custom",
+        },
+    )
+    assert status == 204
+    assert headers["access-control-allow-origin"] == origin
+    assert "POST" in headers["access-control-allow-methods"]
+    allowed = {h.strip().lower() for h in headers["access-control-allow-headers"].split(",")}
+    assert {"content-type", "authorization", "x-custom"} <= allowed
+    status, headers, _ = collector.request(
+        "POST", "/v1/t", valid_track(), {"Origin": origin, "Content-Type": "text/plain"}
+    )
+    assert status == 200
+    assert headers["access-control-allow-origin"] == origin
+    status, headers, _ = collector.request("GET", "/tp/summary", headers={"Origin": origin})
+    assert headers["access-control-allow-origin"] == origin
+
+
+# -- bad requests ---------------------------------------------------------------------------------
+
+BIG = "x" * 33_000
+
+
+def _truncated_gzip() -> bytes:
+    packed = gzipped(valid_track())
+    return packed[: len(packed) // 2]
+
+
+BAD_REQUESTS: dict[str, tuple[str, bytes | dict[str, Any], dict[str, str], int, str]] = {
+    "message over 32 KB": (
+        "/v1/track", valid_track(properties={"note": BIG}), {}, 400, "EN201"
+    ),
+    "batch item over 32 KB": (
+        "/v1/batch", {"batch": [valid_track(), valid_track(properties={"n": BIG})]}, {}, 400,
+        "EN201",
+    ),
+    "batch over 500 KB": (
+        "/v1/batch", {"batch": [valid_track(properties={"n": "y" * 30_000})] * 18}, {}, 400,
+        "EN202",
+    ),
+    "batch of 2,501 messages": (
+        "/v1/batch", {"batch": [{"type": "track"}] * 2_501}, {}, 400, "EN202"
+    ),
+    "gzip over 500 KB unpacked": (
+        "/v1/batch", gzipped({"batch": [], "pad": " " * 600_000}), {"Content-Encoding": "gzip"},
+        400, "EN202",
+    ),
+    "nested 300 levels deep": (
+        "/v1/track", b'{"properties": {"x": ' + b"[" * 300 + b"]" * 300 + b"}}", {}, 400, "EN209"
+    ),
+    "malformed JSON": ("/v1/track", b'{"type": "track", "event": ', {}, 400, "EN200"),
+    "truncated gzip": ("/v1/batch", _truncated_gzip(), {"Content-Encoding": "gzip"}, 400, "EN208"),
+    "not gzip": ("/v1/track", b'{"a": 1}', {"Content-Encoding": "gzip"}, 400, "EN208"),
+    "wrong content type": (
+        "/v1/track", b"event=Signed+Up", {"Content-Type": "application/x-www-form-urlencoded"},
+        400, "EN208",
+    ),
+    "an array": ("/v1/track", b"[{}]", {}, 400, "EN208"),
+    "a number": ("/v1/batch", b"42", {}, 400, "EN208"),
+    "a batch without batch": ("/v1/batch", b'{"type": "track"}', {}, 400, "EN208"),
+    "a batch item that is no message": ("/v1/b", b'{"batch": [{}, 1]}', {}, 400, "EN208"),
+    "empty body": ("/v1/track", b"", {}, 400, "EN208"),
+    "unknown path": ("/v1/trak", valid_track(), {}, 404, "not-found"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", list(BAD_REQUESTS))
+def test_bad_requests_get_a_json_error_and_the_server_goes_on(collector: Server, case: str) -> None:
+    path, body, headers, status, code = BAD_REQUESTS[case]
+    answer_status, answer = collector.post(path, body, **headers)
+    assert (answer_status, answer["success"], answer["code"]) == (status, False, code), answer
+    assert len(answer["error"]) > 20
+    assert collector.post("/v1/track", valid_track()) == (200, {"success": True})
+    assert collector.get("/tp/summary")["events"] == 1  # nothing of the bad request was kept
+
+
+def test_wrong_method(collector: Server) -> None:
+    status, headers, answer = collector.request("GET", "/v1/track")
+    assert (status, answer["code"]) == (405, "method-not-allowed")
+    assert "POST" in headers["allow"]
+    status, _, answer = collector.request("DELETE", "/tp/summary")
+    assert status == 405
+
+
+def test_a_closed_connection_midway_does_not_hurt(collector: Server) -> None:
+    with socket.create_connection(("127.0.0.1", collector.port)) as raw:
+        raw.sendall(b'POST /v1/batch HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{"ba')
+    with socket.create_connection(("127.0.0.1", collector.port)) as raw:
+        raw.sendall(b"NOT HTTP AT ALL\r\n\r\n")
+        raw.recv(1000)
+    assert collector.post("/v1/track", valid_track())[0] == 200
+
+
+# -- write keys -----------------------------------------------------------------------------------
+
+
+def test_write_key(start_server: StartServer) -> None:
+    keyed = start_server("keyed.sqlite", "--write-key", "secret")
+    message = valid_track()
+    assert keyed.post("/v1/track", message)[0] == 401
+    assert keyed.post("/v1/track", message, Authorization=basic("other"))[0] == 401
+    status, answer = keyed.post("/v1/track", {**message, "writeKey": "other"})
+    assert (status, answer["code"]) == (401, "unauthorized")
+    assert "--write-key" in answer["error"]
+    assert keyed.post("/v1/track", message, Authorization=basic("secret"))[0] == 200
+    assert keyed.post("/v1/t", {**valid_track(), "writeKey": "secret"})[0] == 200
+    batch = {"batch": [valid_track()], "writeKey": "secret"}
+    assert keyed.post("/v1/b", batch)[0] == 200
+    assert keyed.get("/tp/summary")["events"] == 3
+    assert keyed.stop() == 0
+
+
+# -- a real Segment client ------------------------------------------------------------------------
+
+
+def test_segment_python_client(collector: Server) -> None:
+    errors: list[Exception] = []
+    client = segment.analytics.Client(
+        "any-key",
+        host=collector.url,
+        sync_mode=True,
+        on_error=lambda error, _: errors.append(error),
+    )
+    context = {"app": {"name": "acme-orders", "version": "3.18.0"}}
+    client.track(
+        "usr_1", "Product Viewed", {"product_id": "prd_000001", "price": 19.99}, context=context
+    )
+    client.track(
+        "usr_1", "Product Added", {"product_id": "prd_000001", "quantity": 0}, context=context
+    )
+    client.identify("usr_1", {"email": "a@example.com"}, context=context)
+    client.page("usr_1", name="Home", context=context)
+    client.group("usr_1", "biz_1", {"name": "Harbor Lane School"}, context=context)
+    client.flush()
+    assert not errors
+    events = collector.get("/tp/events")["events"]
+    assert [e["type"] for e in events] == ["track", "track", "identify", "page", "group"]
+    assert all(e["message"]["context"]["library"]["name"] == "analytics-python" for e in events)
+    by_label = {e["label"]: e for e in events}
+    assert by_label["Product Viewed"]["valid"] is True
+    assert by_label["Product Viewed"]["findings"] == []
+    added = by_label["Product Added"]
+    assert added["valid"] is False
+    codes = {(f["code"], f["pointer"]) for f in added["findings"]}
+    assert ("EV103", "/properties/cart_id") in codes  # required, missing
+    assert ("EV107", "/properties/quantity") in codes  # minimum 1
+    violations = collector.get("/tp/violations")["violations"]
+    assert {v["event_id"] for v in violations if v["label"] == "Product Added"} == {added["id"]}
+    assert set(collector.get("/tp/events?event=Product%20Added")["events"][0]) == {
+        "id", "received_at", "type", "label", "valid", "message", "findings"
+    }  # fmt: skip
+    assert collector.get("/tp/events?valid=true&limit=1")["events"][0]["type"] == "group"
+
+
+def test_violation_lines_and_naming_drift(collector: Server) -> None:
+    collector.post("/v1/track", valid_track(event="Aplication Opened"))
+    lines = collector.output_until("EV100")
+    assert any("'Application Opened'" in line and "/event" in line for line in lines), lines
+    summary = collector.get("/tp/summary")
+    assert summary["by_event"] == {"Aplication Opened": {"valid": 0, "invalid": 1}}
+    assert summary["violations"] == {"EV100": 1}
+    (violation,) = collector.get("/tp/violations")["violations"]
+    assert set(violation) == {"code", "severity", "message", "pointer", "label", "event_id"}
+    assert (violation["severity"], violation["pointer"]) == ("error", "/event")
+
+
+def test_inspection_queries(collector: Server) -> None:
+    collector.post("/v1/batch", {"batch": [valid_track(), valid_track(event="Nope"), sample(4)]})
+    assert [e["label"] for e in collector.get("/tp/events?valid=false")["events"]] == ["Nope"]
+    assert len(collector.get("/tp/events?event=Product%20Viewed")["events"]) == 1
+    assert len(collector.get("/tp/events?limit=2")["events"]) == 2
+    for query in ("valid=maybe", "limit=0", "limit=x"):
+        status, _, answer = collector.request("GET", f"/tp/events?{query}")
+        assert (status, answer["code"]) == (400, "bad-query")
+    collector.reset()
+    assert collector.get("/tp/summary") == {
+        "events": 0, "valid": 0, "invalid": 0, "by_event": {}, "violations": {}
+    }  # fmt: skip
+
+
+def test_duplicate_message_ids_across_requests(collector: Server) -> None:
+    message = valid_track()
+    collector.post("/v1/track", message)
+    collector.post("/v1/batch", {"batch": [message]})
+    first, second = collector.get("/tp/events")["events"]
+    assert first["findings"] == []
+    assert [f["code"] for f in second["findings"]] == ["EN205"]
+
+
+# -- tp captures check ----------------------------------------------------------------------------
+
+
+def test_captures_check(collector: Server) -> None:
+    collector.post("/v1/track", valid_track())
+    assert run_tp("captures", "check", "--url", collector.url).code == 0
+    unplanned_property = valid_track(properties={**valid_track()["properties"], "colour": "red"})
+    collector.post("/v1/track", unplanned_property)  # a warning
+    assert run_tp("captures", "check", "--url", collector.url).code == 0
+    warned = run_tp("captures", "check", "--url", collector.url, "--fail-on", "warning")
+    assert warned.code == 1, warned.output
+    assert "EV102" in warned.stdout
+    collector.post("/v1/track", valid_track(event="Nope"))
+    failed = run_tp("captures", "check", "--url", collector.url)
+    assert failed.code == 1
+    assert "EV100" in failed.stdout and "3 events" in failed.stdout
+
+
+def test_captures_check_without_a_server() -> None:
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    result = run_tp("captures", "check", "--url", f"http://127.0.0.1:{port}")
+    assert result.code == 2
+    assert "cannot reach tp serve" in result.stderr
+    assert "Traceback" not in result.output
+
+
+# -- durability -----------------------------------------------------------------------------------
+
+
+def test_acknowledged_events_survive_kill_9(start_server: StartServer, tmp_path: Path) -> None:
+    first = start_server("state/durable.sqlite")  # the folder is made
+    sent = [valid_track() for _ in range(60)]
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(lambda m: first.post("/v1/track", m)[0], sent))
+    assert statuses == [200] * len(sent)
+    first.stop(signal.SIGKILL)
+    second = start_server("state/durable.sqlite")
+    assert second.get("/tp/summary")["events"] == len(sent)
+    second.post("/v1/track", valid_track())
+    second.stop(signal.SIGKILL)
+    db = second.db
+    export = tmp_path / "captured.jsonl"
+    exported = run_tp("captures", "export", "--db", db, "-o", export)
+    assert exported.code == 0, exported.output
+    ids = [json.loads(line)["messageId"] for line in export.read_text().splitlines()]
+    assert sorted(ids[:-1]) == sorted(m["messageId"] for m in sent)
+    assert len(ids) == len(sent) + 1
+    validated = run_tp("validate", PLAN, export, "--format", "json", cwd=REPO_ROOT)
+    assert validated.code == 0, validated.output
+    assert json.loads(validated.stdout)["summary"]["records"] == len(sent) + 1
+
+
+def test_captures_export_errors(tmp_path: Path) -> None:
+    missing = run_tp("captures", "export", "--db", tmp_path / "none.sqlite")
+    assert missing.code == 2 and "no capture store" in missing.stderr
+    (tmp_path / "text.sqlite").write_text("not a database")
+    broken = run_tp("captures", "export", "--db", tmp_path / "text.sqlite")
+    assert broken.code == 2 and "cannot use" in broken.stderr
+
+
+def test_serve_start_errors(server: Server, tmp_path: Path) -> None:
+    (tmp_path / "text.sqlite").write_text("not a database")
+    args = ("serve", REPO_ROOT / PLAN, "--db")
+    broken = run_tp(*args, tmp_path / "text.sqlite", "--port", "0")
+    assert broken.code == 2 and "capture store" in broken.stderr
+    busy = run_tp(*args, tmp_path / "y.sqlite", "--port", str(server.port))
+    assert busy.code == 2 and "is in use" in busy.stderr
+    bad_forward = run_tp(*args, tmp_path / "y.sqlite", "--forward", "api.segment.io")
+    assert bad_forward.code == 2 and "http(s) URL" in bad_forward.stderr
+    assert "Traceback" not in broken.output + busy.output + bad_forward.output
+
+
+# -- forwarding -----------------------------------------------------------------------------------
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    received: queue.Queue[tuple[str, dict[str, str], bytes]] = queue.Queue()
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.received.put((self.path, {k.lower(): v for k, v in self.headers.items()}, body))
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_forward_relays_requests_unchanged(start_server: StartServer) -> None:
+    upstream = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    threading.Thread(target=upstream.serve_forever, daemon=True).start()
+    try:
+        relaying = start_server(
+            "f.sqlite", "--forward", f"http://127.0.0.1:{upstream.server_port}/"
+        )
+        body = gzipped({"batch": [valid_track()], "writeKey": "wk"})
+        headers = {
+            "Authorization": basic("wk"),
+            "Content-Encoding": "gzip",
+            "Content-Type": "text/plain",
+        }
+        assert relaying.post("/v1/b?x=1", body, **headers)[0] == 200
+        path, received, received_body = _Recorder.received.get(timeout=10)
+        assert (path, received_body) == ("/v1/b?x=1", body)
+        assert received["authorization"] == headers["Authorization"]
+        assert received["content-encoding"] == "gzip"
+        assert received["content-type"] == "text/plain"
+        assert relaying.post("/v1/track", b"{bad")[0] == 400  # refused requests stay here
+        assert relaying.post("/v1/track", valid_track())[0] == 200
+        assert _Recorder.received.get(timeout=10)[0] == "/v1/track"
+        assert relaying.stop() == 0
+    finally:
+        upstream.shutdown()
+        upstream.server_close()
+
+
+def test_forward_failures_never_reach_the_client(start_server: StartServer) -> None:
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    relaying = start_server("g.sqlite", "--forward", f"http://127.0.0.1:{port}")
+    assert relaying.post("/v1/track", valid_track()) == (200, {"success": True})
+    deadline = time.monotonic() + 10
+    while not any("forward:" in line for line in relaying.stderr):
+        assert time.monotonic() < deadline, relaying.stderr
+        time.sleep(0.05)
+    assert relaying.get("/tp/summary")["events"] == 1
+    assert relaying.stop() == 0

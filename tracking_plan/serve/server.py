@@ -1,0 +1,140 @@
+"""Runs `tp serve`: binds the socket, wires store, collector, view and forwarder to the app,
+and serves it on uvicorn until interrupted."""
+
+from __future__ import annotations
+
+import errno
+import logging
+import signal
+import socket
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+
+import uvicorn
+
+from ..model import Plan
+from .app import CollectorApp
+from .collector import Collector
+from .forward import Forwarder, check_upstream
+from .store import CaptureStore, StoreError
+from .view import make_view
+
+_BACKLOG = 2048
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ServeOptions:
+    host: str = "127.0.0.1"
+    port: int = 8642
+    db: Path = Path("tp-captures.sqlite")
+    write_key: str | None = None
+    forward: str | None = None
+    quiet: bool = False
+    live: bool = False  # the live view (for a terminal) instead of log lines
+
+
+class ServeError(Exception):
+    """The server cannot start; the message says why and what to do."""
+
+
+class _Stopped(Exception):
+    """SIGTERM, raised once uvicorn has shut down gracefully."""
+
+
+def serve(plan: Plan, options: ServeOptions) -> None:
+    """Serves until SIGINT or SIGTERM; raises `ServeError` when it cannot start."""
+    if options.forward is not None and (problem := check_upstream(options.forward)):
+        raise ServeError(problem)
+    sock = _listen(options.host, options.port)
+    try:
+        writer, reader = CaptureStore(options.db), CaptureStore(options.db)
+    except StoreError as error:
+        sock.close()
+        raise ServeError(str(error)) from None
+    url = f"http://{_url_host(options.host)}:{sock.getsockname()[1]}"
+    print(f"tp serve: listening on {url} (plan {plan.name})", flush=True)
+    view = make_view(live=options.live, quiet=options.quiet, title=f"tp serve {url}")
+    collector = Collector(plan, writer, view.captured)
+    forwarder = Forwarder(options.forward, view.note) if options.forward else None
+    app = CollectorApp(
+        collector=collector, reader=reader, write_key=options.write_key, forwarder=forwarder
+    )
+    _quiet_uvicorn_logs()
+    config = uvicorn.Config(
+        app,
+        lifespan="off",
+        http="h11",
+        ws="none",
+        loop="asyncio",
+        log_config=None,
+        access_log=False,
+        server_header=False,
+        timeout_graceful_shutdown=5,
+    )
+    collector.start()
+    if forwarder is not None:
+        forwarder.start()
+    previous = signal.signal(signal.SIGTERM, _raise_stopped)
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    except (KeyboardInterrupt, _Stopped):
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        collector.stop()
+        if forwarder is not None:
+            forwarder.stop()
+        view.close()
+        writer.close()
+        reader.close()
+        sock.close()
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except socket.gaierror as error:
+        raise ServeError(f"cannot listen on host {host!r}: {error.strerror}") from None
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(_BACKLOG)
+    except OSError as error:
+        sock.close()
+        if error.errno == errno.EADDRINUSE:
+            raise ServeError(
+                f"port {port} on {host} is in use; stop the server using it, or pick another"
+                " with --port (--port 0 picks a free one)"
+            ) from None
+        raise ServeError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+    return sock
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def _raise_stopped(signum: int, frame: FrameType | None) -> None:
+    raise _Stopped
+
+
+class _Plain(logging.Formatter):
+    """uvicorn's own messages (a malformed request, say) as one line, no traceback."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return f"tp serve: {record.getMessage()}"
+
+
+def _quiet_uvicorn_logs() -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_Plain())
+    for name in ("uvicorn", "tracking_plan.serve"):
+        logger = logging.getLogger(name)
+        logger.handlers = [handler]
+        logger.setLevel(logging.WARNING)
+        logger.propagate = False
