@@ -180,13 +180,13 @@ Task = tuple[str, int, int]  # (source, start, end); end -1: the whole input
 
 
 def _tasks(inputs: list[str], jobs: int, window: int = 0) -> list[Task]:
-    """What each process reads. Parts after the first read the `window` lines before them
-    first (see `_worker`), which takes about as long as validating them: the first part is
-    longer by that much."""
+    """What each process reads. Parts after the first read the messageIds of the `window`
+    lines before them first (see `_worker`), which takes about a quarter of the time validating
+    those lines takes (measured with bench/validate.py): the first part is longer by that."""
     tasks: list[Task] = []
     for source in inputs:
         if jobs > 1 and source != "-":
-            ranges = split_ranges(source, jobs, lead_lines=window)
+            ranges = split_ranges(source, jobs, lead_lines=window // 4)
             if len(ranges) > 1:
                 tasks.extend((source, start, end) for start, end in ranges)
                 continue
@@ -245,13 +245,14 @@ def _counting(
 
 def _worker(
     args: tuple[Plan, Task, list[str], ValidateOptions, Outputs],
+    validator: EventValidator | None = None,
 ) -> tuple[RunStats, int | None]:
     """One part of the input. Its validator first reads the messageIds of the records before
     the part (in its file, then in `files_before`), so that duplicates across the cut are found
     as in one pass. Returns the statistics and, when their line numbers count from the part's
     start (to spare counting the lines before it), the number of lines of the part."""
     plan, task, files_before, options, outputs = args
-    validator = EventValidator(plan, options)
+    validator = validator or EventValidator(plan, options)
     for lines in _preceding_lines(task, files_before, options.dedupe_window):
         validator.prime(lines)
     # Findings written out name their lines: those have to be counted from the file's start.
@@ -281,6 +282,42 @@ def _preceding_lines(task: Task, files_before: list[str], count: int) -> list[me
     return blocks[::-1]
 
 
+Work = tuple[Plan, Task, list[str], ValidateOptions, Outputs]
+
+
+def _forked(work: list[Work], validator: EventValidator) -> list[tuple[RunStats, int | None]]:
+    """One process per part, forked from this one once its validator is built (so the parts
+    share the set-up), this process reading the first part itself."""
+    context = multiprocessing.get_context("fork")
+    children = []
+    for item in work[1:]:
+        receive, send = context.Pipe(duplex=False)
+        child = context.Process(target=_child, args=(item, validator, send), daemon=True)
+        child.start()
+        send.close()
+        children.append((child, receive))
+    results = [_worker(work[0], validator)]
+    for child, receive in children:
+        try:
+            outcome = receive.recv()
+        except EOFError:
+            outcome = None
+        child.join()
+        if not isinstance(outcome, tuple):
+            raise RuntimeError(f"a validation process failed: {outcome or child.exitcode}")
+        results.append(outcome)
+    return results
+
+
+def _child(item: Work, validator: EventValidator, send: Any) -> None:
+    try:
+        send.send(_worker(item, validator))
+    except BaseException as error:  # reported by the parent, which raises
+        send.send(f"{type(error).__name__}: {error}")
+    finally:
+        send.close()
+
+
 def _files_before(tasks: list[Task], index: int) -> list[str]:
     """The inputs read before task `index`'s file, in order."""
     files: list[str] = []
@@ -303,13 +340,16 @@ def _parallel(
             )
             for i in range(len(tasks))
         ]
-        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-        with context.Pool(min(jobs, len(tasks))) as pool:
-            work = [
-                (plan, task, _files_before(tasks, index), options, part)
-                for index, (task, part) in enumerate(zip(tasks, parts, strict=True))
-            ]
-            results = pool.map(_worker, work)
+        work = [
+            (plan, task, _files_before(tasks, index), options, part)
+            for index, (task, part) in enumerate(zip(tasks, parts, strict=True))
+        ]
+        if os.name == "posix" and len(tasks) <= jobs:
+            results = _forked(work, EventValidator(plan, options))
+        else:
+            context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+            with context.Pool(min(jobs, len(tasks))) as pool:
+                results = pool.map(_worker, work)
         stats = RunStats()
         offset = 0
         for index, (result, lines) in enumerate(results):
