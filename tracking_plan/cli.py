@@ -33,12 +33,13 @@ _SHOWN_VIOLATIONS = 20  # by tp captures check
 
 app = typer.Typer(
     name="tp",
-    help="tracking-plan: tracking plans as code. Compile a YAML plan to JSON Schema, "
-    "move plans in and out of Segment Protocols, start a new plan.",
-    epilog="Examples:  tp init tracking-plan.yaml  |  tp compile plan.yaml -o schemas/  |  "
-    "tp codegen plan.yaml --lang typescript -o src/analytics/  |  "
-    "tp compile plan.yaml --format segment -o plan.json  |  tp import segment plan.json -o "
-    "plan.yaml  |  tp libraries segment/mobile",
+    help="tracking-plan: tracking plans as code. Lint a YAML plan, compile it to JSON Schema, "
+    "validate recorded or live events against it, generate typed clients from it, and move "
+    "plans in and out of Segment Protocols.",
+    epilog="Examples:  tp init tracking-plan.yaml  |  tp lint plan.yaml  |  tp validate plan.yaml "
+    "events.jsonl  |  tp serve plan.yaml  |  tp codegen plan.yaml --lang typescript -o "
+    "src/analytics/  |  tp compile plan.yaml -o schemas/  |  tp import segment plan.json -o "
+    "plan.yaml",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
