@@ -14,6 +14,8 @@ from typing import NamedTuple
 
 import msgspec
 
+from ..validate.messages import batch_defaults, describe_json, merged_item
+
 MAX_MESSAGE_BYTES = 32 * 1024
 MAX_BATCH_BYTES = 500 * 1024
 MAX_BATCH_MESSAGES = 2_500
@@ -22,7 +24,6 @@ MAX_DEPTH = 100
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _BOM = b"\xef\xbb\xbf"
-_BATCH_DEFAULT_KEYS = ("context", "integrations")  # as tp validate's input reader merges them
 _READABLE_TYPES = frozenset({"", "application/json", "text/plain"})
 _READABLE_CHARSETS = frozenset({"", "utf-8", "utf8", "us-ascii"})
 
@@ -103,7 +104,7 @@ def read_payload(
         raise ProtocolError(
             400,
             "EN208",
-            f"the body is {_kind(value)}, not a JSON object; send one message object"
+            f"the body is {describe_json(value)}, not a JSON object; send one message object"
             + (', or {"batch": [...]} to /v1/batch' if endpoint.call is None else ""),
         )
     key = value.pop("writeKey", None)
@@ -215,7 +216,7 @@ def _batch(payload: dict[str, object]) -> list[Message]:
             400,
             "EN208",
             'a batch body must be {"batch": [message, ...]}'
-            + ("" if items is None else f", and its batch is {_kind(items)}, not an array"),
+            + ("" if items is None else f", and its batch is {describe_json(items)}, not an array"),
         )
     if len(items) > MAX_BATCH_MESSAGES:
         raise ProtocolError(
@@ -224,30 +225,19 @@ def _batch(payload: dict[str, object]) -> list[Message]:
             f"the batch has {len(items):,} messages; Segment refuses batches of over"
             f" {MAX_BATCH_MESSAGES:,}: split it",
         )
-    defaults = {
-        key: value for key in _BATCH_DEFAULT_KEYS if isinstance(value := payload.get(key), dict)
-    }
+    defaults = batch_defaults(payload)
     messages = []
     for position, item in enumerate(items, 1):
         where = f"item {position} of the batch"
         if not isinstance(item, dict):
             raise ProtocolError(
-                400, "EN208", f"{where} is {_kind(item)}; each item must be one message object"
+                400,
+                "EN208",
+                f"{where} is {describe_json(item)}; each item must be one message object",
             )
-        messages.append(_message(_merged(item, defaults), where))
+        item.pop("writeKey", None)
+        messages.append(_message(merged_item(item, defaults), where))
     return messages
-
-
-def _merged(item: dict[str, object], defaults: dict[str, dict[str, object]]) -> dict[str, object]:
-    """A batch item with the batch's `context` and `integrations` merged in one level deep,
-    the item's own keys winning, as Segment does."""
-    item.pop("writeKey", None)
-    for key, default in defaults.items():
-        if key not in item:
-            item[key] = default
-        elif isinstance(own := item[key], dict):
-            item[key] = {**default, **own}
-    return item
 
 
 def _message(value: dict[str, object], where: str) -> Message:
@@ -280,17 +270,3 @@ def _deeper_than(value: object, limit: int) -> bool:
             children = node.values() if isinstance(node, dict) else node
             stack.extend((child, depth + 1) for child in children)
     return False
-
-
-def _kind(value: object) -> str:
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    return "null"

@@ -245,12 +245,7 @@ class EventValidator:
                     return False
             pattern = tuple(map(_is_unset, msgspec.structs.astuple(payload)))
         if self._drift:
-            stats = self._route_stats.get(key)
-            if stats is None:
-                stats = self._route_stats[key] = self.stats.definition(self._labels[key])
-            stats.presence_fast[pattern] += 1
-            if route.live_kinds and payload is not msgspec.UNSET:
-                _count_live_kinds(stats, route, payload)
+            self._count_presence(key, route, pattern, payload)
         if route.definition.deprecated:
             findings.append(_deprecated(route.definition))
         return True
@@ -347,13 +342,20 @@ class EventValidator:
         except (msgspec.ValidationError, msgspec.DecodeError):
             return False
         if pattern is not None and self._drift:
-            stats = self._route_stats.get(key)
-            if stats is None:
-                stats = self._route_stats[key] = self.stats.definition(self._labels[key])
-            stats.presence_fast[pattern] += 1
-            if route.live_kinds and payload is not msgspec.UNSET:
-                _count_live_kinds(stats, route, payload)
+            self._count_presence(key, route, pattern, payload)
         return True
+
+    def _count_presence(
+        self, key: tuple[str, str], route: Route, pattern: tuple[bool, ...], payload: Any
+    ) -> None:
+        """What a fast path counts of an accepted payload for drift: which planned properties
+        it lacked, and the kinds of those without one planned kind."""
+        stats = self._route_stats.get(key)
+        if stats is None:
+            stats = self._route_stats[key] = self.stats.definition(self._labels[key])
+        stats.presence_fast[pattern] += 1
+        if route.live_kinds and payload is not msgspec.UNSET:
+            _count_live_kinds(stats, route, payload)
 
     @staticmethod
     def _with_unplanned(

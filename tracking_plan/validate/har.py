@@ -55,11 +55,10 @@ from .inputs import (
     _HAR_START,
     InputProblem,
     Record,
-    _batch_defaults,
     _batch_record,
     _compact,
-    _kind,
 )
+from .messages import batch_defaults, describe_json
 
 __all__ = ["HarSummary", "har_summary", "read_har"]
 
@@ -279,7 +278,7 @@ class _Capture:
                 what = f'the body ({body_path}) is not a Segment batch {{"batch": [...]}}'
                 yield self._problem(request, what, request.body)
                 return
-            defaults = _batch_defaults(payload)
+            defaults = batch_defaults(payload)
             for position, item in enumerate(payload["batch"], 1):
                 self._index += 1
                 where = f"item {position} of the batch in entry {request.number}"
@@ -289,7 +288,9 @@ class _Capture:
                 )
             return
         if not isinstance(payload, dict):
-            what = f"the body ({body_path}) is {_kind(payload)}, not a Segment message object"
+            what = (
+                f"the body ({body_path}) is {describe_json(payload)}, not a Segment message object"
+            )
             yield self._problem(request, what, request.body)
             return
         message = _without_write_key(payload)
@@ -316,7 +317,7 @@ class _Capture:
         for position, event in enumerate(events, 1):
             if not isinstance(event, dict) or not isinstance(event.get("properties", {}), dict):
                 what = (
-                    f"event {position} of the Mixpanel data is {_kind(event)}, not an event"
+                    f"event {position} of the Mixpanel data is {describe_json(event)}, not an event"
                     ' object ({"event": NAME, "properties": {...}}); it was skipped'
                 )
                 yield self._problem(request, what, _compact(event).decode())

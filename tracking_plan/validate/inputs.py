@@ -40,6 +40,8 @@ from typing import IO, TYPE_CHECKING, Literal, NamedTuple, cast
 
 import msgspec
 
+from .messages import batch_defaults, describe_json, merged_item
+
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
 
@@ -51,7 +53,6 @@ _BOM = b"\xef\xbb\xbf"
 _GZIP_MAGIC = b"\x1f\x8b"
 _BATCH_MARK = b'"batch"'
 _OPEN_BRACE = ord("{")
-_BATCH_DEFAULT_KEYS = ("context", "integrations")
 
 _READ_SIZE = 64 * 1024  # one read from the source while recognising the layout or parsing
 _LINE_BUFFER = 1 << 20  # the buffer JSON Lines are split from; also the unit of sniffing
@@ -425,7 +426,7 @@ def checked_line(
         except (ValueError, RecursionError):
             message = None  # the caller reports the line
         if isinstance(message, dict) and isinstance(message.get("batch"), list):
-            defaults = _batch_defaults(message)
+            defaults = batch_defaults(message)
             items: list[object] = message["batch"]
             for position, item in enumerate(items, 1):
                 item_index = index if same_index else index + position - 1
@@ -437,12 +438,6 @@ def checked_line(
 
 
 # -- Segment batches --------------------------------------------------------------------------
-
-
-def _batch_defaults(payload: dict[str, object]) -> dict[str, dict[str, object]]:
-    return {
-        key: value for key in _BATCH_DEFAULT_KEYS if isinstance(value := payload.get(key), dict)
-    }
 
 
 def _batch_record(
@@ -461,18 +456,12 @@ def _batch_record(
             line=line,
             index=index,
             message=(
-                f"record {index} ({where}) is {_kind(item)}, not a message object; each item"
-                " of a Segment batch must be one message object"
+                f"record {index} ({where}) is {describe_json(item)}, not a message object; each"
+                " item of a Segment batch must be one message object"
             ),
             data=_compact(item)[:_SAMPLE_BYTES],
         )
-    merged = dict(item)
-    for key, default in defaults.items():
-        if key not in item:
-            merged[key] = default
-        elif isinstance(own := item[key], dict):
-            merged[key] = {**default, **own}
-    return _record(_compact(merged), name, line, index)
+    return _record(_compact(merged_item(item, defaults)), name, line, index)
 
 
 def _compact(value: object) -> bytes:
@@ -481,20 +470,6 @@ def _compact(value: object) -> bytes:
     except UnicodeEncodeError:
         # A lone surrogate (from an escape such as "\ud800") has no UTF-8 form; keep it escaped.
         return json.dumps(value, separators=(",", ":")).encode()
-
-
-def _kind(value: object) -> str:
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, bool):
-        return "a boolean"
-    if value is None:
-        return "null"
-    return "a number"
 
 
 # -- JSON values: arrays, concatenated values, large batches --------------------------------------
@@ -652,7 +627,7 @@ class _JsonValues:
             return
         if isinstance(value, dict) and isinstance(value.get("batch"), list):
             self.pos = start  # walk the batch again, for the lines of its items
-            defaults = _batch_defaults(value)
+            defaults = batch_defaults(value)
             for item, text, item_line, position in self._batch_items({}):
                 yield self._batch_item(item, text, item_line, position, line, defaults)
             return
@@ -662,8 +637,8 @@ class _JsonValues:
                 file=self._name,
                 line=line,
                 index=self._index,
-                message=f"record {self._index} (line {line}) is {_kind(value)}, not a message"
-                f" object; {rule} object",
+                message=f"record {self._index} (line {line}) is {describe_json(value)}, not a"
+                f" message object; {rule} object",
                 data=self._sample(start, self.pos),
             )
             return
@@ -696,7 +671,7 @@ class _JsonValues:
                     ),
                 )
                 return
-            defaults = _batch_defaults(members)
+            defaults = batch_defaults(members)
             spill.seek(0)
             position = 0
             while header := spill.read(_SPILL_HEADER.size):
