@@ -175,19 +175,28 @@ def compile_command(
         _fail(f"{output} exists and is not a folder", hint="pass a folder to -o")
     compiled = compile_plan(plan, draft=draft.value)
     if check:
-        stale = stale_files(compiled, output)
-        for path in stale:
-            out.print(f"stale: {output / path}")
-        if stale:
-            out.print(f"{len(stale)} file(s) out of date; run: tp compile {plan_path} -o {output}")
-            raise typer.Exit(EXIT_FINDINGS)
-        out.print(f"{len(compiled.schemas)} schemas in {output} are up to date.")
+        _check_stale(
+            stale_files(compiled, output),
+            output,
+            f"tp compile {plan_path} -o {output}",
+            f"{len(compiled.schemas)} schemas in {output} are up to date.",
+        )
         return
     changed = write_schemas(compiled, output)
     out.print(
         f"Compiled {plan.name!r}: {len(compiled.schemas)} schemas (draft {compiled.draft}) "
         f"in {output}/, {len(changed)} changed."
     )
+
+
+def _check_stale(stale: list[str], output: Path, rerun: str, fresh: str) -> None:
+    """`--check`: list the stale files and exit 1 with the command that updates them."""
+    for path in stale:
+        out.print(f"stale: {output / path}")
+    if stale:
+        out.print(f"{len(stale)} file(s) out of date; run: {rerun}")
+        raise typer.Exit(EXIT_FINDINGS)
+    out.print(fresh)
 
 
 def _compile_segment(plan: Plan, output: Path | None, check: bool) -> None:
@@ -332,18 +341,14 @@ def codegen_command(
     except CodegenError as error:
         _fail(str(error), hint="see tp codegen --help")
     if check:
-        stale = stale_client_files(files, output)
-        for path in stale:
-            out.print(f"stale: {output / path}")
-        if stale:
-            flags = f" --sdk {sdk}" if sdk else ""
-            flags += " --runtime-checks" if runtime_checks else ""
-            out.print(
-                f"{len(stale)} file(s) out of date; run: tp codegen {plan_path} "
-                f"--lang {language.value}{flags} -o {output}"
-            )
-            raise typer.Exit(EXIT_FINDINGS)
-        out.print(f"{len(files)} generated files in {output} are up to date.")
+        flags = f" --sdk {sdk}" if sdk else ""
+        flags += " --runtime-checks" if runtime_checks else ""
+        _check_stale(
+            stale_client_files(files, output),
+            output,
+            f"tp codegen {plan_path} --lang {language.value}{flags} -o {output}",
+            f"{len(files)} generated files in {output} are up to date.",
+        )
         return
     changed = write_files(files, output)
     out.print(
