@@ -93,4 +93,6 @@ def _is_set(prop: Property, keyword: str) -> bool:
         return prop.unique_items
     if keyword == "properties":
         return bool(prop.properties)
+    if keyword == "format":
+        return bool(prop.formats)
     return getattr(prop, keyword) is not None

@@ -98,21 +98,22 @@ class UnknownFormat(Rule):
         known = (*KNOWN_FORMATS, *options.extra_formats)
 
         def problems(prop: Property) -> Iterator[Problem]:
-            if prop.format is None or prop.format in known:
-                return
-            guess = _closest(prop.format, known)
-            if guess is not None:
-                advice = f"did you mean {guess!r}?"
-            else:
-                advice = (
-                    "use a known format or a `pattern`, or list it in the `extra_formats` "
-                    "option of TP008 if your validator supports it"
+            for name in prop.formats:
+                if name in known:
+                    continue
+                guess = _closest(name, known)
+                if guess is not None:
+                    advice = f"did you mean {guess!r}?"
+                else:
+                    advice = (
+                        "use a known format or a `pattern`, or list it in the `extra_formats` "
+                        "option of TP008 if your validator supports it"
+                    )
+                yield Problem(
+                    text=f"format {name!r} is unknown to JSON Schema validators, which "
+                    f"ignore it and accept any string; {advice}",
+                    suggestion=guess,
                 )
-            yield Problem(
-                text=f"format {prop.format!r} is unknown to JSON Schema validators, which "
-                f"ignore it and accept any string; {advice}",
-                suggestion=guess,
-            )
 
         return property_violations(plan, problems)
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 
 from tracking_plan.diagnostics import Severity
 from tracking_plan.lint.rule import NoOptions, Rule, Violation, all_properties
-from tracking_plan.lint.spec import spec_event
+from tracking_plan.lint.spec import spec_event, type_label
 from tracking_plan.model import CallType, Definition, Plan, Property
 from tracking_plan.naming import convert, is_past_form, squash, words
 from tracking_plan.reserved import (
@@ -228,7 +228,7 @@ def _type_violation(
     )
     yield Violation(
         message=f"{_kind(definition, '')} {path!r} of {_owner(definition)} is declared "
-        f"{_label(prop)}, but {path!r} is reserved in Segment's {noun} for {article} "
+        f"{type_label(prop)}, but {path!r} is reserved in Segment's {noun} for {article} "
         f"{expected}, and destinations read it that way; declare it as {article} {expected} "
         "or rename it",
         location=prop.location,
@@ -285,11 +285,6 @@ def _subject(definition: Definition) -> str | None:
     if definition.call is CallType.GROUP:
         return "group"
     return next((w.casefold() for w in words(definition.name) if not is_past_form(w)), None)
-
-
-def _label(prop: Property) -> str:
-    names = [prop.format if t == "string" and prop.format else t for t in prop.types if t != "null"]
-    return names[0] if len(names) == 1 else f"[{', '.join(names)}]"
 
 
 def _kind(definition: Definition, prefix: str) -> str:

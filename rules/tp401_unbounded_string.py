@@ -75,7 +75,7 @@ def _is_bounded(prop: Property) -> bool:
     return (
         prop.max_length is not None
         or prop.enum is not None
-        or prop.format is not None
+        or bool(prop.formats)
         or (prop.pattern is not None and _is_anchored(prop.pattern))
     )
 

@@ -743,7 +743,7 @@ def test_runtime_checks_cover_the_compiled_keywords(ran: dict[str, Any]) -> None
         ("Loyalty Points Redeemed", "/properties/points"): "must be a multiple of 50",
         ("Gift Card Purchased", "/properties/amount"): "must be more than 0",
         ("Gift Card Purchased", "/properties/recipient_email"): "must be a valid email",
-        ("Gift Card Purchased", "/properties/delivery_date"): "must be a valid date",
+        ("Gift Card Purchased", "/properties/delivery_date"): ("must be a valid date or date-time"),
         ("", "/traits/created_at"): "must be a valid date-time",
         ("Delivery Slot Selected", "/properties/slot/extra"): "is not in the tracking plan",
         ("Review Submitted", "/properties/headline"): "must be at least 3 characters long",

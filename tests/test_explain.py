@@ -111,7 +111,7 @@ def test_patterns_are_judged_the_python_way(pattern: str, value: str, matches: b
 )
 def test_a_pattern_and_a_format_on_one_property(value: Any, codes: list[str]) -> None:
     plan = _plan(
-        Property(name="placed_at", types=("string",), format="date-time", pattern="^2024-")
+        Property(name="placed_at", types=("string",), formats=("date-time",), pattern="^2024-")
     )
     findings = _same(plan, {"placed_at": value})
     assert [f.code for f in findings] == codes

@@ -3,9 +3,11 @@ they are generated from."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from importlib import resources
+from typing import Any
 
 import pytest
 from conftest import REPO_ROOT, WritePlan, assert_clean, load
@@ -13,6 +15,8 @@ from conftest import REPO_ROOT, WritePlan, assert_clean, load
 from tracking_plan import libraries
 from tracking_plan.libraries import NAMES
 from tracking_plan.loader.assemble import library_events
+from tracking_plan.validate.engine import EventValidator
+from tracking_plan.validate.inputs import Record
 
 EXPECTED_EVENTS = {
     "segment/mobile": 13,
@@ -94,3 +98,38 @@ def test_sample_event_dump_is_up_to_date() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# Values Segment's docs and SDKs send that the libraries once refused (shared/README.md, Changes).
+DOCUMENTED_VALUES = [
+    ("Video Content Playing", {"airdate": "1991-08-13", "total_length": None}, True),
+    ("Video Content Playing", {"airdate": "1991-08-13T20:00:00Z"}, True),
+    ("Video Content Playing", {"airdate": "13 August 1991"}, False),
+    ("Video Playback Started", {"content_asset_id": None, "ad_asset_id": None}, True),
+    ("Trial Started", {"trial_start_date": "2018-08-28", "trial_end_date": "2018-09-20"}, True),
+    ("Application Installed", {"version": None, "build": "1"}, True),
+    (
+        "Application Updated",
+        {"previous_version": None, "previous_build": "1", "version": "2", "build": "2"},
+        True,
+    ),
+]
+
+
+@pytest.mark.parametrize(("event", "properties", "valid"), DOCUMENTED_VALUES)
+def test_documented_values_pass_the_libraries(
+    event: str, properties: dict[str, Any], valid: bool, write_plan: WritePlan
+) -> None:
+    path = write_plan(
+        "plan: docs\nconventions: {events: any, properties: any}\n"
+        "include: [segment/video, segment/b2b-saas, segment/mobile]\n"
+    )
+    plan = load(path).plan
+    assert plan is not None
+    message = {"type": "track", "event": event, "userId": "u", "messageId": "m"}
+    data = json.dumps({**message, "properties": properties}).encode()
+    verdict, findings, _label = EventValidator(plan).check(Record(data, "t", 1, 1))
+    assert verdict is valid, findings
+    if not valid:
+        assert [f.code for f in findings] == ["EV109"]
+        assert "is not a valid date or date-time" in findings[0].message

@@ -769,10 +769,10 @@ def test_shorthand_types(write_plan: WritePlan) -> None:
     plan = load_plan(path)
     shared_at = _prop(plan, "Coupon Shared", "shared_at")
     assert shared_at.types == ("string",)
-    assert shared_at.format == "date-time"
+    assert shared_at.formats == ("date-time",)
     assert _prop(plan, "Coupon Shared", "count").types == ("integer",)
-    assert _prop(plan, "Coupon Shared", "code").format is None
-    assert _prop(plan, "Coupon Shared", "page").format == "uri"
+    assert _prop(plan, "Coupon Shared", "code").formats == ()
+    assert _prop(plan, "Coupon Shared", "page").formats == ("uri",)
     assert _prop(plan, "Coupon Shared", "anything").types == ()
 
 
@@ -791,8 +791,8 @@ def test_type_lists_and_format_types(write_plan: WritePlan) -> None:
     assert size.types == ("string", "integer")  # JSON type order, whatever the plan's order
     assert size.nullable
     email = _prop(plan, "Size Guide Viewed", "email")
-    assert (email.types, email.format) == (("string",), "email")
-    assert _prop(plan, "Size Guide Viewed", "day").format == "date"
+    assert (email.types, email.formats) == (("string",), ("email",))
+    assert _prop(plan, "Size Guide Viewed", "day").formats == ("date",)
 
 
 def test_type_inferred_from_properties_and_items(write_plan: WritePlan) -> None:

@@ -47,7 +47,7 @@ PLAN = Plan(
     identify=Definition(
         call=CallType.IDENTIFY,
         name="identify",
-        properties=(Property(name="email", types=("string",), format="email"),),
+        properties=(Property(name="email", types=("string",), formats=("email",)),),
         unplanned_properties=Policy.ALLOW,
     ),
 )
@@ -326,7 +326,7 @@ def test_date_time_values_outside_rfc_3339_are_explained() -> None:
             Definition(
                 call=CallType.TRACK,
                 name="Order Completed",
-                properties=(Property(name="at", types=("string",), format="date-time"),),
+                properties=(Property(name="at", types=("string",), formats=("date-time",)),),
             ),
         ),
     )

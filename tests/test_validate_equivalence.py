@@ -267,7 +267,8 @@ def prop(draw: st.DrawFn, name: str, depth: int = 0, simple: bool = False) -> Pr
             fields["pattern"] = draw(st.sampled_from(sorted(PATTERNS)))
         elif choice < 6:
             formats = REGEX_FORMATS if simple and depth > 0 else sorted(FORMATS)
-            fields["format"] = draw(st.sampled_from(formats))
+            picked = draw(st.lists(st.sampled_from(formats), min_size=1, max_size=2, unique=True))
+            fields["formats"] = tuple(picked)
         elif choice < 7 and "enum" not in fields:
             fields["enum"] = draw(st.sampled_from(ENUMS[:2] + ENUMS[5:8]))
         fields["min_length"] = _maybe(draw, st.integers(0, 3), 2)
@@ -397,8 +398,8 @@ def _string_candidates(p: Property) -> list[str]:
     out = ["hello", "", "x" * 7]
     if p.pattern is not None:
         out += PATTERNS.get(p.pattern, ())
-    if p.format is not None:
-        out += [v for v in FORMATS.get(p.format, ()) if isinstance(v, str)]
+    for name in p.formats:
+        out += [v for v in FORMATS.get(name, ()) if isinstance(v, str)]
     for bound in (p.min_length, p.max_length):
         if bound is not None:
             for n in (bound - 1, bound, bound + 1):
@@ -728,19 +729,38 @@ EDGE_CASES: dict[str, tuple[Plan, list[bytes]]] = {
     "timestamp-leap-second": (_plan(), [_track({}, sentAt="2024-06-30T23:59:60Z")]),
     "timestamp-lowercase": (_plan(), [_track({}, timestamp="2024-03-01t12:34:56z")]),
     # property formats the fast path checks with a regex
-    "date-trailing-newline": (_plan(_string(format="date")), [_track({"v": "2024-01-01\n"})]),
-    "date-year-0": (_plan(_string(format="date")), [_track({"v": "0000-01-01"})]),
+    "date-trailing-newline": (_plan(_string(formats=("date",))), [_track({"v": "2024-01-01\n"})]),
+    "date-year-0": (_plan(_string(formats=("date",))), [_track({"v": "0000-01-01"})]),
     "date-arabic-digits": (
-        _plan(_string(format="date")),
+        _plan(_string(formats=("date",))),
         [_track({"v": "\u0662\u0660\u0662\u0664-01-01"})],
     ),
     "uuid-trailing-newline": (
-        _plan(_string(format="uuid")),
+        _plan(_string(formats=("uuid",))),
         [_track({"v": "123e4567-e89b-12d3-a456-426614174000\n"})],
     ),
     "uuid-no-hyphens": (
-        _plan(_string(format="uuid")),
+        _plan(_string(formats=("uuid",))),
         [_track({"v": "123e4567e89b12d3a456426614174000"})],
+    ),
+    # several formats: a string needs one of them (an `anyOf` in the compiled schema)
+    "date-or-date-time": (
+        _plan(_string(formats=("date", "date-time")), Property(name="n", types=("integer",))),
+        [
+            _track({"v": v, "n": 1})
+            for v in ("1991-08-13", "1991-08-13T20:00:00Z", "1991-02-29", "13/08/1991", "")
+        ],
+    ),
+    "date-or-uri-unchecked": (
+        _plan(_string(formats=("date", "uri"))),
+        [_track({"v": "not a uri or a date"}), _track({"v": 7})],
+    ),
+    "email-or-uuid": (
+        _plan(_string(formats=("email", "uuid"))),
+        [
+            _track({"v": v})
+            for v in ("a@b", "123e4567-e89b-12d3-a456-426614174000", "nope", "\u00e9")
+        ],
     ),
     # numbers: a JSON integer beyond 2**53 read as a float loses the digit that breaks the bound
     "number-big-int-over-maximum": (
@@ -876,7 +896,8 @@ from tracking_plan.model import CallType, Definition, Plan, Property
 from tracking_plan.validate.engine import EventValidator
 from tracking_plan.validate.inputs import Record
 
-prop = Property(name="v", types=tuple(sys.argv[1].split(",")), **json.loads(sys.argv[2]))
+fields = {k: tuple(v) if isinstance(v, list) else v for k, v in json.loads(sys.argv[2]).items()}
+prop = Property(name="v", types=tuple(sys.argv[1].split(",")), **fields)
 plan = Plan(name="crash", events=(Definition(call=CallType.TRACK, name="A", properties=(prop,)),))
 reference = Draft202012Validator(
     compile_plan(plan).bundle, format_checker=Draft202012Validator.FORMAT_CHECKER
@@ -897,8 +918,8 @@ print("ok")
     ("types", "constraints", "values"),
     [
         ("string,array", {"pattern": "^[a-z]+$"}, ["abc", "ABC", ["x"], 1]),
-        ("array,string", {"format": "date-time"}, ["2024-03-01T12:34:56Z", "no", []]),
-        ("string,object", {"format": "uuid"}, ["123e4567-e89b-12d3-a456-426614174000", {}]),
+        ("array,string", {"formats": ["date-time"]}, ["2024-03-01T12:34:56Z", "no", []]),
+        ("string,object", {"formats": ["uuid"]}, ["123e4567-e89b-12d3-a456-426614174000", {}]),
     ],
     ids=["string-or-array-pattern", "array-or-string-date-time", "string-or-object-uuid"],
 )

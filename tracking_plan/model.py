@@ -56,12 +56,13 @@ class Side(enum.StrEnum):
 class Property:
     """One planned property, trait or context field, possibly nested.
 
-    `types` holds JSON types; an empty tuple means any type. `nullable` adds `null`.
+    `types` holds JSON types; an empty tuple means any type. `nullable` adds `null`. A string
+    value must have one of `formats` (`date-time`, `email`, ...) when any are given.
     """
 
     name: str
     types: tuple[str, ...] = ()
-    format: str | None = None
+    formats: tuple[str, ...] = ()
     description: str | None = None
     examples: tuple[Any, ...] = ()
     required: bool = False

@@ -106,8 +106,8 @@ def payload_doc(call: Call) -> list[str]:
 def field_doc(f: Field) -> list[str]:
     """Documentation of a payload field: its description and format."""
     lines = text_lines(f.description)
-    if f.type.format:
-        lines.append(f"Format: {one_line(f.type.format)}.")
+    if f.type.formats:
+        lines.append(f"Format: {one_line(' or '.join(f.type.formats))}.")
     return lines
 
 

@@ -27,7 +27,7 @@ class Type:
     shape: Shape | None = None
     item: Type | None = None
     alternatives: tuple[Type, ...] = ()
-    format: str | None = None  # date-time, email, uri, ... (for docs; values stay strings)
+    formats: tuple[str, ...] = ()  # date-time, email, ... (for docs; values stay strings)
 
     def kinds(self) -> tuple[Type, ...]:
         """This type and its alternatives."""
@@ -184,11 +184,11 @@ def _type(path: tuple[str, ...], prop: Property, types: list[str]) -> Type:
             v for v in prop.enum if isinstance(v, str | int) and not isinstance(v, bool)
         )
         if literals and len(literals) == len([v for v in prop.enum if v is not None]):
-            return Type("enum", literals=literals, format=prop.format)
+            return Type("enum", literals=literals, formats=prop.formats)
     kinds = [_single(path, prop, t) for t in types] or [Type("any")]
     first, *rest = kinds
     if rest:
-        return Type(first.kind, first.literals, first.shape, first.item, tuple(rest), first.format)
+        return Type(first.kind, first.literals, first.shape, first.item, tuple(rest), first.formats)
     return first
 
 
@@ -206,7 +206,7 @@ def _single(path: tuple[str, ...], prop: Property, json_type: str) -> Type:
         item_types = [t for t in prop.items.types if t != "null"]
         return Type("array", item=_type((*path, "item"), prop.items, item_types))
     if json_type == "string":
-        return Type("string", format=prop.format)
+        return Type("string", formats=prop.formats)
     if json_type in ("integer", "number", "boolean"):
         return Type(json_type)  # type: ignore[arg-type]
     return Type("any")

@@ -48,8 +48,8 @@ TAKEN_TYPES = frozenset(
 # embedded schemas (descriptions and examples are documentation, not checks).
 CHECKED_KEYWORDS = frozenset(
     """type enum const required properties additionalProperties items minimum maximum
-    exclusiveMinimum exclusiveMaximum multipleOf minLength maxLength pattern format minItems
-    maxItems uniqueItems""".split()
+    exclusiveMinimum exclusiveMaximum multipleOf minLength maxLength pattern format anyOf
+    minItems maxItems uniqueItems""".split()
 )
 
 
@@ -171,8 +171,8 @@ def _interface(shape: Shape, doc: list[str], names: Identifiers) -> str:
         if field.nullable and text != "unknown":
             text += " | null"
         notes = [field.description or ""]
-        if field.type.format:
-            notes.append(f"Format: {field.type.format}.")
+        if field.type.formats:
+            notes.append(f"Format: {' or '.join(field.type.formats)}.")
         lines.append(_doc([n for n in notes if n], "  "))
         optional = "" if field.required else "?"
         lines.append(f"  {_key(field.wire)}{optional}: {text};\n")
@@ -465,6 +465,8 @@ def _checked(schema: Any) -> Any:
             kept[key] = {name: _checked(child) for name, child in value.items()}
         elif key in ("items", "additionalProperties"):
             kept[key] = _checked(value)
+        elif key == "anyOf":
+            kept[key] = [_checked(option) for option in value]
         else:
             kept[key] = value
     return kept
@@ -510,6 +512,7 @@ interface Schema {
   readonly maxLength?: number;
   readonly pattern?: string;
   readonly format?: string;
+  readonly anyOf?: readonly Schema[];
   readonly minItems?: number;
   readonly maxItems?: number;
   readonly uniqueItems?: boolean;
@@ -586,6 +589,10 @@ function validate(schema: Schema, value: unknown, path: string, errors: Errors):
   if (schema.enum !== undefined && !schema.enum.some((option) => same(value, option))) {
     fail(`must be one of ${schema.enum.map((option) => JSON.stringify(option)).join(", ")}`);
   }
+  if (schema.anyOf !== undefined && !schema.anyOf.some((option) => passes(option, value))) {
+    const formats = schema.anyOf.map((option) => option.format ?? "alternative");
+    fail(`must be a valid ${formats.join(" or ")}`);
+  }
   if (typeof value === "number") {
     checkNumber(schema, value, fail);
   } else if (typeof value === "string") {
@@ -595,6 +602,12 @@ function validate(schema: Schema, value: unknown, path: string, errors: Errors):
   } else if (value !== null && typeof value === "object") {
     checkObject(schema, value as { readonly [key: string]: unknown }, path, errors);
   }
+}
+
+function passes(schema: Schema, value: unknown): boolean {
+  const errors: Errors = [];
+  validate(schema, value, "", errors);
+  return errors.length === 0;
 }
 
 function typeName(value: unknown): string {

@@ -98,8 +98,10 @@ def property_schema(prop: Property, draft: str) -> Schema:
         schema["description"] = prop.description
     if prop.examples:
         schema["examples"] = list(prop.examples)
-    if prop.format:
-        schema["format"] = prop.format
+    if len(prop.formats) == 1:
+        schema["format"] = prop.formats[0]
+    elif prop.formats:  # `format` applies to strings only, so other types pass every branch
+        schema["anyOf"] = [{"format": name} for name in prop.formats]
     if prop.enum is not None:
         values = list(prop.enum)
         if prop.nullable and None not in values:

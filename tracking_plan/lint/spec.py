@@ -74,11 +74,12 @@ def accepts(spec: Property, planned: Property) -> bool:
 
 def type_label(prop: Property) -> str:
     """The type as a plan would write it: `number`, `date-time`, `[string, object]`, `any`."""
-    names = [
-        prop.format if t == "string" and prop.format is not None else t
-        for t in prop.types
-        if t != "null"
-    ]
+    names: list[str] = []
+    for t in prop.types:
+        if t == "string" and prop.formats:
+            names.extend(prop.formats)
+        elif t != "null":
+            names.append(t)
     if not names:
         return "any"
     return names[0] if len(names) == 1 else f"[{', '.join(names)}]"

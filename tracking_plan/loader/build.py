@@ -167,7 +167,7 @@ class PlanBuilder:
         return Property(
             name=name,
             types=types,
-            format=spec.get("format"),
+            formats=spec.get("formats", ()),
             description=spec.get("description"),
             examples=spec.get("examples", ()),
             required=spec.get("required", False),

@@ -323,7 +323,7 @@ def read_property(entry: Entry, reader: NodeReader) -> Spec | None:
     if "format" in fields:
         fmt = reader.string(fields["format"])
         if fmt is not None:
-            spec["format"] = fmt
+            spec["formats"] = (fmt,)
     for key in ("nullable", "unique_items"):
         if key in fields:
             flag = reader.boolean(fields[key])
@@ -388,7 +388,7 @@ def _read_values(entry: Entry, reader: NodeReader) -> tuple[Any, ...] | None:
 def _parse_types(names: list[tuple[str, yaml.Node, str]], reader: NodeReader) -> Spec | None:
     """Map type names (including string formats such as `date-time`) to JSON types + format."""
     types: list[str] = []
-    formats: set[str] = set()
+    formats: list[str] = []
     is_any = False
     for name, node, pointer in names:
         if name not in TYPE_NAMES:
@@ -404,17 +404,15 @@ def _parse_types(names: list[tuple[str, yaml.Node, str]], reader: NodeReader) ->
         if name == "any":
             is_any = True
         elif name in STRING_FORMATS:
-            formats.add(name)
+            if name not in formats:
+                formats.append(name)
             types.append("string")
         else:
             types.append(name)
-    if len(formats) > 1:
-        reader.error(names[0][1], names[0][2], "a property can have only one string format")
-        return None
     ordered = () if is_any else tuple(t for t in JSON_TYPES if t in types)
     spec: Spec = {"type": ordered}
     if formats:
-        spec["format"] = formats.pop()
+        spec["formats"] = tuple(formats)
     return spec
 
 

@@ -30,7 +30,7 @@ _PROPERTY_KEYWORDS = frozenset(
         "type", "format", "description", "examples", "enum", "const", "pattern",
         "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
         "multipleOf", "items", "minItems", "maxItems", "uniqueItems", "properties", "required",
-        "additionalProperties", *_SILENT,
+        "additionalProperties", "anyOf", *_SILENT,
     }
 )  # fmt: skip
 _OBJECT_KEYWORDS = frozenset({"type", "properties", "required", "additionalProperties", *_SILENT})
@@ -498,12 +498,11 @@ class _Importer:
                 values = [v for v in values if v is not None]
             else:  # null is not in the enum, so a `null` type must not add it there
                 names, nullable = [*names, "null"], False
-        fmt = schema.get("format")
-        if fmt is not None and fmt not in STRING_FORMATS:
-            self.unsupported((*path, "format"), f"format {fmt!r}")
-            fmt = None
-        if fmt is not None and "string" in names:
-            names[names.index("string")] = fmt
+        formats = self._formats(schema, path)
+        fmt = formats[0] if len(formats) == 1 else None
+        if formats and "string" in names:
+            at = names.index("string")
+            names[at : at + 1] = formats
             fmt = None
         spec["type"] = (names[0] if len(names) == 1 else names) if names else "any"
         description = self._text(schema.get("description"), (*path, "description"))
@@ -526,6 +525,30 @@ class _Importer:
         if examples is not None and examples != []:
             spec["examples"] = examples if isinstance(examples, list) else [examples]
         return spec["type"] if list(spec) == ["type"] and isinstance(spec["type"], str) else spec
+
+    def _formats(self, schema: dict[str, Any], path: JsonPath) -> list[str]:
+        """The string formats of a property: its `format`, or the `anyOf` of formats that
+        `tp compile` writes for several (`type: [date, date-time]`)."""
+        if "anyOf" in schema:
+            options = schema["anyOf"]
+            if (
+                "format" not in schema
+                and isinstance(options, list)
+                and options
+                and all(
+                    isinstance(o, dict) and list(o) == ["format"] and o["format"] in STRING_FORMATS
+                    for o in options
+                )
+            ):
+                return [o["format"] for o in options]
+            self.unsupported((*path, "anyOf"))
+        fmt = schema.get("format")
+        if fmt is None:
+            return []
+        if fmt not in STRING_FORMATS:
+            self.unsupported((*path, "format"), f"format {fmt!r}")
+            return []
+        return [fmt]
 
     def _types(self, schema: dict[str, Any], path: JsonPath) -> tuple[list[str], bool]:
         raw = schema.get("type")

@@ -239,9 +239,9 @@ class EventValidator:
         if payload is msgspec.UNSET:
             pattern = (True,) * len(route.fields)
         else:
-            for index, fmt in route.format_checks:
+            for index, formats in route.format_checks:
                 value = getattr(payload, f"f{index}")
-                if isinstance(value, str) and not _conforms(value, fmt):
+                if isinstance(value, str) and not _conforms(value, formats):
                     return False
             pattern = tuple(map(_is_unset, msgspec.structs.astuple(payload)))
         if self._drift:
@@ -325,9 +325,9 @@ class EventValidator:
                         payload = self._with_unplanned(route, raw, error, traits, findings)
                         if payload is None:
                             return False
-                    for index, fmt in route.format_checks:
+                    for index, formats in route.format_checks:
                         value = getattr(payload, f"f{index}")
-                        if isinstance(value, str) and not _conforms(value, fmt):
+                        if isinstance(value, str) and not _conforms(value, formats):
                             return False
                     pattern = tuple(map(_is_unset, msgspec.structs.astuple(payload)))
                 elif route.payload_required:
@@ -748,10 +748,10 @@ def _count_live_kinds(stats: DefinitionStats, route: Route, payload: Any) -> Non
             stats.types[route.fields[index], value_kind(value)] += 1
 
 
-def _conforms(value: str, fmt: str) -> bool:
+def _conforms(value: str, formats: tuple[str, ...]) -> bool:
     from .fastpath import FORMAT_CHECKER
 
-    return bool(FORMAT_CHECKER.conforms(value, fmt))
+    return any(FORMAT_CHECKER.conforms(value, name) for name in formats)
 
 
 def _timestamp_warnings(

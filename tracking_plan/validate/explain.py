@@ -115,7 +115,16 @@ def _from_python(error: ValidationError) -> SchemaError:
             set(error.schema.get("properties", {})) if isinstance(error.schema, dict) else set()
         )
         expected = [name for name in instance if name not in planned]
+    elif keyword == "anyOf" and _only_formats(expected):
+        keyword, expected = "format", " or ".join(option["format"] for option in expected)
     return SchemaError(keyword, tuple(error.absolute_path), instance, expected, error.message)
+
+
+def _only_formats(options: Any) -> bool:
+    """Whether an `anyOf` is the one `tp compile` writes for several formats."""
+    return isinstance(options, list) and all(
+        isinstance(option, dict) and list(option) == ["format"] for option in options
+    )
 
 
 def _from_rust(patterns: dict[str, str], error: Any) -> SchemaError:
@@ -133,6 +142,10 @@ def _from_rust(patterns: dict[str, str], error: Any) -> SchemaError:
         keyword = "pattern"
         expected = patterns[expected]
         message = f"{instance!r} does not match {expected!r}"
+    elif keyword == "anyOf":
+        branches = [_from_rust(patterns, e) for branch in expected for e in branch]
+        if len(branches) == len(expected) and all(b.keyword == "format" for b in branches):
+            keyword, expected = "format", " or ".join(str(b.expected) for b in branches)
     return SchemaError(keyword, tuple(error.instance_path), instance, expected, message)
 
 

@@ -45,6 +45,25 @@ _FORMAT_PATTERNS = {
 }
 FORMAT_CHECKER = Draft202012Validator.FORMAT_CHECKER
 
+
+def checked_formats(formats: tuple[str, ...]) -> tuple[str, ...]:
+    """The formats a string is checked against: none when one of them is unknown to jsonschema,
+    which passes every string for it (one format of several is enough)."""
+    if any(name not in FORMAT_CHECKER.checkers for name in formats):
+        return ()
+    return formats
+
+
+def format_pattern(formats: tuple[str, ...]) -> str | None:
+    """A pattern that only valid values of one of `formats` match, or None if a format has none."""
+    patterns = [_FORMAT_PATTERNS.get(name) for name in formats]
+    if not patterns or None in patterns:
+        return None
+    if len(patterns) == 1:
+        return patterns[0]
+    return "|".join(f"(?:{pattern})" for pattern in patterns)
+
+
 # Envelope timestamps are decoded as plain strings and matched with this compiled pattern in
 # Python: twice as fast as a msgspec `pattern` constraint on the field.
 TIMESTAMP = re.compile(DATE_TIME_PATTERN)
@@ -90,7 +109,7 @@ class Route:
     context: msgspec.json.Decoder[Any] | None
     context_required: bool
     fields: tuple[str, ...]  # wire names of top-level payload fields, in struct order
-    format_checks: tuple[tuple[int, str], ...]  # (field index, format) checked after decoding
+    format_checks: tuple[tuple[int, tuple[str, ...]], ...]  # (field, formats) after decoding
     lenient: msgspec.json.Decoder[Any] | None  # with `warn`: the payload, unplanned keys ignored
     kinds: tuple[str | None, ...]  # per field, the one kind a valid value has, if it has one
     live_kinds: tuple[int, ...]  # the fields without one: their values' kinds are counted
@@ -265,7 +284,7 @@ def envelope_ok(envelope: Envelope) -> bool:
 
 def _route(definition: Definition) -> Route:
     kinds = tuple(static_kind(p) for p in definition.properties)
-    format_checks: list[tuple[int, str]] = []
+    format_checks: list[tuple[int, tuple[str, ...]]] = []
     payload_struct, fields = _struct(
         f"Payload{id(definition)}",
         definition.properties,
@@ -304,7 +323,7 @@ def _struct(
     name: str,
     props: tuple[Property, ...],
     policy: Policy,
-    format_checks: list[tuple[int, str]] | None = None,
+    format_checks: list[tuple[int, tuple[str, ...]]] | None = None,
 ) -> tuple[type[msgspec.Struct], tuple[str, ...]]:
     """A Struct type for an object with these properties. Unplanned keys are refused unless the
     policy allows them silently: a `warn` needs the schema path to report them.
@@ -316,15 +335,16 @@ def _struct(
     for index, prop in enumerate(props):
         attr = f"f{index}"
         rename[attr] = prop.name
+        formats = checked_formats(prop.formats)
         deferred = (
             format_checks is not None
-            and prop.format is not None
-            and prop.format not in _FORMAT_PATTERNS
+            and bool(formats)
+            and format_pattern(formats) is None
             and prop.enum is None
             and prop.pattern is None
         )
-        if deferred and format_checks is not None and prop.format is not None:
-            format_checks.append((index, prop.format))
+        if deferred and format_checks is not None:
+            format_checks.append((index, formats))
         annotation = _annotation(prop, check_format=not deferred)
         if prop.required:
             fields.append((attr, annotation))
@@ -352,7 +372,9 @@ def _annotation(prop: Property, *, check_format: bool = True) -> Any:
     if prop.unique_items:
         raise Unsupported("uniqueItems")
     members: list[Any] = []
-    pattern_checked = prop.pattern is not None or (check_format and prop.format in _FORMAT_PATTERNS)
+    pattern_checked = prop.pattern is not None or (
+        check_format and format_pattern(checked_formats(prop.formats)) is not None
+    )
     if "string" in types and pattern_checked and types & {"array", "object"}:
         # msgspec mishandles a pattern-checked string in a union with a container
         raise Unsupported("a pattern-checked string in a union with an array or object")
@@ -393,7 +415,7 @@ def _has_constraints(prop: Property) -> bool:
             for value in (
                 prop.enum,
                 prop.pattern,
-                prop.format,
+                prop.formats or None,
                 prop.min_length,
                 prop.max_length,
                 prop.minimum,
@@ -413,11 +435,11 @@ def _has_constraints(prop: Property) -> bool:
 
 def _string(prop: Property, *, check_format: bool = True) -> Any:
     pattern = prop.pattern
-    if prop.format is not None and check_format:
-        format_pattern = _FORMAT_PATTERNS.get(prop.format)
-        if format_pattern is None or pattern is not None:
-            raise Unsupported(f"format {prop.format}")
-        pattern = format_pattern
+    formats = checked_formats(prop.formats) if check_format else ()
+    if formats:
+        pattern = format_pattern(formats) if pattern is None else None
+        if pattern is None:
+            raise Unsupported(f"format {' or '.join(formats)}")
     if pattern is not None:
         try:
             re.compile(pattern)

@@ -22,7 +22,13 @@ from jsonschema import Draft202012Validator
 from ..compiler.jsonschema import property_schema
 from ..model import CallType, Definition, Plan, Policy, Property
 from .dfa import search_dfa
-from .fastpath import DATE_PATTERN, DATE_TIME_PATTERN, FORMAT_CHECKER, UUID_PATTERN, Unsupported
+from .fastpath import (
+    DATE_TIME_PATTERN,
+    FORMAT_CHECKER,
+    Unsupported,
+    checked_formats,
+    format_pattern,
+)
 
 _scan: ModuleType | None
 try:
@@ -47,12 +53,6 @@ _KINDS = {
     CallType.PAGE: 2,
     CallType.SCREEN: 3,
     CallType.GROUP: 4,
-}
-_FORMAT_PATTERNS = {
-    "date-time": DATE_TIME_PATTERN,
-    "date": DATE_PATTERN,
-    "uuid": UUID_PATTERN,
-    "email": "@",
 }
 # Patterns every valid value of a format matches (for ASCII strings without line breaks): a value
 # that fails them breaks the format for sure. jsonschema checks date-time with
@@ -275,14 +275,15 @@ class _Tables:
         index = self._add(())
         dfa1 = self.dfa(prop.pattern) if prop.pattern is not None else -1
         dfa2 = outer = -1
-        format_exact = prop.format == "email"
-        if prop.format is not None and prop.format in FORMAT_CHECKER.checkers:
-            pattern = _FORMAT_PATTERNS.get(prop.format)
+        formats = checked_formats(prop.formats)
+        format_exact = bool(formats) and all(name == "email" for name in formats)
+        if formats:
+            pattern = format_pattern(formats)
             if pattern is None:
-                raise Unsupported(f"format {prop.format}")
+                raise Unsupported(f"format {' or '.join(formats)}")
             dfa2 = self.dfa(pattern)
-            if prop.format in _FORMAT_OUTER:
-                outer = self.dfa(_FORMAT_OUTER[prop.format])
+            if all(name in _FORMAT_OUTER for name in formats):
+                outer = self.dfa("|".join(f"(?:{_FORMAT_OUTER[name]})" for name in formats))
         fields = None
         if prop.properties or (prop.is_object and prop.unplanned_properties is Policy.FORBID):
             if len(prop.properties) > MAX_FIELDS:

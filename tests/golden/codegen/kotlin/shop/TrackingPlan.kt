@@ -46,7 +46,7 @@ object TrackingPlan {
 data class ApplicationInstalled(
     /** installed app version (iOS CFBundleShortVersionString / Android versionName) */
     @SerialName("version")
-    val version: String,
+    val version: String?,
     /** installed build number (iOS CFBundleVersion / Android versionCode as string) */
     @SerialName("build")
     val build: String,
@@ -140,7 +140,7 @@ fun Analytics.applicationForegrounded() {
 data class ApplicationUpdated(
     /** version recorded before the update */
     @SerialName("previous_version")
-    val previousVersion: String,
+    val previousVersion: String?,
     /** build recorded before the update */
     @SerialName("previous_build")
     val previousBuild: String,
@@ -1640,8 +1640,8 @@ data class GiftCardPurchased(
     @SerialName("recipient_email")
     val recipientEmail: String? = null,
     /**
-     * Day the gift card email is scheduled for.
-     * Format: date.
+     * Day (or moment) the gift card email is scheduled for.
+     * Format: date or date-time.
      */
     @SerialName("delivery_date")
     val deliveryDate: String? = null,

@@ -75,7 +75,7 @@ ApplicationInstalled = TypedDict(
     "ApplicationInstalled",
     {
         # installed app version (iOS CFBundleShortVersionString / Android versionName)
-        "version": Required[str],
+        "version": Required[str | None],
         # installed build number (iOS CFBundleVersion / Android versionCode as string)
         "build": Required[str],
     },
@@ -113,7 +113,7 @@ ApplicationUpdated = TypedDict(
     "ApplicationUpdated",
     {
         # version recorded before the update
-        "previous_version": Required[str],
+        "previous_version": Required[str | None],
         # build recorded before the update
         "previous_build": Required[str],
         # new version
@@ -858,7 +858,7 @@ GiftCardPurchased = TypedDict(
         "currency": Required[Literal["USD", "EUR", "GBP", "CAD"]],
         # Address the gift card is emailed to; null when the buyer prints it.
         "recipient_email": str | None,
-        # Day the gift card email is scheduled for.
+        # Day (or moment) the gift card email is scheduled for.
         "delivery_date": str,
         # Card design picked by the buyer.
         "design": Literal["birthday", "thank_you", "holiday", "classic"],

@@ -460,12 +460,12 @@ extension Analytics {
 /// Owner: data-platform.
 public struct ApplicationInstalled: Codable {
     /// installed app version (iOS CFBundleShortVersionString / Android versionName)
-    public var version: String
+    public var version: String?
     /// installed build number (iOS CFBundleVersion / Android versionCode as string)
     public var build: String
 
     public init(
-        version: String,
+        version: String?,
         build: String
     ) {
         self.version = version
@@ -546,7 +546,7 @@ public struct ApplicationOpened: Codable {
 /// Owner: data-platform.
 public struct ApplicationUpdated: Codable {
     /// version recorded before the update
-    public var previousVersion: String
+    public var previousVersion: String?
     /// build recorded before the update
     public var previousBuild: String
     /// new version
@@ -555,7 +555,7 @@ public struct ApplicationUpdated: Codable {
     public var build: String
 
     public init(
-        previousVersion: String,
+        previousVersion: String?,
         previousBuild: String,
         version: String,
         build: String
@@ -2607,8 +2607,8 @@ public struct GiftCardPurchased: Codable {
     /// Address the gift card is emailed to; null when the buyer prints it.
     /// Format: email.
     public var recipientEmail: String?
-    /// Day the gift card email is scheduled for.
-    /// Format: date.
+    /// Day (or moment) the gift card email is scheduled for.
+    /// Format: date or date-time.
     public var deliveryDate: String?
     /// Card design picked by the buyer.
     public var design: GiftCardPurchased.Design?

@@ -85,7 +85,7 @@ function withStamp(options: Options | undefined): Options {
  */
 export interface ApplicationInstalled {
   /** installed app version (iOS CFBundleShortVersionString / Android versionName) */
-  version: string;
+  version: string | null;
   /** installed build number (iOS CFBundleVersion / Android versionCode as string) */
   build: string;
 }
@@ -135,7 +135,7 @@ export interface ApplicationForegrounded {
  */
 export interface ApplicationUpdated {
   /** version recorded before the update */
-  previous_version: string;
+  previous_version: string | null;
   /** build recorded before the update */
   previous_build: string;
   /** new version */
@@ -867,9 +867,9 @@ export interface GiftCardPurchased {
    */
   recipient_email?: string | null;
   /**
-   * Day the gift card email is scheduled for.
+   * Day (or moment) the gift card email is scheduled for.
    *
-   * Format: date.
+   * Format: date or date-time.
    */
   delivery_date?: string;
   /** Card design picked by the buyer. */
