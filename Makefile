@@ -3,7 +3,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck clean
+.PHONY: demo test test-python lint typecheck clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,5 +24,10 @@ test: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/pytest
 
+# The suite alone on another interpreter, in a venv of its own (.ci/run does this for every
+# supported minor version the machine has): make test-python PYTHON=python3.13 VENV=.venv-3.13
+test-python: $(STAMP)
+	$(BIN)/pytest
+
 clean:
-	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-3.* out .pytest_cache .mypy_cache .ruff_cache
