@@ -147,7 +147,8 @@ def test_quotes_backslashes_and_hidden_characters_survive(tmp_path: Path) -> Non
         "plan: docs\nversion: 1.0.0\nevents:\n"
         f"  Thing Done:\n    description: {json.dumps(text)}\n    owner: {json.dumps(text)}\n"
         "    status: deprecated\n    properties:\n"
-        f"      kind: {json.dumps({'type': 'string', 'enum': values, 'description': text})}\n",
+        f"      kind: {json.dumps({'type': 'string', 'enum': values, 'description': text})}\n"
+        f"  Quote Ended:\n    description: {json.dumps(text)}\n",
         encoding="utf-8",
     )
     package = import_client(plan, tmp_path, "docs_client", checks=True)
@@ -156,6 +157,8 @@ def test_quotes_backslashes_and_hidden_characters_survive(tmp_path: Path) -> Non
     assert doc.startswith('Sends the track call "Thing Done".')
     assert text in doc and f"Owner: {text}" in doc
     assert "Deprecated" in doc
+    last = inspect.getdoc(package.quote_ended)  # the text ends the docstring
+    assert last is not None and last.endswith(text)
     assert get_args(package.ThingDone.__annotations__["kind"]) == tuple(values)
     embedded = package._schemas.SCHEMAS
     assert embedded == build_client(load_plan(plan)).schemas

@@ -356,9 +356,10 @@ def _docstring(lines: Iterable[str], indent: str) -> str:
     text = "".join(
         _spelled(ch) if ch == "\\" or (ord(ch) in _HIDDEN and ch != "\n") else ch for ch in text
     )
-    text = text.replace('"""', '\\"\\"\\"')
-    if text.endswith('"'):
-        text = text[:-1] + '\\"'
+    # A quote just before the closing `"""` would close it early; escaped before the triple
+    # quotes are, it cannot be escaped twice.
+    final_quote = '\\"' if text.endswith('"') else ""
+    text = text.removesuffix('"').replace('"""', '\\"\\"\\"') + final_quote
     body = "\n".join(f"{indent}{line}" if line else "" for line in text.split("\n"))
     closing = f"\n{indent}" if "\n" in text else ""
     return f'{indent}"""{body.lstrip()}{closing}"""'
