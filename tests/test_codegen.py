@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import difflib
 import io
+import json
 import os
 import re
 import shutil
 import tokenize
 from pathlib import Path
+from typing import Any
 
 import pytest
 import tree_sitter
@@ -231,6 +233,41 @@ def test_the_code_in_plan_texts_stays_text(language: str) -> None:
         assert errors == [], path
         assert len(names) > 10, path  # the file was read as code
         assert not names & INJECTED, path
+
+
+# -- deep plans -------------------------------------------------------------------------------
+
+DEPTH = 64  # object properties nested this deep load (the loader stops deeper plans)
+
+
+def nested_plan(depth: int) -> str:
+    """A plan (JSON is YAML) whose one event has an object property nested `depth` levels."""
+    prop: dict[str, Any] = {"type": "string", "description": "The leaf."}
+    for level in range(depth, 0, -1):
+        prop = {
+            "type": "object",
+            "description": f"Level {level}.",
+            "properties": {f"level {level}": prop},
+        }
+    events = {"Deep Event": {"properties": {"root": prop}}}
+    return json.dumps({"plan": "deep", "version": "1.0.0", "events": events})
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_deeply_nested_plan_gives_a_client_that_parses(language: str, tmp_path: Path) -> None:
+    path = tmp_path / "deep.yaml"
+    path.write_text(nested_plan(DEPTH), encoding="utf-8")
+    plan = load_plan(path)
+    assert len(build_client(plan).calls[0].payload.nested()) == DEPTH
+    checks = languages()[language].runtime_checks
+    files = generate(plan, language, CodegenOptions(runtime_checks=checks))
+    assert files == generate(load_plan(path), language, CodegenOptions(runtime_checks=checks))
+    for name, text in files.items():
+        if name.endswith(".py"):
+            compile(text, name, "exec")
+        elif name.endswith(SOURCE_SUFFIXES):
+            assert parsed(language, text)[1] == [], name
+    assert f'"level {DEPTH}"' in "".join(files.values())  # the deepest wire name
 
 
 def test_unknown_sdk_and_unsupported_runtime_checks_are_errors() -> None:
