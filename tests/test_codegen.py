@@ -11,14 +11,30 @@ generator or to the example plans, regenerate them and review the diff before co
 from __future__ import annotations
 
 import difflib
+import io
+import json
 import os
+import re
 import shutil
+import tokenize
 from pathlib import Path
+from typing import Any
 
 import pytest
+import tree_sitter
+import tree_sitter_kotlin
+import tree_sitter_swift
+import tree_sitter_typescript
 from conftest import REPO_ROOT, SHOP_PLAN, Run, run_tp
 
-from tracking_plan.codegen import HEADER_MARK, CodegenError, CodegenOptions, generate, languages
+from tracking_plan.codegen import (
+    HEADER_MARK,
+    CodegenError,
+    CodegenOptions,
+    generate,
+    header,
+    languages,
+)
 from tracking_plan.codegen.ir import build_client
 from tracking_plan.codegen.names import Scope, Style, identifier
 from tracking_plan.loader import load_plan
@@ -32,6 +48,7 @@ PLANS = {
     "hostile": HOSTILE,
 }
 LANGUAGES = sorted(languages())
+COMMENT = {"typescript": "//", "python": "#", "swift": "//", "kotlin": "//"}
 
 
 # -- identifiers ------------------------------------------------------------------------------
@@ -95,7 +112,12 @@ def test_the_ir_keeps_wire_names_and_names_nested_shapes() -> None:
     assert klass.type.kind == "enum" and "a&b <c>" in klass.type.literals
     union = next(f for f in order.payload.fields if f.wire == "self")
     assert [k.kind for k in union.type.kinds()] == ["string", "number"]
-    assert client.stamp == {"name": 'hostile "names" & <co>', "version": "1.0.0-rc.1"}
+    assert client.stamp == {
+        "name": 'hostile "names" & <co> */ ${NAME} \\(name) \u202e\u2028require("fs")'
+        '.writeFileSync("tp-pwned", "name") // coding:utf-7 +AAo-open(+ACI-tp-pwned+ACI-, '
+        "+ACI-w+ACI-)+AAo-#",
+        "version": '1.0.0-rc.1\nrequire("fs").writeFileSync("tp-pwned", "version") //',
+    }
     assert set(client.schemas) == {call.schema_path for call in client.calls}
 
 
@@ -110,10 +132,10 @@ def test_output_is_byte_stable_and_every_file_has_the_header(language: str, plan
     again = generate(load_plan(PLANS[plan_name]), language)
     assert first == again
     assert first
+    top = header(build_client(plan), COMMENT[language])
+    assert HEADER_MARK in top
     for path, text in first.items():
-        head = "\n".join(text.splitlines()[:3])
-        assert HEADER_MARK in head, path
-        assert plan.name in head or repr(plan.name) in head, path
+        assert text.startswith(top), path
         assert text.endswith("\n"), path
 
 
@@ -142,6 +164,110 @@ def test_golden(language: str, plan_name: str) -> None:
                 )
             )
             pytest.fail(f"{language}/{plan_name}/{path} differs from its golden file:\n{diff}")
+
+
+# -- plan text where it lands ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_plan_text_cannot_leave_the_comments_and_literals_it_is_written_into(
+    language: str,
+) -> None:
+    """The hostile plan's texts hold line breaks of every language, bidirectional overrides, a
+    terminal escape and a Python encoding declaration; none reaches a file raw."""
+    plan = load_plan(HOSTILE)
+    checks = languages()[language].runtime_checks
+    top = header(build_client(plan), COMMENT[language])
+    lines = top.splitlines(keepends=True)
+    assert len(lines) == 2 and all(line.startswith(COMMENT[language] + " ") for line in lines)
+    assert "version 1.0.0-rc.1\\nrequire(" in top  # the line break, spelled
+    for path, text in generate(plan, language, CodegenOptions(runtime_checks=checks)).items():
+        assert text.startswith(top), path
+        raw = sorted({f"U+{ord(ch):04X}" for ch in text if not (ch.isprintable() or ch == "\n")})
+        assert not raw, f"{path} holds {raw} raw"
+        # PEP 263: `coding:` in the first two lines of a Python file sets the encoding it is
+        # read in; in UTF-7, `+AAo-` is a line break.
+        assert not any(ENCODING_DECLARATION.match(line) for line in text.splitlines()[:2]), path
+
+
+ENCODING_DECLARATION = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
+
+# The calls in the hostile plan's texts: `require("fs").writeFileSync(...)` after line breaks,
+# and `open(...)` after a UTF-7 line break. Generated code calls none of them.
+INJECTED = {"require", "writeFileSync", "open"}
+GRAMMARS = {
+    "typescript": tree_sitter_typescript.language_typescript,
+    "swift": tree_sitter_swift.language,
+    "kotlin": tree_sitter_kotlin.language,
+}
+SOURCE_SUFFIXES = (".ts", ".py", ".swift", ".kt")
+
+
+def parsed(language: str, text: str) -> tuple[set[str], list[str]]:
+    """The identifiers of a source file and its syntax errors, as the language reads it: Python
+    by its tokenizer (which honours an encoding declaration), the others by tree-sitter."""
+    if language == "python":
+        tokens = tokenize.tokenize(io.BytesIO(text.encode("utf-8")).readline)
+        return {t.string for t in tokens if t.type == tokenize.NAME}, []
+    grammar = tree_sitter.Language(GRAMMARS[language]())
+    pending = [tree_sitter.Parser(grammar).parse(text.encode("utf-8")).root_node]
+    names, errors = set(), []
+    while pending:
+        node = pending.pop()
+        pending.extend(node.children)
+        if node.type.endswith("identifier"):
+            names.add((node.text or b"").decode("utf-8"))
+        if node.is_error or node.is_missing:
+            errors.append(f"line {node.start_point[0] + 1}: {node.type}")
+    return names, errors
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_code_in_plan_texts_stays_text(language: str) -> None:
+    checks = languages()[language].runtime_checks
+    files = generate(load_plan(HOSTILE), language, CodegenOptions(runtime_checks=checks))
+    sources = {path: text for path, text in files.items() if path.endswith(SOURCE_SUFFIXES)}
+    assert sources
+    for path, text in sources.items():
+        names, errors = parsed(language, text)
+        assert errors == [], path
+        assert len(names) > 10, path  # the file was read as code
+        assert not names & INJECTED, path
+
+
+# -- deep plans -------------------------------------------------------------------------------
+
+DEPTH = 64  # object properties nested this deep load (the loader stops deeper plans)
+
+
+def nested_plan(depth: int) -> str:
+    """A plan (JSON is YAML) whose one event has an object property nested `depth` levels."""
+    prop: dict[str, Any] = {"type": "string", "description": "The leaf."}
+    for level in range(depth, 0, -1):
+        prop = {
+            "type": "object",
+            "description": f"Level {level}.",
+            "properties": {f"level {level}": prop},
+        }
+    events = {"Deep Event": {"properties": {"root": prop}}}
+    return json.dumps({"plan": "deep", "version": "1.0.0", "events": events})
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_deeply_nested_plan_gives_a_client_that_parses(language: str, tmp_path: Path) -> None:
+    path = tmp_path / "deep.yaml"
+    path.write_text(nested_plan(DEPTH), encoding="utf-8")
+    plan = load_plan(path)
+    assert len(build_client(plan).calls[0].payload.nested()) == DEPTH
+    checks = languages()[language].runtime_checks
+    files = generate(plan, language, CodegenOptions(runtime_checks=checks))
+    assert files == generate(load_plan(path), language, CodegenOptions(runtime_checks=checks))
+    for name, text in files.items():
+        if name.endswith(".py"):
+            compile(text, name, "exec")
+        elif name.endswith(SOURCE_SUFFIXES):
+            assert parsed(language, text)[1] == [], name
+    assert f'"level {DEPTH}"' in "".join(files.values())  # the deepest wire name
 
 
 def test_unknown_sdk_and_unsupported_runtime_checks_are_errors() -> None:

@@ -139,6 +139,20 @@ def test_hostile_enum_literals_round_trip(tmp_path: Path) -> None:
     assert "Owner: team <growth> & co" in doc
 
 
+def test_loading_the_hostile_client_runs_none_of_its_plan_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hostile plan's name, version and texts hold code after line breaks of every kind and
+    after a UTF-7 encoding declaration; it would create `tp-pwned` in the working directory."""
+    monkeypatch.chdir(tmp_path)
+    package = import_client(HOSTILE_PLAN, tmp_path, "hostile_loaded", checks=True)
+    plan = load_plan(HOSTILE_PLAN)
+    assert {"name": plan.name, "version": plan.version} == package._STAMP
+    assert sorted(p.name for p in tmp_path.rglob("tp-pwned")) == []
+    doc = inspect.getdoc(package.delete)
+    assert doc is not None and 'require("fs").writeFileSync("tp-pwned", "description")' in doc
+
+
 def test_quotes_backslashes_and_hidden_characters_survive(tmp_path: Path) -> None:
     text = 'Ends with """ and a backslash \\ then "quoted" and \\"""'
     values = ["line\u2028break", "tab\there", "bell\x07", "bidi\u202eevil", "\u00e9\"'"]
@@ -147,7 +161,8 @@ def test_quotes_backslashes_and_hidden_characters_survive(tmp_path: Path) -> Non
         "plan: docs\nversion: 1.0.0\nevents:\n"
         f"  Thing Done:\n    description: {json.dumps(text)}\n    owner: {json.dumps(text)}\n"
         "    status: deprecated\n    properties:\n"
-        f"      kind: {json.dumps({'type': 'string', 'enum': values, 'description': text})}\n",
+        f"      kind: {json.dumps({'type': 'string', 'enum': values, 'description': text})}\n"
+        f"  Quote Ended:\n    description: {json.dumps(text)}\n",
         encoding="utf-8",
     )
     package = import_client(plan, tmp_path, "docs_client", checks=True)
@@ -156,6 +171,8 @@ def test_quotes_backslashes_and_hidden_characters_survive(tmp_path: Path) -> Non
     assert doc.startswith('Sends the track call "Thing Done".')
     assert text in doc and f"Owner: {text}" in doc
     assert "Deprecated" in doc
+    last = inspect.getdoc(package.quote_ended)  # the text ends the docstring
+    assert last is not None and last.endswith(text)
     assert get_args(package.ThingDone.__annotations__["kind"]) == tuple(values)
     embedded = package._schemas.SCHEMAS
     assert embedded == build_client(load_plan(plan)).schemas
@@ -504,8 +521,6 @@ def test_hostile_client_sends_exact_names_and_enum_values(
         "!!!",
         "home",
     ]
-    assert messages[0]["context"][STAMP_KEY] == {
-        "name": 'hostile "names" & <co>',
-        "version": "1.0.0-rc.1",
-    }
+    plan = load_plan(HOSTILE_PLAN)
+    assert messages[0]["context"][STAMP_KEY] == {"name": plan.name, "version": plan.version}
     assert all(valid for valid, _ in verdicts(HOSTILE_PLAN, messages))

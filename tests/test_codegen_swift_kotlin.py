@@ -391,7 +391,8 @@ def test_hostile_enums_keep_their_values_in_order(language: str) -> None:
     entries = [n for n in nodes(class_enum) if n.type == "enum_entry"]
     kind, value = LITERALS[language]
     raw = [value(text_of(n)) for e in entries for n in nodes(e) if n.type == kind]
-    assert raw == ["a&b <c>", "it's", 'quote"d', "back\\slash", "${x}", "*/"]
+    planned = ["a&b <c>", "it's", 'quote"d', "back\\slash", "${x}", "*/", "\\(x)"]
+    assert raw == [*planned, "line\u2028break", "bidi\u202eevil"]
     text = source("hostile", language)
     if language == "swift":
         assert re.search(r"enum Val: Int, Codable \{\n *case _1 = 1\n *case _2 = 2\n", text)
@@ -536,7 +537,11 @@ STAND_INS = {
             JsonElement(), List<JsonElement> by content
 
         class JsonPrimitive internal constructor(val content: String) : JsonElement() {
-            override fun toString() = "\\"" + content + "\\""
+            // Characters outside printable ASCII as \\uXXXX, so that a call prints one line in
+            // any console encoding.
+            override fun toString() = content.map {
+                if (it in ' '..'~') it.toString() else "\\\\u" + "%04x".format(it.code)
+            }.joinToString("", "\\"", "\\"")
         }
 
         fun JsonPrimitive(value: String?): JsonPrimitive = JsonPrimitive(value ?: "null")
@@ -703,9 +708,14 @@ def test_kotlin_clients_compile_and_stamp_every_call(tmp_path: Path) -> None:
     assert compiled.returncode == 0, compiled.stdout + compiled.stderr
     runner = kotlinc().parent / "kotlin"  # type: ignore[union-attr]
     command = [str(runner), "-cp", str(tmp_path / "out"), "usage.UsageKt"]
-    ran = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    ran = subprocess.run(
+        command, cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False
+    )
     assert ran.returncode == 0, ran.stderr
-    stamp = '"tracking_plan":{"name":"hostile "names" & <co>","version":"1.0.0-rc.1"}'
+    assert not (tmp_path / "tp-pwned").exists()  # what the hostile plan's texts would create
+    hostile = client("hostile")
+    name, version = ascii_quoted(hostile.plan), ascii_quoted(hostile.version)
+    stamp = f'"tracking_plan":{{"name":{name},"version":{version}}}'
     context = '{"app":"stand-in",' + stamp + "}"
     assert ran.stdout.splitlines() == [
         f"track|Order Completed|{context}",
@@ -715,6 +725,11 @@ def test_kotlin_clients_compile_and_stamp_every_call(tmp_path: Path) -> None:
         f"group|g1|{context}",
         f"screen|Settings|{context}",
     ]
+
+
+def ascii_quoted(text: str) -> str:
+    """`text` as the stand-in JsonPrimitive prints it."""
+    return '"' + "".join(ch if " " <= ch <= "~" else f"\\u{ord(ch):04x}" for ch in text) + '"'
 
 
 @needs_kotlinc

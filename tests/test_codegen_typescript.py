@@ -96,6 +96,7 @@ def write_client(variant: Variant, root: Path) -> None:
 
 HOSTILE_RAW = yaml.safe_load(HOSTILE.read_text(encoding="utf-8"))
 HOSTILE_CLASSES = HOSTILE_RAW["events"]["Order Completed"]["properties"]["class"]["enum"]
+PWNED = "tp-pwned"  # the file the code in the hostile plan's texts would create
 
 
 def ts(value: object) -> str:
@@ -527,7 +528,7 @@ async function main() {
       "order id": 5, "nested object": { in: 1.5 }, extra: true, class: "a&b", "1st": -1,
       import: ["a", 2],
     });
-    tracking.delete_({});
+    tracking.delete_({ code: "\u202e", ["__proto__"]: 5 });
     results.hostileBad = { violations: violations.splice(0), sent: calls.splice(0).length };
 
     client.setViolationHandler((violation) => {
@@ -627,10 +628,15 @@ def ran(toolchain: Toolchain, tmp_path_factory: pytest.TempPathFactory) -> dict[
     )
     assert run.returncode == 0, run.stderr
     results: dict[str, Any] = json.loads(run.stdout)
+    results["pwned"] = [p.name for p in root.rglob(PWNED)]
     results["production_js"] = (root / "out" / "shop-analytics-next-prod" / "index.js").read_text(
         encoding="utf-8"
     )
     return results
+
+
+def test_loading_the_hostile_client_runs_none_of_its_plan_text(ran: dict[str, Any]) -> None:
+    assert ran["pwned"] == []
 
 
 def stamped(plan: str, **context: Any) -> dict[str, Any]:
@@ -644,8 +650,8 @@ def test_wire_names_and_the_stamp_are_sent_unchanged(ran: dict[str, Any]) -> Non
     # The caller's context is kept; a caller cannot replace the stamp.
     options = stamped("hostile", ip="1.2.3.4")
     assert options["context"]["tracking_plan"] == {
-        "name": 'hostile "names" & <co>',
-        "version": "1.0.0-rc.1",
+        "name": HOSTILE_RAW["plan"],
+        "version": HOSTILE_RAW["version"],
     }
     for value, call in zip(classes, calls, strict=False):
         payload = {"order id": "o1", "日本": "ja", "café": "c", "class": value}
@@ -716,11 +722,16 @@ def test_runtime_checks_report_violations_to_the_handler(ran: dict[str, Any]) ->
         "/properties/order id": "must be string, not integer",
         "/properties/nested object/in": "must be integer, not number",
         "/properties/extra": "is not in the tracking plan",
-        "/properties/class": "must be one of " + ", ".join(map(json.dumps, HOSTILE_CLASSES)),
+        "/properties/class": "must be one of " + ", ".join(map(ts, HOSTILE_CLASSES)),
         "/properties/1st": "must be at least 0",
         "/properties/import/1": "must be string, not integer",
     }
-    assert errors_of(second) == {"/properties": 'must have "fun"'}
+    pattern = HOSTILE_RAW["events"]["delete"]["properties"]["code"]["pattern"]
+    assert errors_of(second) == {
+        "/properties": 'must have "fun"',
+        "/properties/code": f"must match {pattern}",
+        "/properties/__proto__": "must be string, not integer",
+    }
 
 
 def test_a_throwing_handler_stops_the_call(ran: dict[str, Any]) -> None:

@@ -24,8 +24,9 @@ from .compiler import compile_plan, dumps, stale_files, write_schemas
 from .diagnostics import Diagnostic, Severity
 from .loader import read_plan
 from .model import Plan
+from .printable import printable
 from .reporters import get_reporter
-from .reporters.text import make_console
+from .reporters.text import make_console, shown
 from .starter import DEFAULT_LIBRARY, starter_plan
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -53,8 +54,10 @@ captures_app = typer.Typer(
 app.add_typer(captures_app, name="captures")
 
 _state = {"verbose": False}
-out = make_console(sys.stdout)
-err = make_console(sys.stderr)
+# Messages quote paths, plan names and errors: printed as written unless a call asks for markup,
+# and then with that text `shown`.
+out = make_console(sys.stdout, markup=False)
+err = make_console(sys.stderr, markup=False)
 
 
 class Draft(enum.StrEnum):
@@ -97,9 +100,9 @@ def _main(
 
 
 def _fail(message: str, *, hint: str | None = None) -> NoReturn:
-    err.print(f"[bold red]error:[/] {message}")
+    err.print(f"[bold red]error:[/] {shown(message)}", markup=True)
     if hint:
-        err.print(f"[dim]hint:[/] {hint}")
+        err.print(f"[dim]hint:[/] {shown(hint)}", markup=True)
     raise typer.Exit(EXIT_ERROR)
 
 
@@ -113,7 +116,7 @@ def _load(plan_path: Path) -> Plan:
     result = read_plan(plan_path)
     if result.plan is None:
         _report_to_stderr(result.diagnostics)
-        err.print(f"[bold red]error:[/] cannot load plan {plan_path}")
+        err.print(f"[bold red]error:[/] cannot load plan {shown(plan_path)}", markup=True)
         raise typer.Exit(EXIT_ERROR)
     _report_to_stderr(result.diagnostics)
     return result.plan
@@ -410,7 +413,7 @@ def lint_command(
         )
     except ConfigError as error:
         _report_to_stderr(error.diagnostics)
-        err.print("[bold red]error:[/] invalid lint configuration")
+        err.print("[bold red]error:[/] invalid lint configuration", markup=True)
         raise typer.Exit(EXIT_ERROR) from None
     diagnostics: list[Diagnostic] = []
     unloadable = False
@@ -669,12 +672,10 @@ def captures_check_command(
         _fail(str(error))
     out.print(
         f"{_count(result.events, 'event')} captured at {url}: {result.valid:,} valid,"
-        f" {result.invalid:,} invalid.",
-        markup=False,
-        highlight=False,
+        f" {result.invalid:,} invalid."
     )
     for violation in result.failing[:_SHOWN_VIOLATIONS]:
-        out.print(f"  {violation}", markup=False, highlight=False)
+        out.print(f"  {printable(str(violation))}")  # one line, whatever the server sent
     if len(result.failing) > _SHOWN_VIOLATIONS:
         out.print(f"  ... and {len(result.failing) - _SHOWN_VIOLATIONS:,} more")
     if not result.failing:
@@ -765,15 +766,18 @@ def rule_command(
         rule = rule_class(code)
     except KeyError:
         _fail(f"no rule {code!r}", hint="run `tp rules` to list them")
-    out.print(f"[bold]{rule.code} {rule.slug}[/] (default severity: {rule.default_severity.label})")
+    out.print(
+        f"[bold]{rule.code} {rule.slug}[/] (default severity: {rule.default_severity.label})",
+        markup=True,
+    )
     out.print()
-    out.print(rule.documentation(), markup=False)
+    out.print(rule.documentation())
     fields = rule.option_fields()
     if fields:
         out.print()
         out.print("## Options")
         for field in fields:
-            out.print(f"  {field.name} (default {field.default!r})", markup=False)
+            out.print(f"  {field.name} (default {field.default!r})")
 
 
 @app.command("init")
@@ -856,6 +860,11 @@ def main() -> None:
     except Exception as error:  # a traceback is a bug; report it plainly
         if _state["verbose"]:
             traceback.print_exc()
-        err.print(f"[bold red]internal error:[/] {type(error).__name__}: {error}")
-        err.print("[dim]This is a bug in tp; rerun with --verbose and report the traceback.[/]")
+        err.print(
+            f"[bold red]internal error:[/] {shown(f'{type(error).__name__}: {error}')}", markup=True
+        )
+        err.print(
+            "[dim]This is a bug in tp; rerun with --verbose and report the traceback.[/]",
+            markup=True,
+        )
         sys.exit(EXIT_ERROR)

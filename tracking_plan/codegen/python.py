@@ -27,6 +27,7 @@ import textwrap
 from collections.abc import Iterable, Iterator
 
 from ..model import CallType
+from ..printable import printable, spell
 from . import CodegenOptions, Language, header
 from .ir import STAMP_KEY, Call, Client, Field, Shape, Type
 from .names import Scope, Style
@@ -48,18 +49,6 @@ PlanViolationWarning ViolationHandler""".split()
 RESERVED = frozenset(_KEYWORDS + _BUILTINS + _OWN)
 
 _COMMON = ("user_id", "anonymous_id", "context", "timestamp", "integrations", "message_id")
-# Characters a literal or docstring spells as escapes: controls, line and paragraph separators,
-# bidirectional overrides (invisible reordering of source) and lone surrogates (not UTF-8).
-_HIDDEN = frozenset(
-    [
-        *range(0x20),
-        *range(0x7F, 0xA0),
-        *(0x2028, 0x2029),
-        *range(0x202A, 0x202F),
-        *range(0x2066, 0x206A),
-        *range(0xD800, 0xE000),
-    ]
-)
 
 
 def generate(client: Client, options: CodegenOptions) -> dict[str, str]:
@@ -165,7 +154,8 @@ def _deep_kinds(type_: Type) -> Iterator[Type]:
 
 def _module_doc(client: Client, checks: bool) -> list[str]:
     lines = [
-        f"Typed analytics client for the tracking plan {client.plan!r}, version {client.version}.",
+        f"Typed analytics client for the tracking plan {client.plan!r}, "
+        f"version {printable(client.version)}.",
         "",
         "One function per planned call; each sends the planned wire names unchanged and adds",
         f"`context.{STAMP_KEY}` (the plan's name and version) to the caller's context. Calls go",
@@ -313,13 +303,13 @@ def _schemas_module(client: Client) -> str:
 # -- text ----------------------------------------------------------------------------------------
 
 
-_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r", "\\": "\\\\"}
 _WIDTH = 100
 
 
 def _spelled(ch: str) -> str:
-    code = ord(ch)
-    return _ESCAPES.get(ch) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+    """A backslash or a character that is not printable (a control, a line or paragraph
+    separator, a bidirectional override, a lone surrogate) as an escape."""
+    return "\\\\" if ch == "\\" else spell(ch)
 
 
 def _literal(value: str | int) -> str:
@@ -334,7 +324,7 @@ def _literal(value: str | int) -> str:
 def _in_literal(ch: str, quote: str) -> str:
     if ch == quote:
         return "\\" + ch
-    if ch == "\\" or ord(ch) in _HIDDEN:
+    if ch == "\\" or not ch.isprintable():
         return _spelled(ch)
     return ch
 
@@ -354,11 +344,12 @@ def _docstring(lines: Iterable[str], indent: str) -> str:
     quote escaped, hidden characters spelled."""
     text = "\n".join(_wrapped(lines, _WIDTH - len(indent)))
     text = "".join(
-        _spelled(ch) if ch == "\\" or (ord(ch) in _HIDDEN and ch != "\n") else ch for ch in text
+        _spelled(ch) if ch == "\\" or not (ch.isprintable() or ch == "\n") else ch for ch in text
     )
-    text = text.replace('"""', '\\"\\"\\"')
-    if text.endswith('"'):
-        text = text[:-1] + '\\"'
+    # A quote just before the closing `"""` would close it early; escaped before the triple
+    # quotes are, it cannot be escaped twice.
+    final_quote = '\\"' if text.endswith('"') else ""
+    text = text.removesuffix('"').replace('"""', '\\"\\"\\"') + final_quote
     body = "\n".join(f"{indent}{line}" if line else "" for line in text.split("\n"))
     closing = f"\n{indent}" if "\n" in text else ""
     return f'{indent}"""{body.lstrip()}{closing}"""'
@@ -372,7 +363,7 @@ def _comment(lines: Iterable[str | None], indent: str) -> str:
 
 
 def _visible(line: str) -> str:
-    return "".join(ch for ch in line if ord(ch) not in _HIDDEN)
+    return "".join(ch for ch in line if ch.isprintable())
 
 
 # -- fixed parts of the generated code -----------------------------------------------------------

@@ -11,11 +11,13 @@ the app developer how to use the client and why it is shaped the way it is.
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from dataclasses import dataclass
 from typing import Any
 
 from ..model import CallType
+from ..printable import printable
 from . import CodegenOptions, Language, header
 from .ir import STAMP_KEY, Call, Client, Shape, Type
 from .names import Scope, Style
@@ -100,7 +102,28 @@ LANGUAGE = Language(name="typescript", generate=generate, sdks=(NEXT, NODE), run
 def literal(value: str | int) -> str:
     """A TypeScript literal: JSON escaping, which TypeScript reads back unchanged (no HTML
     escaping; `${x}` is literal inside double quotes)."""
-    return json.dumps(value, ensure_ascii=False)
+    return _json(value)
+
+
+def _json(value: Any, indent: int | None = None) -> str:
+    """`value` as JSON that is also TypeScript source with the same value: readable non-ASCII
+    kept, characters that are not printable (U+2028 ends a line in older engines, U+202E reorders
+    what a reader sees) escaped as `\\uXXXX`, and a `__proto__` key computed, which an object
+    literal would take for the object's prototype. JSON escapes the characters below U+0020 in
+    strings, so a raw line break is one that `indent` put between values."""
+    text = _PROTO_KEY.sub('["__proto__"]:', json.dumps(value, ensure_ascii=False, indent=indent))
+    if text.isascii():
+        return text
+    return "".join(ch if ch.isprintable() or ch == "\n" else _utf16_escape(ch) for ch in text)
+
+
+# A key's opening quote follows `{` or white space; a quote inside a string follows `\`.
+_PROTO_KEY = re.compile(r'(?<=[{\s])"__proto__":')
+
+
+def _utf16_escape(ch: str) -> str:
+    data = ch.encode("utf-16-be", "surrogatepass")
+    return "".join(f"\\u{data[i]:02x}{data[i + 1]:02x}" for i in range(0, len(data), 2))
 
 
 def _key(wire: str) -> str:
@@ -110,7 +133,9 @@ def _key(wire: str) -> str:
 
 
 def _comment_lines(text: str, width: int) -> list[str]:
-    lines = text.strip().splitlines()
+    """Doc comment lines of `text`: split at its line breaks, without the characters that are not
+    printable (bidirectional overrides, controls)."""
+    lines = ["".join(ch for ch in line if ch.isprintable()) for line in text.strip().splitlines()]
     if not text.startswith("```"):  # prose is wrapped, code blocks keep their lines
         lines = [
             part
@@ -328,7 +353,8 @@ def _overview(client: Client, names: Identifiers, sdk: str) -> str:
             "`messageId`; `groupId` for group, `category` for pages and screens."
         )
     paragraphs = [
-        f"A typed client for the tracking plan {literal(client.plan)} {client.version}, "
+        f"A typed client for the tracking plan {literal(client.plan)} "
+        f"{printable(client.version)}, "
         f"for `{package}`. Bind it to your analytics instance once and call its functions:",
         "\n".join(_example(client, names, sdk)),
         sdk_notes,
@@ -482,7 +508,7 @@ def _runtime(client: Client) -> str:
             "field": call.payload_field,
             "schema": _checked(payload),
         }
-        text = json.dumps(entry, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        text = _json(entry, indent=2).replace("\n", "\n  ")
         entries.append(f"  {literal(call.schema_path)}: {text},\n")
     return _RUNTIME.replace("__PAYLOADS__", "".join(entries))
 

@@ -2,7 +2,10 @@
 
 GitHub shows each annotation on the run's summary and, when the file is part of the pull
 request, on the changed line. Escaping follows the Actions toolkit (`@actions/core`): property
-values escape `%`, CR, LF, `:` and `,`; the message escapes `%`, CR and LF.
+values escape `%`, CR, LF, `:` and `,`; the message escapes `%`, CR and LF. So no text starts a
+line, which is where the runner reads a workflow command. Other characters that are not
+printable (terminal escapes, which the log viewer renders, bidirectional overrides) are spelled
+as repr() spells them.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from pathlib import PurePath
 from typing import TextIO
 
 from ..diagnostics import Diagnostic, Severity
+from ..printable import printable
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -42,7 +46,8 @@ def annotation(diagnostic: Diagnostic) -> str:
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    spelled = printable(text, keep="\r\n")
+    return spelled.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:

@@ -2,6 +2,11 @@
 
 Colour only on a terminal: rich's Console detects one, and `NO_COLOR` (https://no-color.org)
 turns off every style, bold and dim included, not only colours as rich alone would.
+
+Plan and dump text is hostile on a terminal: the console every human-facing output goes through
+(`make_console`) spells the characters that are not printable, so no text can move the cursor,
+clear the screen or reorder a line; text put into markup goes through `shown`, so that `[red]`
+in a name is not a style.
 """
 
 from __future__ import annotations
@@ -11,12 +16,14 @@ from collections.abc import Sequence
 from functools import lru_cache
 from itertools import groupby
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from rich.console import Console
 from rich.markup import escape
+from rich.text import Text
 
 from ..diagnostics import Diagnostic, Severity
+from ..printable import printable
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 NO_FILE = "<input>"
@@ -30,11 +37,28 @@ def _source_lines(file: str) -> tuple[str, ...]:
         return ()
 
 
-def make_console(stream: TextIO) -> Console:
-    """A console for human output: colour only on a terminal and never with NO_COLOR."""
+def shown(text: object) -> str:
+    """Plan or dump text for console markup: every character that is not printable spelled as
+    repr() spells it (line breaks too: a name cannot forge a line), markup escaped."""
+    return escape(printable(str(text)))
+
+
+class _Console(Console):
+    """Spells every character that is not printable but the line breaks of what it prints: its
+    callers' own text has those, and a name that reaches it unescaped cannot drive the
+    terminal."""
+
+    def render_str(self, text: str, *args: Any, **kwargs: Any) -> Text:
+        return super().render_str(printable(text, keep="\n"), *args, **kwargs)
+
+
+def make_console(stream: TextIO, *, markup: bool = True) -> Console:
+    """A console for human output: colour only on a terminal and never with NO_COLOR. Without
+    `markup`, text is printed as written unless a call asks for markup."""
     no_color = os.environ.get("NO_COLOR", "") != ""
-    return Console(
+    return _Console(
         file=stream,
+        markup=markup,
         highlight=False,
         soft_wrap=True,
         # `:name:` in a message is text, not an emoji code.
@@ -50,7 +74,7 @@ class TextReporter:
         files = {d.location.file for d in ordered}
         for file, group in groupby(ordered, key=lambda d: d.location.file):
             if len(files) > 1:
-                console.print(f"[bold underline]{escape(file or NO_FILE)}[/]")
+                console.print(f"[bold underline]{shown(file or NO_FILE)}[/]")
             for diagnostic in group:
                 self._one(console, diagnostic)
             if len(files) > 1:
@@ -60,21 +84,22 @@ class TextReporter:
 
     def _one(self, console: Console, diagnostic: Diagnostic) -> None:
         style = _STYLE[diagnostic.severity]
+        # The message is tp's own text (it quotes names with repr) and may have line breaks.
         console.print(
-            f"[bold]{escape(str(diagnostic.location))}[/]: [{style}]{diagnostic.code}[/] "
+            f"[bold]{shown(diagnostic.location)}[/]: [{style}]{diagnostic.code}[/] "
             f"{escape(diagnostic.message)} [dim]({escape(diagnostic.slug)})[/]"
         )
         loc = diagnostic.location
         lines = _source_lines(loc.file) if loc.file and loc.line else ()
         if loc.line and 0 < loc.line <= len(lines):
             gutter = f"{loc.line:>5} | "
-            console.print(f"[dim]{gutter}[/]{escape(lines[loc.line - 1])}")
+            console.print(f"[dim]{gutter}[/]{shown(lines[loc.line - 1])}")
             if loc.column:
                 console.print(
                     f"[dim]{' ' * (len(gutter) - 2)}| [/]{' ' * (loc.column - 1)}[{style}]^[/]"
                 )
         if diagnostic.suggestion:
-            console.print(f"      [green]suggestion:[/] {escape(diagnostic.suggestion)}")
+            console.print(f"      [green]suggestion:[/] {shown(diagnostic.suggestion)}")
 
     @staticmethod
     def _summary(diagnostics: Sequence[Diagnostic], file_count: int) -> str:

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from ..diagnostics import Diagnostic, Severity
 from ..validate.run import ValidationReport
-from .text import make_console
+from .text import make_console, shown
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -75,7 +75,7 @@ def render_text(report: ValidationReport, stream: TextIO) -> None:
     version = f" {report.plan.version}" if report.plan.version else ""
     console.print(
         f"[bold]{report.records:,}[/] records checked against "
-        f"{escape(report.plan.name)}{escape(version)}: "
+        f"{shown(report.plan.name)}{shown(version)}: "
         f"[green]{report.records - report.invalid:,} valid[/]{share}, "
         f"[red]{report.invalid:,} invalid[/]{problems}."
     )
@@ -93,7 +93,7 @@ def render_text(report: ValidationReport, stream: TextIO) -> None:
             top = ", ".join(f"{code} x{count}" for code, count in row["top_violations"].items())  # type: ignore[attr-defined]
             valid_share = row["valid_share"]
             table.add_row(
-                escape(str(row["definition"])),
+                shown(row["definition"]),
                 f"{row['records']:,}",
                 f"{valid_share:.1%}" if isinstance(valid_share, float) else "",
                 top,
@@ -114,27 +114,25 @@ def render_text(report: ValidationReport, stream: TextIO) -> None:
             if diagnostic.code == "DR304":
                 continue
             style = _STYLE[diagnostic.severity]
-            hint = f" [green]→ {escape(diagnostic.suggestion)}[/]" if diagnostic.suggestion else ""
+            hint = f" [green]→ {shown(diagnostic.suggestion)}[/]" if diagnostic.suggestion else ""
             console.print(f"  [{style}]{diagnostic.code}[/] {escape(diagnostic.message)}{hint}")
         if unseen:
-            names = ", ".join(str(n) for n in unseen)
-            console.print(
-                f"  [cyan]DR304[/] {len(unseen)} planned events never appear: {escape(names)}"
-            )
+            names = ", ".join(shown(n) for n in unseen)
+            console.print(f"  [cyan]DR304[/] {len(unseen)} planned events never appear: {names}")
 
 
 def _group(print_: Callable[..., None], diagnostic: Diagnostic) -> None:
     style = _STYLE[diagnostic.severity]
     data = diagnostic.data
     where = diagnostic.location.pointer or ""
-    definition = escape(str(data.get("definition", "")))
+    definition = shown(data.get("definition", ""))
     print_(
         f"  [{style}]{diagnostic.code}[/] {diagnostic.slug} [bold]{definition}[/]"
-        f"{' ' + escape(where) if where else ''}: {data.get('count', 1):,} record(s)"
-        + (f" [green]→ {escape(diagnostic.suggestion)}[/]" if diagnostic.suggestion else "")
+        f"{' ' + shown(where) if where else ''}: {data.get('count', 1):,} record(s)"
+        + (f" [green]→ {shown(diagnostic.suggestion)}[/]" if diagnostic.suggestion else "")
     )
     for sample in data.get("samples", []):
-        print_(f"      [dim]{escape(_where(sample))}[/]  {escape(sample['message'])}")
+        print_(f"      [dim]{shown(_where(sample))}[/]  {escape(sample['message'])}")
 
 
 def _where(sample: dict[str, object]) -> str:
