@@ -108,9 +108,9 @@ def _report_to_stderr(diagnostics: list[Diagnostic]) -> None:
         get_reporter("text").report(diagnostics, sys.stderr)
 
 
-def _load(plan_path: Path) -> Plan:
+def _load(plan_path: Path, include_roots: list[Path] | None) -> Plan:
     """Load a plan or exit 2 after reporting every problem found in it."""
-    result = read_plan(plan_path)
+    result = read_plan(plan_path, include_roots=include_roots or ())
     if result.plan is None:
         _report_to_stderr(result.diagnostics)
         err.print(f"[bold red]error:[/] cannot load plan {plan_path}")
@@ -125,6 +125,17 @@ PlanArg = Annotated[
         help="The plan YAML file (its includes are followed).",
         show_default=False,
         metavar="PLAN",
+    ),
+]
+IncludeRootOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--include-root",
+        help="Also allow `include:` files from this folder (repeatable); by default a plan "
+        "includes only files inside its own folder.",
+        exists=True,
+        file_okay=False,
+        show_default=False,
     ),
 ]
 
@@ -158,12 +169,13 @@ def compile_command(
             "--check", help="Write nothing; exit 1 when the files in the output are stale."
         ),
     ] = False,
+    include_root: IncludeRootOption = None,
 ) -> None:
     """Compile a plan to JSON Schema (deterministic files usable by any validator).
 
     Example: tp compile plans/shop/plan.yaml -o schemas/
     """
-    plan = _load(plan_path)
+    plan = _load(plan_path, include_root)
     if output_format is CompileFormat.SEGMENT:
         _compile_segment(plan, output, check)
         return
@@ -324,6 +336,7 @@ def codegen_command(
             "--check", help="Write nothing; exit 1 when the files in the output are stale."
         ),
     ] = False,
+    include_root: IncludeRootOption = None,
 ) -> None:
     """Generate a typed tracking client from a plan: a function per event, typed payloads.
 
@@ -333,7 +346,7 @@ def codegen_command(
     from .codegen.output import stale_files as stale_client_files
     from .codegen.output import write_files
 
-    plan = _load(plan_path)
+    plan = _load(plan_path, include_root)
     if output.exists() and not output.is_dir():
         _fail(f"{output} exists and is not a folder", hint="pass a folder to -o")
     try:
@@ -386,6 +399,7 @@ def lint_command(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
     ] = None,
+    include_root: IncludeRootOption = None,
 ) -> None:
     """Check plans for naming drift, duplicates, type conflicts, missing docs and more.
 
@@ -415,7 +429,7 @@ def lint_command(
     diagnostics: list[Diagnostic] = []
     unloadable = False
     for plan_path in plan_paths:
-        result = read_plan(plan_path)
+        result = read_plan(plan_path, include_roots=include_root or ())
         diagnostics.extend(result.diagnostics)
         if result.plan is None:
             unloadable = True
@@ -492,6 +506,7 @@ def validate_command(
             help="Find duplicate messageIds among this many recent messages.",
         ),
     ] = 100_000,
+    include_root: IncludeRootOption = None,
 ) -> None:
     """Check recorded events against the plan: violations, naming drift, type drift.
 
@@ -513,7 +528,7 @@ def validate_command(
                 target.open("wb").close()
             except OSError as error:
                 _fail(f"cannot write {target}: {error.strerror or error}")
-    plan = _load(plan_path)
+    plan = _load(plan_path, include_root)
     options = ValidateOptions(
         max_samples=max_samples,
         only=frozenset(only) if only else None,
@@ -590,6 +605,7 @@ def serve_command(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No live view and no line per violation.")
     ] = False,
+    include_root: IncludeRootOption = None,
 ) -> None:
     """Run a local Segment collector that validates live traffic against the plan.
 
@@ -600,7 +616,7 @@ def serve_command(
     """
     from .serve import ServeError, ServeOptions, serve
 
-    plan = _load(plan_path)
+    plan = _load(plan_path, include_root)
     options = ServeOptions(
         host=host,
         port=port,
