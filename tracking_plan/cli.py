@@ -14,7 +14,7 @@ import tempfile
 import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, NoReturn
 
 import typer
 from rich.table import Table
@@ -256,23 +256,17 @@ def import_segment_command(
 
     Example: tp import segment tracking-plan.json -o plan.yaml
     """
-    from .segment import import_segment
+    from .loader.source_file import MAX_IMPORT_BYTES, SourceError, read_input
+    from .segment import import_segment_text
 
     name = "stdin" if str(source) == "-" else str(source)
     try:
-        raw = sys.stdin.read() if str(source) == "-" else source.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        _fail(f"cannot read {name}: {error}")
-    try:
-        data: Any = json.loads(raw)
-    except json.JSONDecodeError as error:
-        _fail(
-            f"{name}:{error.lineno}:{error.colno}: not valid JSON: {error.msg}",
-            hint="export the plan from Segment as JSON (Public API or Typewriter plan.json)",
-        )
+        raw = read_input(str(source), limit=MAX_IMPORT_BYTES)
+    except SourceError as error:
+        _fail(f"cannot read {name}: {error.reason}")
     if output is not None and output.exists() and not force:
         _fail(f"{output} already exists", hint="use --force to overwrite it")
-    result = import_segment(data, source=name)
+    result = import_segment_text(raw, source=name)
     _report_to_stderr(result.diagnostics)
     if result.yaml_text is None:
         raise typer.Exit(EXIT_ERROR)
