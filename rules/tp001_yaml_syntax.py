@@ -13,9 +13,18 @@ class YamlSyntax(Rule):
     indentation, two documents in one file. The location is where the parser gave up; the
     message says where the construct it was reading started.
 
+    It also reports YAML that parses but cannot be read safely as a plan: bytes that are not
+    UTF-8 text (UTF-16 and UTF-32 are read when the file starts with a byte order mark), a
+    control character such as NUL, a tag outside YAML's core schema (`!!binary`,
+    `!!timestamp`, `!!set`, a custom `!tag`) or a tagged value that is not what its tag says
+    (`!!int 1.5`, `!!bool maybe`), nesting deeper than 100 levels, an alias inside the node
+    it refers to, and aliases that expand the file to more than 4 times its written size (at
+    least 100,000 nodes are always allowed).
+
     ## Why is this bad?
     Nothing in a file that does not parse can be checked; `tp` stops at the first syntax error
-    of a file (the parser cannot resynchronise).
+    of a file (the parser cannot resynchronise). A file of a few lines whose aliases stand
+    for a billion values would otherwise stall every command that reads it.
 
     ## Example
     ```yaml

@@ -28,15 +28,15 @@ class ImpossibleRange(Rule):
     - an `integer` property whose range holds no whole number (`exclusive_minimum: 0` with
       `exclusive_maximum: 1`);
     - `min_length` above `max_length`, `min_items` above `max_items`;
-    - `multiple_of` that is zero or negative (JSON Schema requires it to be above 0);
     - `enum` values outside the range, the length bounds or the item bounds (the message names
       them).
 
     ## Why is this bad?
     No event can carry such a property: every call that sends it fails validation, or, when
     the property is optional, the plan silently forbids sending it at all. It is almost always
-    a typo or swapped bounds, and the compiled JSON Schema inherits the contradiction (some
-    validators reject a `multipleOf` of 0 outright).
+    a typo or swapped bounds, and the compiled JSON Schema inherits the contradiction. (A
+    `multiple_of` of 0 or below is not a range problem but an invalid plan: the loader
+    reports it, TP002.)
 
     ## Example
     ```yaml
@@ -80,11 +80,6 @@ def _problems(prop: Property) -> Iterator[Problem]:
         yield Problem(
             text=f"no integer lies within {_describe(_range_bounds(prop))}; widen the range "
             "or allow `number`"
-        )
-    if prop.multiple_of is not None and not prop.multiple_of > 0:
-        yield Problem(
-            text=f"multiple_of is {prop.multiple_of!r}, but it must be greater than 0 "
-            "(JSON Schema validators reject the schema); use a positive step or remove it"
         )
     lengths = _count_contradiction(prop.min_length, prop.max_length, "length", "string")
     if lengths is not None:

@@ -3,6 +3,8 @@ and suppressions in the plan."""
 
 from __future__ import annotations
 
+import os
+import sys
 import textwrap
 from pathlib import Path
 
@@ -121,6 +123,44 @@ def test_config_errors_are_located(
     assert matching, [d.message for d in caught.value.diagnostics]
     assert (matching[0].location.line, matching[0].location.column) == (line, column)
     assert matching[0].code == "TP013"
+
+
+LAUGHS = "x0: &a0 [a, a, a, a, a, a, a, a, a, a]\n" + "".join(
+    f"x{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 10)
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment", "line", "column"),
+    [
+        ("select: &s [TP101, *s]\n", "recursive alias", 1, 9),
+        (LAUGHS + "select: *a9\n", "aliases expand this value", 5, 5),
+        ("fail_on: !!binary ZXJyb3I=\n", "unsupported YAML tag !!binary", 1, 10),
+        ("fail_on: error\x00\n", "control character U+0000", 1, 15),
+    ],
+    ids=["recursive alias", "billion laughs", "binary tag", "NUL"],
+)
+def test_hostile_config_files_are_located_errors(
+    tmp_path: Path, text: str, fragment: str, line: int, column: int
+) -> None:
+    path = tmp_path / ".tracking-plan.yaml"
+    path.write_bytes(text.encode())
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    [problem] = caught.value.diagnostics
+    assert problem.code == "TP013" and fragment in problem.message, problem.message
+    assert (problem.location.line, problem.location.column) == (line, column)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="FIFOs and /dev are POSIX")
+def test_configs_that_are_pipes_or_devices_are_not_read(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.yaml")
+    (tmp_path / "zero.yaml").symlink_to("/dev/zero")
+    for target, kind in (("pipe.yaml", "a named pipe"), ("zero.yaml", "a character device")):
+        write(tmp_path / ".tracking-plan.yaml", f"extends: ./{target}\n")
+        with pytest.raises(ConfigError) as caught:
+            load_config(tmp_path / ".tracking-plan.yaml")
+        assert f"cannot read configuration {tmp_path / target}: it is {kind}" in str(caught.value)
 
 
 def test_extends_a_file_and_detects_cycles(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ import pytest
 from tracking_plan.diagnostics import Severity
 from tracking_plan.loader import load_plan, read_plan
 from tracking_plan.model import Plan
-from tracking_plan.segment import ImportResult, export_plan, import_segment
+from tracking_plan.segment import ImportResult, export_plan, import_segment, import_segment_text
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "segment"
@@ -263,6 +263,56 @@ def test_unreadable_input_is_an_error(data: Any) -> None:
     assert result.yaml_text is None
     assert not result.ok
     assert any(d.severity is Severity.ERROR and d.code == "TP002" for d in result.diagnostics)
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "fragment"),
+    [
+        ('{"rules": [\n  {"key": 1,}\n]}', (2, 13), "not valid JSON: Expecting property name"),
+        ("[" * 100_000 + "]" * 100_000, (1, 101), "nested more than 100 levels deep"),
+        ('{"rules": ' + "[" * 2000 + "]" * 2000 + "}", (1, 110), "nested more than 100 levels"),
+        ('{"rules": [],\n "x": ' + "7" * 5000 + "}", (2, 7), "a number of 5,000 characters is too"),
+        ('{"rules": [{"version": 1e400}]}', (1, 24), "1e400 is too large for a 64-bit float"),
+        ('{"a": "NaN", "rules": [NaN]}', (1, 24), "NaN is not a JSON number"),
+        ('{"rules": [-Infinity]}', (1, 12), "-Infinity is not a JSON number"),
+    ],
+    ids=["syntax", "deep", "deep rules", "long integer", "overflow", "NaN", "infinity"],
+)
+def test_json_text_that_cannot_be_imported_is_located(
+    text: str, where: tuple[int, int], fragment: str
+) -> None:
+    result = import_segment_text(text, source="plan.json")
+    assert result.yaml_text is None
+    [error] = result.diagnostics
+    assert (error.code, error.location.file) == ("TP002", "plan.json")
+    assert (error.location.line, error.location.column) == where, error.message
+    assert fragment in error.message
+
+
+def test_json_text_imports() -> None:
+    text = json.dumps({"rules": [track("Order Completed", {"type": "object"})]})
+    result = import_segment_text(text, source="plan.json")
+    assert result.yaml_text is not None and "Order Completed" in result.yaml_text
+
+
+def test_values_a_plan_cannot_hold_are_dropped(tmp_path: Path) -> None:
+    long_name = "x" * 300
+    payload = {
+        "type": "object",
+        "properties": {
+            "step": {"type": "number", "multipleOf": 0, "minimum": float("nan")},
+            "size": {"type": "integer", "maxLength": 10**400, "enum": [1, float("inf")]},
+            "code": {"type": "string", "pattern": "a{99999999999}", "const": float("-inf")},
+            "shot": {"type": "array", "examples": [[float("nan")]]},
+            long_name: {"type": "string"},
+        },
+    }
+    data = {"rules": [track("Order Completed", payload), track(long_name, {})]}
+    result, plan = reimport(data, tmp_path)
+    dropped = sorted(d.data["path"].rsplit(".", 1)[-1] for d in result.diagnostics)
+    keywords = ["multipleOf", "minimum", "maxLength", "enum", "pattern", "const", "examples"]
+    assert dropped == sorted([*keywords, long_name, "key"]), [d.message for d in result.diagnostics]
+    assert [e.name for e in plan.events] == ["Order Completed"]
 
 
 @pytest.mark.parametrize(

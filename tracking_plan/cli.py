@@ -14,7 +14,7 @@ import tempfile
 import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, NoReturn
 
 import typer
 from rich.table import Table
@@ -111,9 +111,9 @@ def _report_to_stderr(diagnostics: list[Diagnostic]) -> None:
         get_reporter("text").report(diagnostics, sys.stderr)
 
 
-def _load(plan_path: Path) -> Plan:
+def _load(plan_path: Path, include_roots: list[Path] | None) -> Plan:
     """Load a plan or exit 2 after reporting every problem found in it."""
-    result = read_plan(plan_path)
+    result = read_plan(plan_path, include_roots=include_roots or ())
     if result.plan is None:
         _report_to_stderr(result.diagnostics)
         err.print(f"[bold red]error:[/] cannot load plan {shown(plan_path)}", markup=True)
@@ -128,6 +128,17 @@ PlanArg = Annotated[
         help="The plan YAML file (its includes are followed).",
         show_default=False,
         metavar="PLAN",
+    ),
+]
+IncludeRootOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--include-root",
+        help="Also allow `include:` files from this folder (repeatable); by default a plan "
+        "includes only files inside its own folder.",
+        exists=True,
+        file_okay=False,
+        show_default=False,
     ),
 ]
 
@@ -161,12 +172,13 @@ def compile_command(
             "--check", help="Write nothing; exit 1 when the files in the output are stale."
         ),
     ] = False,
+    include_root: IncludeRootOption = None,
 ) -> None:
     """Compile a plan to JSON Schema (deterministic files usable by any validator).
 
     Example: tp compile plans/shop/plan.yaml -o schemas/
     """
-    plan = _load(plan_path)
+    plan = _load(plan_path, include_root)
     if output_format is CompileFormat.SEGMENT:
         _compile_segment(plan, output, check)
         return
@@ -247,23 +259,17 @@ def import_segment_command(
 
     Example: tp import segment tracking-plan.json -o plan.yaml
     """
-    from .segment import import_segment
+    from .loader.source_file import MAX_IMPORT_BYTES, SourceError, read_input
+    from .segment import import_segment_text
 
     name = "stdin" if str(source) == "-" else str(source)
     try:
-        raw = sys.stdin.read() if str(source) == "-" else source.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        _fail(f"cannot read {name}: {error}")
-    try:
-        data: Any = json.loads(raw)
-    except json.JSONDecodeError as error:
-        _fail(
-            f"{name}:{error.lineno}:{error.colno}: not valid JSON: {error.msg}",
-            hint="export the plan from Segment as JSON (Public API or Typewriter plan.json)",
-        )
+        raw = read_input(str(source), limit=MAX_IMPORT_BYTES)
+    except SourceError as error:
+        _fail(f"cannot read {name}: {error.reason}")
     if output is not None and output.exists() and not force:
         _fail(f"{output} already exists", hint="use --force to overwrite it")
-    result = import_segment(data, source=name)
+    result = import_segment_text(raw, source=name)
     _report_to_stderr(result.diagnostics)
     if result.yaml_text is None:
         raise typer.Exit(EXIT_ERROR)
@@ -327,6 +333,7 @@ def codegen_command(
             "--check", help="Write nothing; exit 1 when the files in the output are stale."
         ),
     ] = False,
+    include_root: IncludeRootOption = None,
 ) -> None:
     """Generate a typed tracking client from a plan: a function per event, typed payloads.
 
@@ -336,7 +343,7 @@ def codegen_command(
     from .codegen.output import stale_files as stale_client_files
     from .codegen.output import write_files
 
-    plan = _load(plan_path)
+    plan = _load(plan_path, include_root)
     if output.exists() and not output.is_dir():
         _fail(f"{output} exists and is not a folder", hint="pass a folder to -o")
     try:
@@ -389,6 +396,7 @@ def lint_command(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
     ] = None,
+    include_root: IncludeRootOption = None,
 ) -> None:
     """Check plans for naming drift, duplicates, type conflicts, missing docs and more.
 
@@ -418,7 +426,7 @@ def lint_command(
     diagnostics: list[Diagnostic] = []
     unloadable = False
     for plan_path in plan_paths:
-        result = read_plan(plan_path)
+        result = read_plan(plan_path, include_roots=include_root or ())
         diagnostics.extend(result.diagnostics)
         if result.plan is None:
             unloadable = True
@@ -495,6 +503,7 @@ def validate_command(
             help="Find duplicate messageIds among this many recent messages.",
         ),
     ] = 100_000,
+    include_root: IncludeRootOption = None,
 ) -> None:
     """Check recorded events against the plan: violations, naming drift, type drift.
 
@@ -516,7 +525,7 @@ def validate_command(
                 target.open("wb").close()
             except OSError as error:
                 _fail(f"cannot write {target}: {error.strerror or error}")
-    plan = _load(plan_path)
+    plan = _load(plan_path, include_root)
     options = ValidateOptions(
         max_samples=max_samples,
         only=frozenset(only) if only else None,
@@ -593,6 +602,7 @@ def serve_command(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No live view and no line per violation.")
     ] = False,
+    include_root: IncludeRootOption = None,
 ) -> None:
     """Run a local Segment collector that validates live traffic against the plan.
 
@@ -603,7 +613,7 @@ def serve_command(
     """
     from .serve import ServeError, ServeOptions, serve
 
-    plan = _load(plan_path)
+    plan = _load(plan_path, include_root)
     options = ServeOptions(
         host=host,
         port=port,

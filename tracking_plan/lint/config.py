@@ -20,6 +20,7 @@ import yaml
 
 from ..diagnostics import Diagnostic, Location, Severity
 from ..loader.reader import did_you_mean, join_pointer
+from ..loader.source_file import SourceError, read_source, resolve
 from ..loader.yaml_source import compose, node_value
 from .registry import RULES_BY_CODE, RULES_BY_SLUG, rule_class
 from .rule import OptionsError
@@ -137,7 +138,7 @@ class _Source:
 
 
 def _read_yaml(path: Path, display: str) -> _Source:
-    text = path.read_text(encoding="utf-8")
+    text = read_source(path)
     root, errors = compose(text, display)
     values: dict[str, Location] = {}
     keys: dict[str, Location] = {}
@@ -175,7 +176,7 @@ def _read_yaml(path: Path, display: str) -> _Source:
 
 def _read_pyproject(path: Path, display: str) -> _Source | None:
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
+        document = tomllib.loads(read_source(path))
     except tomllib.TOMLDecodeError as error:
         source = _Source({}, display)
         source.error("", f"invalid TOML: {error}")
@@ -192,9 +193,9 @@ def _read(path: Path) -> _Source | None:
         if path.name == "pyproject.toml":
             return _read_pyproject(path, display)
         return _read_yaml(path, display)
-    except (OSError, UnicodeDecodeError) as error:
+    except SourceError as error:
         source = _Source({}, display)
-        source.error("", f"cannot read configuration {display}: {error}")
+        source.error("", f"cannot read configuration {display}: {error.reason}")
         return source
 
 
@@ -207,7 +208,7 @@ def find_config(start: Path) -> Path | None:
             if (directory / name).is_file():
                 return directory / name
         pyproject = directory / "pyproject.toml"
-        if pyproject.is_file() and "tracking-plan" in pyproject.read_text(errors="replace"):
+        if pyproject.is_file():
             source = _read(pyproject)
             if source is not None and source.data:
                 return pyproject
@@ -226,7 +227,7 @@ class _Resolver:
         self.seen: list[str] = []
 
     def apply_file(self, path: Path) -> None:
-        key = str(path.resolve())
+        key = _identity(path)
         if key in self.seen:
             chain = " -> ".join(Path(s).name for s in (*self.seen, key))
             self.problems.append(_config_error(f"config extends itself: {chain}", str(path)))
@@ -427,6 +428,15 @@ class _Resolver:
             )
 
 
+def _identity(path: Path) -> str:
+    """What tells config files apart in an `extends` chain; a path that cannot be resolved (a
+    link loop) keeps its own name, and reading it reports why."""
+    try:
+        return str(resolve(path))
+    except SourceError:
+        return str(path.absolute())
+
+
 def _as_list(value: Any) -> list[Any]:
     if value is None:
         return []
@@ -460,7 +470,7 @@ def load_config(
             raise ConfigError(
                 [_config_error(f"{path} has no [tool.tracking-plan] table", str(path))]
             )
-        resolver.seen.append(str(path.resolve()))
+        resolver.seen.append(_identity(path))
         data = source.data if isinstance(source.data, dict) else {}
         resolver.apply(
             source, base=path.parent, default_extends=None if "extends" in data else DEFAULT_PRESET

@@ -2,10 +2,12 @@
 
 `read_plan` never raises: it returns the plan (or None) with every diagnostic found.
 `load_plan` is the convenience form that raises `PlanLoadError` when the plan cannot be loaded.
+Both read included files only inside the plan's folder and the `include_roots` given.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,8 +36,8 @@ class PlanLoadError(Exception):
         super().__init__("cannot load plan:\n" + "\n".join(lines))
 
 
-def read_plan(path: str | Path) -> LoadResult:
-    assembler = Assembler()
+def read_plan(path: str | Path, *, include_roots: Sequence[str | Path] = ()) -> LoadResult:
+    assembler = Assembler([Path(root) for root in include_roots])
     fragment = assembler.assemble(Path(path))
     diagnostics = list(assembler.diagnostics)
     plan = None
@@ -50,9 +52,9 @@ def read_plan(path: str | Path) -> LoadResult:
     return LoadResult(plan, diagnostics)
 
 
-def load_plan(path: str | Path) -> Plan:
+def load_plan(path: str | Path, *, include_roots: Sequence[str | Path] = ()) -> Plan:
     """Load a plan, raising `PlanLoadError` with every problem when it cannot be loaded."""
-    result = read_plan(path)
+    result = read_plan(path, include_roots=include_roots)
     if result.plan is None:
         raise PlanLoadError(result.diagnostics)
     return result.plan

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from pathlib import Path
+
+import yaml
 
 from .. import libraries
 from ..diagnostics import Diagnostic, Location
 from ..model import Include
 from .codes import load_error
-from .fragment import Fragment, Spec, read_fragment
-from .reader import NodeReader, did_you_mean
-from .yaml_source import compose
+from .fragment import ROOT_KEYS, Fragment, Spec, read_fragment
+from .reader import NodeReader, did_you_mean, is_null
+from .source_file import SourceError, read_source, resolve
+from .yaml_source import compose, kind
 
 
 def merge_spec(base: Spec, over: Spec) -> Spec:
@@ -66,41 +70,55 @@ def _merge_optional(base: Spec | None, over: Spec | None) -> Spec | None:
 
 
 class Assembler:
-    """Loads a root plan file and everything it includes, collecting diagnostics."""
+    """Loads a root plan file and everything it includes, collecting diagnostics.
 
-    def __init__(self) -> None:
+    Included files must lie inside the root plan's folder or one of `include_roots`, after
+    symbolic links are followed: a plan cannot make `tp` read (and quote) other files.
+    """
+
+    def __init__(self, include_roots: Sequence[Path] = ()) -> None:
         self.diagnostics: list[Diagnostic] = []
         self.files: list[str] = []
         self._cache: dict[Path, Fragment] = {}
+        self._extra_roots = tuple(Path(root).resolve() for root in include_roots)
+        self._roots: tuple[Path, ...] = self._extra_roots
 
     def assemble(self, path: Path) -> Fragment | None:
+        self._roots = (path.absolute().parent.resolve(), *self._extra_roots)
         return self._assemble_file(path, stack=(), include=None)
 
     def _assemble_file(
         self, path: Path, stack: tuple[Path, ...], include: Include | None
     ) -> Fragment | None:
-        resolved = path.resolve()
+        display = _display_path(path)
+        try:
+            resolved = resolve(path)
+        except SourceError as error:
+            self._unreadable(error, display, include)
+            return None
         if resolved in stack:
             chain = " -> ".join(p.name for p in (*stack, resolved))
             self._report(include, "TP010", f"include cycle: {chain}")
             return None
         if resolved in self._cache:
             return self._cache[resolved]
-        display = _display_path(path)
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-            self._report(
-                include,
-                "TP004",
-                f"cannot read plan file {display}: {reason}",
-                fallback=Location(file=display),
-            )
+            text = read_source(path)
+        except SourceError as error:
+            self._unreadable(error, display, include)
             return None
         self.files.append(display)
         root, syntax_errors = compose(text, display)
         self.diagnostics.extend(syntax_errors)
+        not_a_plan = _not_a_plan(root)
+        if not_a_plan is not None:
+            self._report(
+                include,
+                "TP002",
+                f"{display} is not a plan: {not_a_plan}",
+                fallback=Location(file=display),  # no line: its lines are not quoted
+            )
+            return None
         reader = NodeReader(display)
         own = read_fragment(root, reader)
         self.diagnostics.extend(reader.diagnostics)
@@ -114,6 +132,15 @@ class Assembler:
         self._cache[resolved] = result
         return result
 
+    def _unreadable(self, error: SourceError, display: str, include: Include | None) -> None:
+        if error.unreadable:
+            message = f"cannot read plan file {display}: {error.reason}"
+            self._report(include, "TP004", message, fallback=Location(file=display))
+            return
+        # Undecodable bytes: the file is named, the line is not quoted (it is not text).
+        where = Location(file=display, line=error.line, column=error.column)
+        self.diagnostics.append(load_error("TP001", error.reason, where))
+
     def _resolve_include(
         self, include: Include, including: Path, stack: tuple[Path, ...]
     ) -> Fragment | None:
@@ -121,7 +148,22 @@ class Assembler:
             target = Path(include.target)
             if not target.is_absolute():
                 target = including.parent / target
-            if not target.exists():
+            try:
+                inside = any(resolve(target).is_relative_to(root) for root in self._roots)
+            except SourceError as error:
+                self._unreadable(error, _display_path(target), include)
+                return None
+            if not inside:
+                folders = " or ".join(str(root) for root in self._roots)
+                self._report(
+                    include,
+                    "TP004",
+                    f"included file {include.target!r} is outside the plan's folder ({folders}); "
+                    "includes must stay inside it (after following symbolic links), or pass "
+                    "--include-root DIR to allow another folder",
+                )
+                return None
+            if not _exists(target):
                 self._report(
                     include,
                     "TP004",
@@ -214,9 +256,33 @@ def _stamp_origin(fragment: Fragment, origin: str) -> None:
             single["@origin"] = origin
 
 
+def _not_a_plan(root: yaml.Node | None) -> str | None:
+    """Why a parsed file is not a plan at all (rather than a plan with mistakes), or None.
+
+    Such a file is reported without quoting it: an `include:` may name any file.
+    """
+    if root is None or is_null(root):
+        return None
+    if not isinstance(root, yaml.MappingNode):
+        return f"its top level is {kind(root)}, not a mapping of plan keys (plan, events, ...)"
+    keys = [k.value for k, _ in root.value if isinstance(k, yaml.ScalarNode)]
+    if root.value and not any(k in ROOT_KEYS or did_you_mean(k, ROOT_KEYS) for k in keys):
+        return f"none of its top-level keys is a plan key ({', '.join(ROOT_KEYS)})"
+    return None
+
+
+def _exists(path: Path) -> bool:
+    """False only when nothing is there; other errors (a name too long) are left to the read,
+    which reports them."""
+    try:
+        return path.exists() or path.is_symlink()
+    except OSError:
+        return True
+
+
 def _display_path(path: Path) -> str:
     """Paths relative to the working directory when below it, so messages stay short."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # not below it, a name too long, a link loop
         return str(path)

@@ -21,6 +21,9 @@ from .fragment import COUNT_KEYS, NUMBER_KEYS, Fragment, Spec
 from .reader import did_you_mean
 
 _MAX_REF_DEPTH = 16
+MAX_PROPERTY_DEPTH = 32
+"""Levels of nested properties and items, refs expanded; deeper plans break code generators
+and the validator's 64-level limit on records."""
 
 
 class PlanBuilder:
@@ -40,7 +43,8 @@ class PlanBuilder:
             )
         default_policy: Policy = settings.get("unplanned_properties", Policy.WARN)
         shared = tuple(
-            self._property(n, s, inherited=default_policy) for n, s in fragment.shared.items()
+            self._property(n, s, inherited=default_policy, refs=(n,))
+            for n, s in fragment.shared.items()
         )
         plan_context = fragment.context
         owner = settings.get("owner")
@@ -131,11 +135,47 @@ class PlanBuilder:
 
     # -- properties ----------------------------------------------------------------------
 
-    def _properties(self, specs: dict[str, Spec], *, inherited: Policy) -> tuple[Property, ...]:
-        return tuple(self._property(n, s, inherited=inherited) for n, s in specs.items())
+    def _properties(
+        self,
+        specs: dict[str, Spec],
+        *,
+        inherited: Policy,
+        refs: tuple[str, ...] = (),
+        depth: int = 1,
+    ) -> tuple[Property, ...]:
+        return tuple(
+            self._property(n, s, inherited=inherited, refs=refs, depth=depth)
+            for n, s in specs.items()
+        )
 
-    def _property(self, name: str, spec: Spec, *, inherited: Policy) -> Property:
+    def _property(
+        self,
+        name: str,
+        spec: Spec,
+        *,
+        inherited: Policy,
+        refs: tuple[str, ...] = (),
+        depth: int = 1,
+    ) -> Property:
+        """`refs`: the shared definitions being expanded around this property; `depth`: its
+        nesting level."""
         ref = spec.get("ref")
+        if ref is not None and ref in refs:
+            self._error(
+                spec["@ref_loc"] if "@ref_loc" in spec else spec["@loc"],
+                f"ref {ref!r} is used inside its own definition, so the property would nest "
+                "without end; give the nested property a type of its own",
+                code="TP004",
+            )
+            return Property(name=name, ref=ref, location=spec["@loc"])
+        if depth > MAX_PROPERTY_DEPTH:
+            self._error(
+                spec["@loc"],
+                f"property {name!r} is nested {depth} levels deep (refs included); properties "
+                f"may nest at most {MAX_PROPERTY_DEPTH} levels: flatten the structure",
+            )
+            return Property(name=name, location=spec["@loc"])
+        refs = refs if ref is None else (*refs, ref)
         spec = self._resolve_ref(spec)
         location: Location = spec["@loc"]
         types = spec.get("type")
@@ -174,9 +214,13 @@ class PlanBuilder:
             nullable=spec.get("nullable", False),
             enum=spec.get("enum"),
             pattern=spec.get("pattern"),
-            items=None if items is None else self._property("items", items, inherited=items_policy),
+            items=None
+            if items is None
+            else self._property("items", items, inherited=items_policy, refs=refs, depth=depth + 1),
             unique_items=spec.get("unique_items", False),
-            properties=self._properties(children_spec, inherited=policy),
+            properties=self._properties(
+                children_spec, inherited=policy, refs=refs, depth=depth + 1
+            ),
             unplanned_properties=policy,
             ref=ref,
             location=location,
@@ -218,7 +262,9 @@ class PlanBuilder:
         code: str = "TP002",
         suggestion: str | None = None,
     ) -> None:
-        self.diagnostics.append(load_error(code, message, location, suggestion=suggestion))
+        diagnostic = load_error(code, message, location, suggestion=suggestion)
+        if diagnostic not in self.diagnostics:  # a shared definition is built at every use
+            self.diagnostics.append(diagnostic)
 
 
 def _is_empty(fragment: Fragment) -> bool:

@@ -15,8 +15,8 @@ import yaml
 from ..diagnostics import Location
 from ..model import JSON_TYPES, STRING_FORMATS, TYPE_NAMES, CallType, Include, Policy, Side, Status
 from ..naming import EVENT_CONVENTIONS, PROPERTY_CONVENTIONS
-from .reader import STR_TAG, Entry, NodeReader, did_you_mean, is_null
-from .yaml_source import node_value
+from .reader import INVALID, Entry, NodeReader, did_you_mean, is_null
+from .yaml_source import STR_TAG, show_scalar, show_text
 
 Spec = dict[str, Any]
 """A partial property or definition. `@loc` holds its Location; other keys what the file set."""
@@ -82,6 +82,13 @@ PROPERTY_KEYS = (
 )
 NUMBER_KEYS = ("minimum", "maximum", "exclusive_minimum", "exclusive_maximum", "multiple_of")
 COUNT_KEYS = ("min_length", "max_length", "min_items", "max_items")
+MAX_NAME_LENGTH = 200
+"""Of event, page, screen and property names: names become file names and identifiers."""
+PLAN_VERSION = re.compile(
+    r"v?[0-9]+(?:\.[0-9]+)*(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?"
+)
+"""`1`, `1.2.3`, `2024.11.1`, `v2`, `1.0.0-beta.1`, `1.0.0+build.7`: it lands in generated code."""
+MAX_VERSION_LENGTH = 64
 
 
 @dataclass(slots=True, kw_only=True)
@@ -112,6 +119,14 @@ def read_fragment(root: yaml.Node | None, reader: NodeReader) -> Fragment:
     for key in ("plan", "version", "description", "owner"):
         if key in fields:
             value = reader.string(fields[key])
+            if key == "version" and value is not None and not _is_plan_version(value):
+                reader.error(
+                    fields[key].node,
+                    fields[key].pointer,
+                    f"version must be a plain version such as 1, 1.2.3, 2024.11.1, v2 or "
+                    f"1.0.0-beta.1, not {show_text(value)}",
+                )
+                continue
             if value is not None:
                 fragment.settings[key] = value
     for key in ("unplanned_events", "unplanned_properties"):
@@ -203,6 +218,8 @@ def _read_definitions(entry: Entry, reader: NodeReader, call: CallType) -> dict[
         if not item.key.strip():
             reader.error(item.key_node, item.pointer, f"a name in {entry.key} must not be empty")
             continue
+        if not _name_fits(item, reader, f"a name in {entry.key}"):
+            continue
         spec = read_definition(item, reader, call)
         if spec is not None:
             result[item.key] = spec
@@ -266,10 +283,28 @@ def read_properties(entry: Entry, reader: NodeReader, label: str) -> dict[str, S
     entries = reader.entries(entry.node, entry.pointer, label)
     result: dict[str, Spec] = {}
     for item in entries or ():
+        if not _name_fits(item, reader, "a property name"):
+            continue
         spec = read_property(item, reader)
         if spec is not None:
             result[item.key] = spec
     return result
+
+
+def _name_fits(entry: Entry, reader: NodeReader, what: str) -> bool:
+    if len(entry.key) <= MAX_NAME_LENGTH:
+        return True
+    reader.error(
+        entry.key_node,
+        entry.pointer,
+        f"{what} is {len(entry.key):,} characters long; names may have at most "
+        f"{MAX_NAME_LENGTH} ({show_text(entry.key)})",
+    )
+    return False
+
+
+def _is_plan_version(text: str) -> bool:
+    return len(text) <= MAX_VERSION_LENGTH and PLAN_VERSION.fullmatch(text) is not None
 
 
 def read_context(entry: Entry, reader: NodeReader) -> dict[str, Spec]:
@@ -306,7 +341,15 @@ def read_property(entry: Entry, reader: NodeReader) -> Spec | None:
     if "type" in fields:
         type_entry = fields["type"]
         names = reader.strings(type_entry, "type")
-        if names is not None:
+        if names == ():
+            reader.error(
+                type_entry.node,
+                type_entry.pointer,
+                "type must name at least one type (string, number, object, ...; `any` for "
+                "every type)",
+            )
+            spec["@broken"] = True
+        elif names is not None:
             parsed = _parse_types([(n, type_entry.node, type_entry.pointer) for n in names], reader)
             spec.update(parsed if parsed is not None else {"@broken": True})
     for key in ("description", "ref"):
@@ -334,6 +377,9 @@ def read_property(entry: Entry, reader: NodeReader) -> Spec | None:
     for key in NUMBER_KEYS:
         if key in fields:
             number = reader.number(fields[key])
+            if key == "multiple_of" and number is not None and not number > 0:
+                _report_step(fields[key], number, reader)
+                continue
             if number is not None:
                 spec[key] = number
     for key in COUNT_KEYS:
@@ -341,16 +387,15 @@ def read_property(entry: Entry, reader: NodeReader) -> Spec | None:
             count = reader.integer(fields[key], minimum=0)
             if count is not None:
                 spec[key] = count
-    if "enum" in fields:
-        values = _read_values(fields["enum"], reader)
-        if values is not None:
-            spec["enum"] = values
-    if "const" in fields:
-        spec["enum"] = (node_value(fields["const"].node),)
-    for key in ("examples", "example"):
-        if key in fields:
-            values = _read_values(fields[key], reader) if key == "examples" else None
-            spec["examples"] = values if values is not None else (node_value(fields[key].node),)
+    for many, one in (("enum", "const"), ("examples", "example")):
+        if many in fields:
+            values = _read_values(fields[many], reader)
+            if values is not None:
+                spec[many] = values
+        if one in fields:
+            value = reader.json_value(fields[one].node, fields[one].pointer, repr(one))
+            if value is not INVALID:
+                spec[many] = (value,)
     if "items" in fields:
         items = read_property(fields["items"], reader)
         if items is not None:
@@ -378,11 +423,25 @@ def _read_property_required(entry: Entry, reader: NodeReader, spec: Spec) -> Non
         spec["required"] = flag
 
 
+def _report_step(entry: Entry, number: float, reader: NodeReader) -> None:
+    node = entry.node
+    mantissa = re.split("[eE]", node.value)[0]
+    underflow = number == 0 and any(digit in mantissa for digit in "123456789")
+    rounded = " (it rounds to 0 in a 64-bit float)" if underflow else ""
+    reader.error(
+        node,
+        entry.pointer,
+        f"'multiple_of' must be greater than 0, not {show_scalar(node)}{rounded}; JSON Schema "
+        "has no step of 0 or below: use a positive step or remove it",
+    )
+
+
 def _read_values(entry: Entry, reader: NodeReader) -> tuple[Any, ...] | None:
-    if not isinstance(entry.node, yaml.SequenceNode):
-        reader.expected(entry.node, entry.pointer, "a list", repr(entry.key))
+    items = reader.items(entry.node, entry.pointer, repr(entry.key))
+    if items is None:
         return None
-    return tuple(node_value(item) for item in entry.node.value)
+    values = tuple(reader.json_value(node, pointer, repr(entry.key)) for node, pointer in items)
+    return None if INVALID in values else values
 
 
 def _parse_types(names: list[tuple[str, yaml.Node, str]], reader: NodeReader) -> Spec | None:
@@ -419,7 +478,10 @@ def _parse_types(names: list[tuple[str, yaml.Node, str]], reader: NodeReader) ->
 def _check_pattern(pattern: str, entry: Entry, reader: NodeReader) -> bool:
     try:
         re.compile(pattern)
-    except re.error as error:
-        reader.error(entry.node, entry.pointer, f"invalid regular expression {pattern!r}: {error}")
+    except (re.error, OverflowError, RecursionError) as error:
+        problem = error if isinstance(error, re.error | OverflowError) else "nested too deeply"
+        reader.error(
+            entry.node, entry.pointer, f"invalid regular expression {show_text(pattern)}: {problem}"
+        )
         return False
     return True

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Collection, Iterable
+from typing import Any
 
 import yaml
 
 from ..diagnostics import Diagnostic, Location
 from .codes import load_error
-from .yaml_source import node_value
-
-STR_TAG = "tag:yaml.org,2002:str"
-INT_TAG = "tag:yaml.org,2002:int"
-FLOAT_TAG = "tag:yaml.org,2002:float"
-BOOL_TAG = "tag:yaml.org,2002:bool"
-NULL_TAG = "tag:yaml.org,2002:null"
-MERGE_TAG = "tag:yaml.org,2002:merge"
+from .yaml_source import (
+    BOOL_TAG,
+    FLOAT_TAG,
+    INT_TAG,
+    MERGE_TAG,
+    NULL_TAG,
+    STR_TAG,
+    describe,
+    node_value,
+    number_value,
+)
 
 
 def join_pointer(pointer: str, key: str | int) -> str:
@@ -30,19 +34,8 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     return matches[0] if matches else None
 
 
-def describe(node: yaml.Node) -> str:
-    """Name a node's kind the way a user would: a list, a mapping, a number, ..."""
-    if isinstance(node, yaml.MappingNode):
-        return "a mapping"
-    if isinstance(node, yaml.SequenceNode):
-        return "a list"
-    return {
-        STR_TAG: "a string",
-        INT_TAG: "an integer",
-        FLOAT_TAG: "a number",
-        BOOL_TAG: "a boolean",
-        NULL_TAG: "null",
-    }.get(node.tag, f"a {node.tag.rsplit(':', 1)[-1]}")
+INVALID: Any = object()
+"""What `NodeReader.json_value` returns for a value it reported as wrong."""
 
 
 class Entry:
@@ -203,28 +196,59 @@ class NodeReader:
     def boolean(self, entry: Entry) -> bool | None:
         node = entry.node
         if isinstance(node, yaml.ScalarNode) and node.tag == BOOL_TAG:
-            return node.value.lower() in ("true", "yes", "on", "y")
+            return bool(node_value(node))
         self.expected(node, entry.pointer, "true or false", repr(entry.key))
         return None
 
     def integer(self, entry: Entry, *, minimum: int | None = None) -> int | None:
-        node = entry.node
-        if isinstance(node, yaml.ScalarNode) and node.tag == INT_TAG:
-            value = int(node.value.replace("_", ""), 0) if node.value.isascii() else None
-            if value is not None and (minimum is None or value >= minimum):
-                return value
         what = "an integer" if minimum is None else f"an integer >= {minimum}"
-        self.expected(node, entry.pointer, what, repr(entry.key))
+        value = self._number(entry, what)
+        if value is None:
+            return None
+        if isinstance(value, int) and (minimum is None or value >= minimum):
+            return value
+        self.expected(entry.node, entry.pointer, what, repr(entry.key))
         return None
 
     def number(self, entry: Entry) -> float | None:
+        return self._number(entry, "a number")
+
+    def _number(self, entry: Entry, what: str) -> int | float | None:
         node = entry.node
+        if not (isinstance(node, yaml.ScalarNode) and node.tag in (INT_TAG, FLOAT_TAG)):
+            self.expected(node, entry.pointer, what, repr(entry.key))
+            return None
+        try:
+            return number_value(node)
+        except ValueError as problem:
+            finite = what.replace("a number", "a finite number")
+            self.error(node, entry.pointer, f"{entry.key!r} must be {finite}, not {problem}")
+            return None
+
+    def json_value(self, node: yaml.Node, pointer: str, name: str) -> Any:
+        """The JSON value a node holds (enum, const and example values), or INVALID after
+        reporting, at the item, a number that is not finite or a mapping key that is not text."""
+        if isinstance(node, yaml.SequenceNode):
+            items = [
+                self.json_value(item, join_pointer(pointer, index), name)
+                for index, item in enumerate(node.value)
+            ]
+            return INVALID if INVALID in items else items
+        if isinstance(node, yaml.MappingNode):
+            result: dict[str, Any] = {}
+            for key, value in self._flatten(node):
+                if not isinstance(key, yaml.ScalarNode) or is_null(key):
+                    self.error(key, pointer, f"keys of a mapping in {name} must be text")
+                    return INVALID
+                result[key.value] = self.json_value(value, join_pointer(pointer, key.value), name)
+            return INVALID if INVALID in result.values() else result
         if isinstance(node, yaml.ScalarNode) and node.tag in (INT_TAG, FLOAT_TAG):
-            value = node_value(node)
-            if isinstance(value, int | float):
-                return value
-        self.expected(node, entry.pointer, "a number", repr(entry.key))
-        return None
+            try:
+                return number_value(node)
+            except ValueError as problem:
+                self.error(node, pointer, f"numbers in {name} must be finite, not {problem}")
+                return INVALID
+        return node_value(node)
 
     def choice(self, entry: Entry, choices: Collection[str], name: str | None = None) -> str | None:
         text = self.string(entry, name)

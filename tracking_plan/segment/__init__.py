@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 from .export import export_plan, export_rule, rule_schema
-from .importer import ImportResult, import_segment
+from .importer import ImportResult, import_segment, import_segment_text
 
-__all__ = ["ImportResult", "export_plan", "export_rule", "import_segment", "rule_schema"]
+__all__ = [
+    "ImportResult",
+    "export_plan",
+    "export_rule",
+    "import_segment",
+    "import_segment_text",
+    "rule_schema",
+]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -16,8 +17,10 @@ from typing import Any
 from ruamel.yaml.error import YAMLError
 
 from ..diagnostics import Diagnostic, Location, Severity
+from ..loader.fragment import MAX_NAME_LENGTH
 from ..model import JSON_TYPES, STRING_FORMATS, CallType, Policy
 from ..yaml_writer import dump_plan
+from .json_source import JsonProblem, parse_json
 
 JsonPath = tuple[str | int, ...]
 Spec = dict[str, Any]
@@ -79,6 +82,26 @@ def import_segment(data: Any, *, source: str) -> ImportResult:
     importer = _Importer(source)
     text = importer.run(data)
     return ImportResult(text, importer.diagnostics)
+
+
+def import_segment_text(text: str, *, source: str) -> ImportResult:
+    """`import_segment` of JSON text; text that is not usable JSON is a located TP002 error."""
+    try:
+        data = parse_json(text)
+    except JsonProblem as problem:
+        hint = ""
+        if problem.message.startswith("not valid JSON"):
+            hint = "; export the plan from Segment as JSON (Public API or Typewriter plan.json)"
+        location = Location(file=source, line=problem.line, column=problem.column)
+        error = Diagnostic(
+            code="TP002",
+            slug="invalid-plan-shape",
+            severity=Severity.ERROR,
+            message=problem.message + hint,
+            location=location,
+        )
+        return ImportResult(None, [error])
+    return import_segment(data, source=source)
 
 
 def format_path(path: JsonPath) -> str:
@@ -292,6 +315,11 @@ class _Importer:
     def _rule_name(self, call: CallType, key: Any, path: JsonPath) -> str | None:
         if call in (CallType.IDENTIFY, CallType.GROUP):
             return call.value
+        if isinstance(key, str) and len(key) > MAX_NAME_LENGTH:
+            self.warn(
+                path, f"a name of {len(key):,} characters is too long for a plan; rule skipped"
+            )
+            return None
         if isinstance(key, str) and key.strip():
             return key
         if call is CallType.TRACK:
@@ -313,9 +341,11 @@ class _Importer:
         """Terraform exports hold the schema as a JSON string."""
         if isinstance(value, str):
             try:
-                return json.loads(value)
-            except ValueError:
-                self.warn(path, "the schema is a string that is not JSON; ignored")
+                return parse_json(value)
+            except JsonProblem as problem:
+                self.warn(
+                    path, f"the schema is a string that is not usable JSON: {problem}; ignored"
+                )
                 return None
         return value
 
@@ -456,9 +486,12 @@ class _Importer:
         members: Spec = {}
         for name, sub in props.items():
             here = (*path, "properties", name)
+            if len(name) > MAX_NAME_LENGTH:
+                self.warn(here, f"a name of {len(name):,} characters is too long; dropped")
+                continue
             members[name] = self._property(sub, here, name in required, policy, depth + 1)
         for name in required:
-            if name not in members:
+            if name not in members and len(name) <= MAX_NAME_LENGTH:
                 members[name] = {"type": "any", "required": True}
         return members
 
@@ -522,7 +555,9 @@ class _Importer:
         self._bounds(schema, path, spec)
         self._children(schema, path, spec, inherited, depth)
         examples = schema.get("examples")
-        if examples is not None and examples != []:
+        if examples is not None and examples != [] and not _json_safe(examples):
+            self.warn((*path, "examples"), "must hold only JSON values; dropped")
+        elif examples is not None and examples != []:
             spec["examples"] = examples if isinstance(examples, list) else [examples]
         return spec["type"] if list(spec) == ["type"] and isinstance(spec["type"], str) else spec
 
@@ -568,21 +603,24 @@ class _Importer:
     def _values(self, schema: dict[str, Any], path: JsonPath) -> list[Any] | None:
         if "const" in schema:
             value = schema["const"]
-            if not isinstance(value, dict | list):
+            if isinstance(value, dict | list):
+                self.unsupported((*path, "const"), "`const` with an object or array value")
+            elif not _json_safe(value):
+                self.warn((*path, "const"), f"{value!r} is not a finite number; dropped")
+            else:
                 return [value]
-            self.unsupported((*path, "const"), "`const` with an object or array value")
         values = schema.get("enum")
         if values is None:
             return None
-        if isinstance(values, list) and values:
+        if isinstance(values, list) and values and _json_safe(values):
             return list(values)
-        self.warn((*path, "enum"), "must be a non-empty list; ignored")
+        self.warn((*path, "enum"), "must be a non-empty list of JSON values; ignored")
         return None
 
     def _pattern(self, pattern: Any, path: JsonPath) -> bool:
         try:
             re.compile(pattern)
-        except (re.error, TypeError):
+        except (re.error, TypeError, OverflowError, RecursionError):
             self.warn(
                 path, f"pattern {pattern!r} is not a valid Python regular expression; dropped"
             )
@@ -594,10 +632,14 @@ class _Importer:
             value = schema.get(key)
             if value is None or (isinstance(value, bool) and key.startswith("exclusive")):
                 continue
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                spec[name] = value
-            else:
+            if not (isinstance(value, int | float) and not isinstance(value, bool)):
                 self.warn((*path, key), f"must be a number, not {value!r}; dropped")
+            elif not _json_safe(value):
+                self.warn((*path, key), f"must be a finite number, not {value!r}; dropped")
+            elif key == "multipleOf" and not value > 0:
+                self.warn((*path, key), f"must be greater than 0, not {value!r}; dropped")
+            else:
+                spec[name] = value
         for bound in ("minimum", "maximum"):  # draft-04 booleans
             if schema.get(f"exclusive{bound.title()}") is True and bound in spec:
                 spec[f"exclusive_{bound}"] = spec.pop(bound)
@@ -606,6 +648,9 @@ class _Importer:
             if value is None:
                 continue
             if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+                if not _json_safe(value):
+                    self.warn((*path, key), f"{value} is too large; dropped")
+                    continue
                 spec[name] = value
             else:
                 self.warn((*path, key), f"must be an integer >= 0, not {value!r}; dropped")
@@ -695,6 +740,23 @@ def _trivial(schema: Any) -> bool:
     if not isinstance(schema, dict) or not set(schema) <= {"type", "properties"}:
         return False
     return schema.get("type", "object") == "object" and not schema.get("properties")
+
+
+def _json_safe(value: Any) -> bool:
+    """Whether a value holds only what a plan can: numbers a 64-bit float holds (no NaN or
+    infinity), text keys."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if not all(isinstance(key, str) for key in item):
+                return False
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, int | float) and not abs(item) <= sys.float_info.max:
+            return False
+    return True
 
 
 def _kind(value: Any) -> str:
