@@ -6,6 +6,7 @@ as the working directory, so diagnostics name files as the user typed them (`pla
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -20,6 +21,8 @@ import pytest
 
 from tracking_plan import LoadResult, read_plan
 from tracking_plan.diagnostics import Diagnostic, Severity
+from tracking_plan.loader import load_plan
+from tracking_plan.model import Plan
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PLANS = REPO_ROOT / "plans"
@@ -27,6 +30,11 @@ BAD_PLANS = PLANS / "bad"
 SHOP_PLAN = PLANS / "shop" / "plan.yaml"
 SLACK_PLAN = PLANS / "slack-bot" / "plan.yaml"
 GOLDEN = Path(__file__).resolve().parent / "golden"
+HOSTILE_CODEGEN_PLAN = Path(__file__).resolve().parent / "fixtures" / "codegen" / "hostile.yaml"
+# The loader refuses a plan version that is not a plain version (TP002), but generated code must
+# hold any text safely (a Plan can be built without the loader), so the codegen tests put this
+# one on the loaded model.
+HOSTILE_VERSION = '1.0.0-rc.1\nrequire("fs").writeFileSync("tp-pwned", "version") //'
 
 
 # -- writing and loading plans -------------------------------------------------------------------
@@ -186,3 +194,11 @@ def _npm_installed(folder: Path, packages: dict[str, str]) -> bool:
         if json.loads(manifest.read_text(encoding="utf-8")).get("version") != version:
             return False
     return True
+
+
+def load_codegen_plan(path: str | Path) -> Plan:
+    """`load_plan`, with the hostile version on the hostile codegen plan."""
+    plan = load_plan(path)
+    if Path(path).resolve() == HOSTILE_CODEGEN_PLAN:
+        plan = dataclasses.replace(plan, version=HOSTILE_VERSION)
+    return plan

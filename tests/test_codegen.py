@@ -25,7 +25,7 @@ import tree_sitter
 import tree_sitter_kotlin
 import tree_sitter_swift
 import tree_sitter_typescript
-from conftest import REPO_ROOT, SHOP_PLAN, Run, run_tp
+from conftest import REPO_ROOT, SHOP_PLAN, Run, load_codegen_plan, run_tp
 
 from tracking_plan.codegen import (
     HEADER_MARK,
@@ -37,7 +37,7 @@ from tracking_plan.codegen import (
 )
 from tracking_plan.codegen.ir import build_client
 from tracking_plan.codegen.names import Scope, Style, identifier
-from tracking_plan.loader import load_plan
+from tracking_plan.loader.build import MAX_PROPERTY_DEPTH
 
 UPDATE_GOLDEN = os.environ.get("TP_UPDATE_GOLDEN") == "1"
 GOLDEN = REPO_ROOT / "tests" / "golden" / "codegen"
@@ -96,7 +96,7 @@ def test_a_scope_tells_colliding_names_apart_in_plan_order() -> None:
 
 
 def test_the_ir_keeps_wire_names_and_names_nested_shapes() -> None:
-    client = build_client(load_plan(HOSTILE))
+    client = build_client(load_codegen_plan(HOSTILE))
     order = client.calls[0]
     assert order.name == "Order Completed"
     assert [f.wire for f in order.payload.fields][:4] == [
@@ -127,9 +127,9 @@ def test_the_ir_keeps_wire_names_and_names_nested_shapes() -> None:
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("plan_name", sorted(PLANS))
 def test_output_is_byte_stable_and_every_file_has_the_header(language: str, plan_name: str) -> None:
-    plan = load_plan(PLANS[plan_name])
+    plan = load_codegen_plan(PLANS[plan_name])
     first = generate(plan, language)
-    again = generate(load_plan(PLANS[plan_name]), language)
+    again = generate(load_codegen_plan(PLANS[plan_name]), language)
     assert first == again
     assert first
     top = header(build_client(plan), COMMENT[language])
@@ -142,7 +142,7 @@ def test_output_is_byte_stable_and_every_file_has_the_header(language: str, plan
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("plan_name", sorted(PLANS))
 def test_golden(language: str, plan_name: str) -> None:
-    files = generate(load_plan(PLANS[plan_name]), language)
+    files = generate(load_codegen_plan(PLANS[plan_name]), language)
     folder = GOLDEN / language / plan_name
     if UPDATE_GOLDEN:
         shutil.rmtree(folder, ignore_errors=True)
@@ -175,7 +175,7 @@ def test_plan_text_cannot_leave_the_comments_and_literals_it_is_written_into(
 ) -> None:
     """The hostile plan's texts hold line breaks of every language, bidirectional overrides, a
     terminal escape and a Python encoding declaration; none reaches a file raw."""
-    plan = load_plan(HOSTILE)
+    plan = load_codegen_plan(HOSTILE)
     checks = languages()[language].runtime_checks
     top = header(build_client(plan), COMMENT[language])
     lines = top.splitlines(keepends=True)
@@ -225,7 +225,7 @@ def parsed(language: str, text: str) -> tuple[set[str], list[str]]:
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_code_in_plan_texts_stays_text(language: str) -> None:
     checks = languages()[language].runtime_checks
-    files = generate(load_plan(HOSTILE), language, CodegenOptions(runtime_checks=checks))
+    files = generate(load_codegen_plan(HOSTILE), language, CodegenOptions(runtime_checks=checks))
     sources = {path: text for path, text in files.items() if path.endswith(SOURCE_SUFFIXES)}
     assert sources
     for path, text in sources.items():
@@ -237,7 +237,8 @@ def test_the_code_in_plan_texts_stays_text(language: str) -> None:
 
 # -- deep plans -------------------------------------------------------------------------------
 
-DEPTH = 64  # object properties nested this deep load (the loader stops deeper plans)
+# The deepest the loader accepts: `root` and the levels below it.
+DEPTH = MAX_PROPERTY_DEPTH - 1
 
 
 def nested_plan(depth: int) -> str:
@@ -257,11 +258,13 @@ def nested_plan(depth: int) -> str:
 def test_a_deeply_nested_plan_gives_a_client_that_parses(language: str, tmp_path: Path) -> None:
     path = tmp_path / "deep.yaml"
     path.write_text(nested_plan(DEPTH), encoding="utf-8")
-    plan = load_plan(path)
+    plan = load_codegen_plan(path)
     assert len(build_client(plan).calls[0].payload.nested()) == DEPTH
     checks = languages()[language].runtime_checks
     files = generate(plan, language, CodegenOptions(runtime_checks=checks))
-    assert files == generate(load_plan(path), language, CodegenOptions(runtime_checks=checks))
+    assert files == generate(
+        load_codegen_plan(path), language, CodegenOptions(runtime_checks=checks)
+    )
     for name, text in files.items():
         if name.endswith(".py"):
             compile(text, name, "exec")
@@ -271,7 +274,7 @@ def test_a_deeply_nested_plan_gives_a_client_that_parses(language: str, tmp_path
 
 
 def test_unknown_sdk_and_unsupported_runtime_checks_are_errors() -> None:
-    plan = load_plan(SHOP_PLAN)
+    plan = load_codegen_plan(SHOP_PLAN)
     with pytest.raises(CodegenError, match="analytics-next"):
         generate(plan, "typescript", CodegenOptions(sdk="analytics-ios"))
     with pytest.raises(CodegenError, match="unknown language"):

@@ -30,13 +30,12 @@ from typing import Any, get_args
 
 import pytest
 import segment.analytics  # type: ignore[import-untyped]
-from conftest import SHOP_PLAN, SLACK_PLAN
+from conftest import SHOP_PLAN, SLACK_PLAN, load_codegen_plan
 
 from tracking_plan.codegen import HEADER_MARK, CodegenOptions, generate, header
 from tracking_plan.codegen.ir import STAMP_KEY, Client, Shape, Type, build_client
 from tracking_plan.codegen.output import write_files
 from tracking_plan.codegen.python import _Names
-from tracking_plan.loader import load_plan
 from tracking_plan.model import CallType
 from tracking_plan.validate.engine import EventValidator
 from tracking_plan.validate.inputs import Record
@@ -58,7 +57,7 @@ ORDER = {
 
 
 def write_client(plan: Path, out: Path, *, checks: bool) -> dict[str, str]:
-    files = generate(load_plan(plan), "python", CodegenOptions(runtime_checks=checks))
+    files = generate(load_codegen_plan(plan), "python", CodegenOptions(runtime_checks=checks))
     write_files(files, out)
     return files
 
@@ -79,9 +78,9 @@ def import_client(plan: Path, root: Path, package: str, *, checks: bool) -> Modu
 @pytest.mark.parametrize("checks", [False, True])
 @pytest.mark.parametrize("plan", list(PLANS.values()), ids=list(PLANS))
 def test_files_are_byte_stable_and_carry_the_header(plan: Path, checks: bool) -> None:
-    client = build_client(load_plan(plan))
-    files = generate(load_plan(plan), "python", CodegenOptions(runtime_checks=checks))
-    again = generate(load_plan(plan), "python", CodegenOptions(runtime_checks=checks))
+    client = build_client(load_codegen_plan(plan))
+    files = generate(load_codegen_plan(plan), "python", CodegenOptions(runtime_checks=checks))
+    again = generate(load_codegen_plan(plan), "python", CodegenOptions(runtime_checks=checks))
     assert files == again
     expected = {"__init__.py", "py.typed"} | ({"_checks.py", "_schemas.py"} if checks else set())
     assert set(files) == expected
@@ -95,11 +94,11 @@ def test_files_are_byte_stable_and_carry_the_header(plan: Path, checks: bool) ->
 def test_embedded_schemas_are_the_compiled_ones(tmp_path: Path) -> None:
     package = import_client(SHOP_PLAN, tmp_path, "shop_schemas", checks=True)
     embedded = package._schemas.SCHEMAS
-    assert embedded == build_client(load_plan(SHOP_PLAN)).schemas
+    assert embedded == build_client(load_codegen_plan(SHOP_PLAN)).schemas
 
 
 def test_hostile_identifiers_are_unique_and_safe(tmp_path: Path) -> None:
-    client = build_client(load_plan(HOSTILE_PLAN))
+    client = build_client(load_codegen_plan(HOSTILE_PLAN))
     names = _Names(client)
     functions = list(names.function.values())
     types = list(names.type.values())
@@ -128,7 +127,7 @@ def _top_level_names(source: str) -> list[str]:
 
 def test_hostile_enum_literals_round_trip(tmp_path: Path) -> None:
     package = import_client(HOSTILE_PLAN, tmp_path, "hostile_literals", checks=False)
-    event = load_plan(HOSTILE_PLAN).event("Order Completed")
+    event = load_codegen_plan(HOSTILE_PLAN).event("Order Completed")
     assert event is not None
     planned = next(p.enum for p in event.properties if p.name == "class")
     assert planned is not None
@@ -146,7 +145,7 @@ def test_loading_the_hostile_client_runs_none_of_its_plan_text(
     after a UTF-7 encoding declaration; it would create `tp-pwned` in the working directory."""
     monkeypatch.chdir(tmp_path)
     package = import_client(HOSTILE_PLAN, tmp_path, "hostile_loaded", checks=True)
-    plan = load_plan(HOSTILE_PLAN)
+    plan = load_codegen_plan(HOSTILE_PLAN)
     assert {"name": plan.name, "version": plan.version} == package._STAMP
     assert sorted(p.name for p in tmp_path.rglob("tp-pwned")) == []
     doc = inspect.getdoc(package.delete)
@@ -175,7 +174,7 @@ def test_quotes_backslashes_and_hidden_characters_survive(tmp_path: Path) -> Non
     assert last is not None and last.endswith(text)
     assert get_args(package.ThingDone.__annotations__["kind"]) == tuple(values)
     embedded = package._schemas.SCHEMAS
-    assert embedded == build_client(load_plan(plan)).schemas
+    assert embedded == build_client(load_codegen_plan(plan)).schemas
     source = (tmp_path / "docs_client" / "__init__.py").read_text(encoding="utf-8")
     assert "\u2028" not in source and "\u202e" not in source and "\x07" not in source
 
@@ -300,7 +299,7 @@ def mypy_run(tmp_path_factory: pytest.TempPathFactory) -> MypyRun:
         for checks in (False, True):
             package = f"{name}_checked" if checks else name
             write_client(plan, root / package, checks=checks)
-            usage = _usage(build_client(load_plan(plan)), package)
+            usage = _usage(build_client(load_codegen_plan(plan)), package)
             (root / f"use_{package}.py").write_text(usage, encoding="utf-8")
             packages.append(package)
     misuse = MISUSE_PREAMBLE + "".join(f"{code}\n" for code, _ in MISUSES)
@@ -389,7 +388,7 @@ def collector(monkeypatch: pytest.MonkeyPatch) -> Iterator[Collector]:
 
 def verdicts(plan: Path, messages: list[dict[str, Any]]) -> list[tuple[bool, list[str]]]:
     """tp validate's verdict on each message: (valid, JSON pointers of its errors)."""
-    validator = EventValidator(load_plan(plan))
+    validator = EventValidator(load_codegen_plan(plan))
     results = []
     for index, message in enumerate(messages, 1):
         record = Record(json.dumps(message).encode(), "captured.jsonl", index, index)
@@ -521,6 +520,6 @@ def test_hostile_client_sends_exact_names_and_enum_values(
         "!!!",
         "home",
     ]
-    plan = load_plan(HOSTILE_PLAN)
+    plan = load_codegen_plan(HOSTILE_PLAN)
     assert messages[0]["context"][STAMP_KEY] == {"name": plan.name, "version": plan.version}
     assert all(valid for valid, _ in verdicts(HOSTILE_PLAN, messages))

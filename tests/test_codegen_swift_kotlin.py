@@ -28,13 +28,12 @@ import pytest
 import tree_sitter
 import tree_sitter_kotlin
 import tree_sitter_swift
-from conftest import SHOP_PLAN, SLACK_PLAN, WritePlan
+from conftest import SHOP_PLAN, SLACK_PLAN, WritePlan, load_codegen_plan
 
 from tracking_plan.codegen import CodegenOptions, generate, header
 from tracking_plan.codegen import kotlin as kotlin_gen
 from tracking_plan.codegen import swift as swift_gen
 from tracking_plan.codegen.ir import Client, Shape, Type, build_client
-from tracking_plan.loader import load_plan
 
 HOSTILE = Path(__file__).parent / "fixtures" / "codegen" / "hostile.yaml"
 PLANS = {"shop": SHOP_PLAN, "slack-bot": SLACK_PLAN, "hostile": HOSTILE}  # + "stress", below
@@ -108,12 +107,12 @@ KOTLIN_KEYWORDS = frozenset(
 
 @functools.cache
 def client(plan: str) -> Client:
-    return build_client(load_plan(PLANS[plan]))
+    return build_client(load_codegen_plan(PLANS[plan]))
 
 
 @functools.cache
 def source(plan: str, language: str) -> str:
-    files = generate(load_plan(PLANS[plan]), language)
+    files = generate(load_codegen_plan(PLANS[plan]), language)
     assert len(files) == 1
     return next(iter(files.values()))
 
@@ -176,10 +175,10 @@ def test_the_parse_check_finds_a_broken_snippet(language: str) -> None:
     ("language", "path"), [("swift", "TrackingPlan.swift"), ("kotlin", "TrackingPlan.kt")]
 )
 def test_one_file_with_the_header_and_byte_stable(language: str, path: str) -> None:
-    plan = load_plan(SHOP_PLAN)
+    plan = load_codegen_plan(SHOP_PLAN)
     first = generate(plan, language)
     assert list(first) == [path]
-    assert first == generate(load_plan(SHOP_PLAN), language)
+    assert first == generate(load_codegen_plan(SHOP_PLAN), language)
     text = first[path]
     assert text.startswith(header(client("shop"), "//"))
     assert text.endswith("}\n") and not text.endswith("\n\n")
@@ -188,7 +187,7 @@ def test_one_file_with_the_header_and_byte_stable(language: str, path: str) -> N
 def test_languages_are_for_the_segment_mobile_sdks() -> None:
     assert swift_gen.LANGUAGE.sdks == ("analytics-swift",)
     assert kotlin_gen.LANGUAGE.sdks == ("analytics-kotlin",)
-    plan = load_plan(SLACK_PLAN)
+    plan = load_codegen_plan(SLACK_PLAN)
     assert generate(plan, "kotlin", CodegenOptions(sdk="analytics-kotlin"))
 
 
@@ -428,7 +427,7 @@ def test_required_optional_and_nullable_fields(write_plan: WritePlan) -> None:
               tags: {type: array, items: {type: string, enum: [a, b]}, required: true}
         """
     )
-    plan = load_plan(path)
+    plan = load_codegen_plan(path)
     swift = generate(plan, "swift")["TrackingPlan.swift"]
     for line in (
         "    public var req: String\n",

@@ -23,12 +23,18 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import REPO_ROOT, SHOP_PLAN, SLACK_PLAN, npm_packages
+from conftest import (
+    HOSTILE_VERSION,
+    REPO_ROOT,
+    SHOP_PLAN,
+    SLACK_PLAN,
+    load_codegen_plan,
+    npm_packages,
+)
 
 from tracking_plan.codegen import HEADER_MARK, CodegenOptions, generate
 from tracking_plan.codegen.ir import Client, Type, build_client
 from tracking_plan.codegen.typescript import identifiers
-from tracking_plan.loader import load_plan
 from tracking_plan.model import CallType
 
 HOSTILE = REPO_ROOT / "tests" / "fixtures" / "codegen" / "hostile.yaml"
@@ -78,13 +84,13 @@ VARIANTS = [Variant(p, s, c) for p in PLANS for s in (NEXT, NODE) for c in (Fals
 
 @functools.cache
 def client(plan: str) -> Client:
-    return build_client(load_plan(PLANS[plan]))
+    return build_client(load_codegen_plan(PLANS[plan]))
 
 
 @functools.cache
 def files(variant: Variant) -> dict[str, str]:
     options = CodegenOptions(variant.sdk, variant.checks)
-    return generate(load_plan(PLANS[variant.plan]), "typescript", options)
+    return generate(load_codegen_plan(PLANS[variant.plan]), "typescript", options)
 
 
 def write_client(variant: Variant, root: Path) -> None:
@@ -112,7 +118,7 @@ def test_files_headers_and_byte_stability(variant: Variant) -> None:
     expected = ["index.ts", "runtime.ts"] if variant.checks else ["index.ts"]
     assert sorted(generated) == expected
     options = CodegenOptions(variant.sdk, variant.checks)
-    assert generate(load_plan(PLANS[variant.plan]), "typescript", options) == generated
+    assert generate(load_codegen_plan(PLANS[variant.plan]), "typescript", options) == generated
     for text in generated.values():
         assert text.startswith("// " + HEADER_MARK)
         assert text.endswith("}\n") and "\r" not in text and " \n" not in text
@@ -651,7 +657,7 @@ def test_wire_names_and_the_stamp_are_sent_unchanged(ran: dict[str, Any]) -> Non
     options = stamped("hostile", ip="1.2.3.4")
     assert options["context"]["tracking_plan"] == {
         "name": HOSTILE_RAW["plan"],
-        "version": HOSTILE_RAW["version"],
+        "version": HOSTILE_VERSION,
     }
     for value, call in zip(classes, calls, strict=False):
         payload = {"order id": "o1", "日本": "ja", "café": "c", "class": value}
