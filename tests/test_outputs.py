@@ -123,9 +123,10 @@ def test_validate_refuses_an_output_that_is_standard_input(shop: Path) -> None:
 def test_validate_outputs_are_untouched_when_the_plan_does_not_load(shop: Path) -> None:
     (shop / "invalid.jsonl").write_text("kept\n")
     (shop / "broken.yaml").write_text("plan: x\nevents: [a\n")
-    run = tp("validate", "broken.yaml", "sample-events.jsonl", "--invalid-out", "invalid.jsonl",
-             "--force", cwd=shop)  # fmt: skip
+    args = ("sample-events.jsonl", "--invalid-out", "invalid.jsonl")
+    run = tp("validate", "broken.yaml", *args, cwd=shop)
     assert run.code == 2, run.output
+    assert "TP001" in run.stderr, run.stderr  # the plan, not the output, is the problem
     assert (shop / "invalid.jsonl").read_text() == "kept\n"
 
 
@@ -246,6 +247,9 @@ def test_standard_output_where_an_output_file_is_optional(shop: Path) -> None:
     segment = tp("compile", "plan.yaml", "--format", "segment", "-o", "-", cwd=shop)
     assert segment.code == 0, segment.output
     assert json.loads(segment.stdout)["rules"]
+    starter = tp("init", "-", "--name", "acme", cwd=shop)
+    assert starter.code == 0, starter.output
+    assert "plan: acme" in starter.stdout and "tp compile tracking-plan.yaml" in starter.stdout
     assert not (shop / "-").exists()
 
 

@@ -892,7 +892,8 @@ def init_command(
         else:
             include = [DEFAULT_LIBRARY]
     try:
-        text = starter_plan(name=name, file=str(path), include=tuple(include))
+        shown = "tracking-plan.yaml" if str(path) == STDIN else str(path)  # in its comment
+        text = starter_plan(name=name, file=shown, include=tuple(include))
     except ValueError as error:
         _fail(str(error))
     if _write(path, text, owner="tp init", force=force):
