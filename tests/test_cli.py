@@ -6,6 +6,7 @@ errors. No command may print a Python traceback.
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from conftest import BAD_PLANS, GOLDEN, SHOP_PLAN, SLACK_PLAN, Run
 
 from tracking_plan import __version__, compile_plan, load_plan
 from tracking_plan.libraries import NAMES
+from tracking_plan.output_files import MANIFEST_NAME
 
 Tp = Callable[..., Run]
 
@@ -40,7 +42,9 @@ def test_compile_writes_the_golden_files(tp: Tp, tmp_path: Path) -> None:
     golden = GOLDEN / "slack-bot" / "7"
     written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     expected = sorted(p.relative_to(golden).as_posix() for p in golden.rglob("*") if p.is_file())
-    assert written == expected
+    assert written == sorted([*expected, MANIFEST_NAME])
+    manifest = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
+    assert sorted(manifest["files"]) == expected  # what tp wrote, so it may replace or prune it
     for path in expected:
         assert (out / path).read_bytes() == (golden / path).read_bytes(), path
 

@@ -298,16 +298,21 @@ def test_cli_writes_checks_and_prunes(tmp_path: Path) -> None:
     assert first.code == 0, first.stderr
     assert "Generated a typescript client" in first.stdout
     assert tp("codegen", SHOP_PLAN, "--lang", "typescript", "-o", out, "--check").code == 0
-    files = sorted(p for p in out.rglob("*") if p.is_file())
-    files[0].write_text(files[0].read_text(encoding="utf-8") + "// edited\n", encoding="utf-8")
+    index = out / "index.ts"
+    index.write_text(index.read_text(encoding="utf-8") + "// edited\n", encoding="utf-8")
     stale = tp("codegen", SHOP_PLAN, "--lang", "typescript", "-o", out, "--check")
     assert stale.code == 1
     assert "stale:" in stale.stdout and "tp codegen" in stale.stdout
-    # A generated file the plan no longer produces is stale, then removed; others are kept.
+    # A person edited it: it is replaced only with --force.
+    refused = tp("codegen", SHOP_PLAN, "--lang", "typescript", "-o", out)
+    assert refused.code == 2 and "--force" in refused.stderr, refused.output
+    assert index.read_text(encoding="utf-8").endswith("// edited\n")
+    assert tp("codegen", SHOP_PLAN, "--lang", "typescript", "-o", out, "--force").code == 0
+    # Files tp codegen did not write here stay, even one that looks generated.
     (out / "old.ts").write_text(f"// {HEADER_MARK} 'x', version 1.\n", encoding="utf-8")
     (out / "mine.ts").write_text("// hand-written\n", encoding="utf-8")
     assert tp("codegen", SHOP_PLAN, "--lang", "typescript", "-o", out).code == 0
-    assert not (out / "old.ts").exists() and (out / "mine.ts").exists()
+    assert (out / "old.ts").exists() and (out / "mine.ts").exists()
     assert tp("codegen", SHOP_PLAN, "--lang", "typescript", "-o", out, "--check").code == 0
 
 

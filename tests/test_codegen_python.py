@@ -57,8 +57,9 @@ ORDER = {
 
 
 def write_client(plan: Path, out: Path, *, checks: bool) -> dict[str, str]:
-    files = generate(load_codegen_plan(plan), "python", CodegenOptions(runtime_checks=checks))
-    write_files(files, out)
+    loaded = load_codegen_plan(plan)
+    files = generate(loaded, "python", CodegenOptions(runtime_checks=checks))
+    write_files(files, out, loaded, "python")
     return files
 
 

@@ -34,6 +34,7 @@ from tracking_plan.compiler import (
 )
 from tracking_plan.libraries import NAMES
 from tracking_plan.model import CallType, Plan
+from tracking_plan.output_files import MANIFEST_NAME, OutputError
 
 UPDATE_GOLDEN = os.environ.get("TP_UPDATE_GOLDEN") == "1"
 DRAFTS = ("2020-12", "7")
@@ -51,8 +52,11 @@ GOLDEN_CASES = [
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
+    """The files below `folder` but tp's manifest."""
     return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in folder.rglob("*")
+        if p.is_file() and p.name != MANIFEST_NAME
     }
 
 
@@ -61,11 +65,12 @@ def _tree(folder: Path) -> dict[str, bytes]:
 )
 def test_golden(name: str, plan_path: Path, draft: str, tmp_path: Path) -> None:
     out = tmp_path / "schemas"
-    write_schemas(compile_plan(load_plan(plan_path), draft=draft), out)
+    plan = load_plan(plan_path)
+    write_schemas(compile_plan(plan, draft=draft), out, plan)
     golden = GOLDEN / name / draft
     if UPDATE_GOLDEN:
         shutil.rmtree(golden, ignore_errors=True)
-        shutil.copytree(out, golden)
+        shutil.copytree(out, golden, ignore=shutil.ignore_patterns(MANIFEST_NAME))
     assert golden.is_dir(), f"no golden files in {golden}; run with TP_UPDATE_GOLDEN=1"
     actual, expected = _tree(out), _tree(golden)
     assert sorted(actual) == sorted(expected), "the set of compiled files changed"
@@ -466,63 +471,82 @@ def test_dumps_is_canonical() -> None:
 
 
 @pytest.fixture
-def slack_compiled() -> CompiledPlan:
-    return compile_plan(load_plan(SLACK_PLAN))
+def slack() -> Plan:
+    return load_plan(SLACK_PLAN)
 
 
-def test_write_then_nothing_is_stale(slack_compiled: CompiledPlan, tmp_path: Path) -> None:
+@pytest.fixture
+def slack_compiled(slack: Plan) -> CompiledPlan:
+    return compile_plan(slack)
+
+
+def stale(compiled: CompiledPlan, out: Path, plan: Plan) -> list[str]:
+    return [change.path for change in stale_files(compiled, out, plan)]
+
+
+def test_write_then_nothing_is_stale(
+    slack: Plan, slack_compiled: CompiledPlan, tmp_path: Path
+) -> None:
     out = tmp_path / "schemas"
-    assert sorted(stale_files(slack_compiled, out)) == sorted(slack_compiled.schemas)
-    changed = write_schemas(slack_compiled, out)
-    assert sorted(changed) == sorted(slack_compiled.schemas)
-    assert stale_files(slack_compiled, out) == []
-    mtimes = {p: p.stat().st_mtime_ns for p in out.rglob("*.schema.json")}
-    assert write_schemas(slack_compiled, out) == []
-    assert {p: p.stat().st_mtime_ns for p in out.rglob("*.schema.json")} == mtimes
+    assert stale(slack_compiled, out, slack) == sorted(slack_compiled.schemas)
+    changed = write_schemas(slack_compiled, out, slack).changed
+    assert sorted(c.path for c in changed) == sorted(slack_compiled.schemas)
+    assert stale(slack_compiled, out, slack) == []
+    mtimes = {p: p.stat().st_mtime_ns for p in out.rglob("*.json")}
+    assert write_schemas(slack_compiled, out, slack).changed == []
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*.json")} == mtimes
 
 
 def test_edited_removed_and_added_files_are_stale(
-    slack_compiled: CompiledPlan, tmp_path: Path
+    slack: Plan, slack_compiled: CompiledPlan, tmp_path: Path
 ) -> None:
     out = tmp_path / "schemas"
-    write_schemas(slack_compiled, out)
+    write_schemas(slack_compiled, out, slack)
     edited = out / "track" / "bot_installed.schema.json"
     edited.write_text(edited.read_text(encoding="utf-8").replace("Bot", "Robot"), encoding="utf-8")
-    assert stale_files(slack_compiled, out) == ["track/bot_installed.schema.json"]
-    write_schemas(slack_compiled, out)
+    assert stale(slack_compiled, out, slack) == ["track/bot_installed.schema.json"]
+    with pytest.raises(OutputError, match=r"bot_installed\.schema\.json exists and tp did not"):
+        write_schemas(slack_compiled, out, slack)  # a person's edit: theirs now
+    assert "Robot" in edited.read_text(encoding="utf-8")
+    write_schemas(slack_compiled, out, slack, force=True)
 
     (out / "identify.schema.json").unlink()
-    assert stale_files(slack_compiled, out) == ["identify.schema.json"]
-    write_schemas(slack_compiled, out)
+    assert stale(slack_compiled, out, slack) == ["identify.schema.json"]
+    write_schemas(slack_compiled, out, slack)
 
+    # A schema the plan does not produce, and tp did not write, is none of its business.
     (out / "track" / "bot_uninstalled.schema.json").write_text("{}\n", encoding="utf-8")
-    assert stale_files(slack_compiled, out) == ["track/bot_uninstalled.schema.json"]
+    assert stale(slack_compiled, out, slack) == []
 
     # Whitespace is a difference too: files must be byte-identical.
     bundle = out / "bundle.schema.json"
     bundle.write_text(bundle.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    assert "bundle.schema.json" in stale_files(slack_compiled, out)
+    assert "bundle.schema.json" in stale(slack_compiled, out, slack)
 
 
-def test_write_removes_schemas_no_longer_produced(
-    write_plan: WritePlan, plan_dir: Path, tmp_path: Path
-) -> None:
+def test_write_removes_schemas_no_longer_produced(write_plan: WritePlan, plan_dir: Path) -> None:
     out = plan_dir / "schemas"
-    two = "plan: small\nevents:\n  Order Completed: {}\n  Order Refunded: {}\n"
-    write_schemas(compile_plan(load_plan(write_plan(two))), out)
+    two = load_plan(
+        write_plan("plan: small\nevents:\n  Order Completed: {}\n  Order Refunded: {}\n")
+    )
+    write_schemas(compile_plan(two), out, two)
     (out / "README.md").write_text("not generated\n", encoding="utf-8")
+    (out / "mine.schema.json").write_text("{}\n", encoding="utf-8")
     assert (out / "track" / "order_refunded.schema.json").is_file()
 
-    one = compile_plan(load_plan(write_plan("plan: small\nevents:\n  Order Completed: {}\n")))
-    assert stale_files(one, out) == ["bundle.schema.json", "track/order_refunded.schema.json"]
-    changed = write_schemas(one, out)
-    assert "track/order_refunded.schema.json" in changed
+    plan = load_plan(write_plan("plan: small\nevents:\n  Order Completed: {}\n"))
+    one = compile_plan(plan)
+    assert stale(one, out, plan) == ["bundle.schema.json", "track/order_refunded.schema.json"]
+    changed = write_schemas(one, out, plan).changed
+    assert "track/order_refunded.schema.json" in [c.path for c in changed]
     assert not (out / "track" / "order_refunded.schema.json").exists()
-    assert (out / "README.md").is_file()  # only generated files are removed
-    assert stale_files(one, out) == []
+    # only files this plan wrote are removed
+    assert (out / "README.md").is_file() and (out / "mine.schema.json").is_file()
+    assert stale(one, out, plan) == []
     assert sorted(_tree(out)) == [
         "README.md",
         "bundle.schema.json",
+        "mine.schema.json",
         "track/order_completed.schema.json",
     ]
 

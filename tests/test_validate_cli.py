@@ -111,7 +111,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runs]:
         "bad-plan": (("plans/bad/unknown-key.yaml", SAMPLE), None),
         "bad-format": ((*sample, "--format", "xml"), None),
         "damaged": ((PLAN, truncated, binary, clean, "--no-drift"), None),
-        "unwritable": ((*sample, "--invalid-out", tmp / "no" / "such" / "dir.jsonl"), None),
+        "unwritable": ((*sample, "--invalid-out", tmp / "binary.dat" / "dir.jsonl"), None),
         "help": (("--help",), None),
     }
     with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 1)) as pool:
@@ -360,6 +360,7 @@ def test_jsonl_reports_input_problems(runs: Runs) -> None:
 def test_unwritable_out_file_is_a_usage_error(runs: Runs) -> None:
     run = runs["unwritable"]
     assert run.code == 2, run.output
+    assert "binary.dat is not a folder" in run.stderr, run.stderr
 
 
 def test_help_mentions_an_example(runs: Runs) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import io
 import json
 import shutil
 import sys
@@ -24,6 +25,7 @@ from .compiler import compile_plan, dumps, stale_files, write_schemas
 from .diagnostics import Diagnostic, Severity
 from .loader import read_plan
 from .model import Plan
+from .output_files import STDIN, Change, OutputBatch, OutputError, write_file
 from .printable import printable
 from .reporters import get_reporter
 from .reporters.text import make_console, shown
@@ -122,6 +124,45 @@ def _load(plan_path: Path, include_roots: list[Path] | None) -> Plan:
     return result.plan
 
 
+@contextlib.contextmanager
+def _writing() -> Iterator[None]:
+    """Exit 2 with the reason when an output may not or cannot be written (see output_files)."""
+    try:
+        yield
+    except OutputError as error:  # it names paths: no markup
+        _fail(error.message, hint=error.hint)
+
+
+def _write(
+    path: Path | None,
+    text: str,
+    *,
+    owner: str,
+    force: bool,
+    inputs: tuple[str | Path, ...] = (),
+) -> bool:
+    """Write an output file by the rules of `output_files`, or standard output for none or `-`.
+    Whether a file was written."""
+    if path is None or str(path) == STDIN:
+        sys.stdout.write(text)
+        return False
+    with _writing():
+        _notes(write_file(path, text.encode(), label="-o", owner=owner, inputs=inputs, force=force))
+    return True
+
+
+def _notes(notes: list[str]) -> None:
+    for note in notes:
+        err.print(f"[dim]note:[/] {shown(note)}", markup=True)
+
+
+FORCE_HELP = (
+    "Replace existing output files that tp did not write, or that were changed since it did. "
+    "An input (the plan, an event file) is never overwritten."
+)
+ForceOption = Annotated[bool, typer.Option("--force", help=FORCE_HELP)]
+_OUTPUT_RULE = " A file tp did not write is replaced only with --force."
+
 PlanArg = Annotated[
     Path,
     typer.Argument(
@@ -151,8 +192,9 @@ def compile_command(
         typer.Option(
             "--output",
             "-o",
-            help="Folder for the JSON Schemas; with --format segment, the JSON file to write "
-            "(standard output when omitted).",
+            help="Folder for the JSON Schemas (its .tp-outputs.json lists the files tp wrote, "
+            "so only those are replaced or pruned); with --format segment, the JSON file to "
+            "write (standard output when omitted or -)." + _OUTPUT_RULE,
         ),
     ] = None,
     draft: Annotated[
@@ -172,6 +214,7 @@ def compile_command(
             "--check", help="Write nothing; exit 1 when the files in the output are stale."
         ),
     ] = False,
+    force: ForceOption = False,
     include_root: IncludeRootOption = None,
 ) -> None:
     """Compile a plan to JSON Schema (deterministic files usable by any validator).
@@ -180,59 +223,62 @@ def compile_command(
     """
     plan = _load(plan_path, include_root)
     if output_format is CompileFormat.SEGMENT:
-        _compile_segment(plan, output, check)
+        _compile_segment(plan, output, check, force)
         return
     if output is None:
         _fail(
             "--output/-o is required with --format jsonschema", hint="tp compile PLAN -o schemas/"
         )
-    if output.exists() and not output.is_dir():
-        _fail(f"{output} exists and is not a folder", hint="pass a folder to -o")
+    _require_folder(output)
     compiled = compile_plan(plan, draft=draft.value)
     if check:
+        flags = "" if draft is Draft.D2020_12 else f" --draft {draft.value}"
         _check_stale(
-            stale_files(compiled, output),
+            stale_files(compiled, output, plan),
             output,
-            f"tp compile {plan_path} -o {output}",
+            f"tp compile {plan_path}{flags} -o {output}",
             f"{len(compiled.schemas)} schemas in {output} are up to date.",
         )
         return
-    changed = write_schemas(compiled, output)
+    with _writing():
+        result = write_schemas(compiled, output, plan, force=force)
+    _notes(result.notes)
     out.print(
         f"Compiled {plan.name!r}: {len(compiled.schemas)} schemas (draft {compiled.draft}) "
-        f"in {output}/, {len(changed)} changed."
+        f"in {output}/, {len(result.changed)} changed."
     )
 
 
-def _check_stale(stale: list[str], output: Path, rerun: str, fresh: str) -> None:
+def _require_folder(output: Path) -> None:
+    if str(output) == STDIN or (output.exists() and not output.is_dir()):
+        _fail(f"{output} is not a folder", hint="pass a folder to -o")
+
+
+def _check_stale(stale: list[Change], output: Path, rerun: str, fresh: str) -> None:
     """`--check`: list the stale files and exit 1 with the command that updates them."""
-    for path in stale:
-        out.print(f"stale: {output / path}")
+    for change in stale:
+        out.print(f"stale: {output / change.path} ({change.reason})", markup=False)
     if stale:
-        out.print(f"{len(stale)} file(s) out of date; run: {rerun}")
+        out.print(f"{len(stale)} file(s) out of date; run: {rerun}", markup=False)
         raise typer.Exit(EXIT_FINDINGS)
-    out.print(fresh)
+    out.print(fresh, markup=False)
 
 
-def _compile_segment(plan: Plan, output: Path | None, check: bool) -> None:
+def _compile_segment(plan: Plan, output: Path | None, check: bool, force: bool) -> None:
     from .segment import export_plan
 
     text = dumps(export_plan(plan))
-    if output is None:
-        if check:
-            _fail("--check needs --output/-o with the file to compare against")
-        sys.stdout.write(text)
-        return
     if check:
+        if output is None or str(output) == STDIN:
+            _fail("--check needs --output/-o with the file to compare against")
         current = output.read_text(encoding="utf-8") if output.is_file() else None
         if current != text:
             out.print(f"stale: {output}")
             raise typer.Exit(EXIT_FINDINGS)
         out.print(f"{output} is up to date.")
         return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(text, encoding="utf-8")
-    out.print(f"Wrote Segment tracking plan for {plan.name!r} to {output}.")
+    if _write(output, text, owner="tp compile --format segment", force=force, inputs=plan.files):
+        out.print(f"Wrote Segment tracking plan for {plan.name!r} to {output}.")
 
 
 @import_app.command("segment")
@@ -248,12 +294,12 @@ def import_segment_command(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="The YAML plan to write (standard output when omitted)."
+            "--output",
+            "-o",
+            help="The YAML plan to write (standard output when omitted or -)." + _OUTPUT_RULE,
         ),
     ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Overwrite an existing output file.")
-    ] = False,
+    force: ForceOption = False,
 ) -> None:
     """Convert a Segment Protocols tracking plan into tracking-plan YAML.
 
@@ -267,18 +313,12 @@ def import_segment_command(
         raw = read_input(str(source), limit=MAX_IMPORT_BYTES)
     except SourceError as error:
         _fail(f"cannot read {name}: {error.reason}")
-    if output is not None and output.exists() and not force:
-        _fail(f"{output} already exists", hint="use --force to overwrite it")
     result = import_segment_text(raw, source=name)
     _report_to_stderr(result.diagnostics)
     if result.yaml_text is None:
         raise typer.Exit(EXIT_ERROR)
-    if output is None:
-        sys.stdout.write(result.yaml_text)
-        return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(result.yaml_text, encoding="utf-8")
-    out.print(f"Wrote {output}; check it with: tp compile {output} -o schemas/")
+    if _write(output, result.yaml_text, owner="tp import segment", force=force, inputs=(source,)):
+        out.print(f"Wrote {output}; check it with: tp compile {output} -o schemas/")
 
 
 FormatOption = Annotated[
@@ -308,7 +348,13 @@ def codegen_command(
     ],
     output: Annotated[
         Path,
-        typer.Option("--output", "-o", help="Folder for the generated files.", show_default=False),
+        typer.Option(
+            "--output",
+            "-o",
+            help="Folder for the generated files (its .tp-outputs.json lists the files tp "
+            "wrote, so only those are replaced or pruned)." + _OUTPUT_RULE,
+            show_default=False,
+        ),
     ],
     sdk: Annotated[
         str | None,
@@ -333,6 +379,7 @@ def codegen_command(
             "--check", help="Write nothing; exit 1 when the files in the output are stale."
         ),
     ] = False,
+    force: ForceOption = False,
     include_root: IncludeRootOption = None,
 ) -> None:
     """Generate a typed tracking client from a plan: a function per event, typed payloads.
@@ -344,8 +391,7 @@ def codegen_command(
     from .codegen.output import write_files
 
     plan = _load(plan_path, include_root)
-    if output.exists() and not output.is_dir():
-        _fail(f"{output} exists and is not a folder", hint="pass a folder to -o")
+    _require_folder(output)
     try:
         files = generate(plan, language.value, CodegenOptions(sdk, runtime_checks))
     except CodegenError as error:
@@ -354,16 +400,18 @@ def codegen_command(
         flags = f" --sdk {sdk}" if sdk else ""
         flags += " --runtime-checks" if runtime_checks else ""
         _check_stale(
-            stale_client_files(files, output),
+            stale_client_files(files, output, plan, language.value),
             output,
             f"tp codegen {plan_path} --lang {language.value}{flags} -o {output}",
             f"{len(files)} generated files in {output} are up to date.",
         )
         return
-    changed = write_files(files, output)
+    with _writing():
+        result = write_files(files, output, plan, language.value, force=force)
+    _notes(result.notes)
     out.print(
         f"Generated a {language.value} client for {plan.name!r}: {len(files)} files in "
-        f"{output}/, {len(changed)} changed."
+        f"{output}/, {len(result.changed)} changed."
     )
 
 
@@ -394,8 +442,15 @@ def lint_command(
         typer.Option("--fail-on", help="Exit 1 when a finding is at least this severe."),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write the report to this file (standard output when omitted or -)."
+            + _OUTPUT_RULE,
+        ),
     ] = None,
+    force: ForceOption = False,
     include_root: IncludeRootOption = None,
 ) -> None:
     """Check plans for naming drift, duplicates, type conflicts, missing docs and more.
@@ -424,6 +479,7 @@ def lint_command(
         err.print("[bold red]error:[/] invalid lint configuration", markup=True)
         raise typer.Exit(EXIT_ERROR) from None
     diagnostics: list[Diagnostic] = []
+    read: list[str | Path] = [*plan_paths, *([config_file] if config_file else [])]
     unloadable = False
     for plan_path in plan_paths:
         result = read_plan(plan_path, include_roots=include_root or ())
@@ -431,13 +487,15 @@ def lint_command(
         if result.plan is None:
             unloadable = True
             continue
+        read.extend(result.plan.files)
         diagnostics.extend(lint_plan(result.plan, config))
     threshold = fail_on.severity if fail_on is not None else config.fail_on
-    if output is not None:
-        with output.open("w", encoding="utf-8") as stream:
-            reporter.report(diagnostics, stream)
-    else:
+    if output is None or str(output) == STDIN:
         reporter.report(diagnostics, sys.stdout)
+    else:
+        report = io.StringIO()
+        reporter.report(diagnostics, report)
+        _write(output, report.getvalue(), owner="tp lint", force=force, inputs=tuple(read))
     if unloadable:
         raise typer.Exit(EXIT_ERROR)
     if any(d.severity >= threshold for d in diagnostics):
@@ -484,10 +542,18 @@ def validate_command(
         typer.Option("--ignore", help="Drop findings with this code or prefix (repeatable)."),
     ] = None,
     invalid_out: Annotated[
-        Path | None, typer.Option("--invalid-out", help="Write failing records here (JSONL).")
+        Path | None,
+        typer.Option(
+            "--invalid-out",
+            help="Write failing records here (JSONL; never an input or the plan)." + _OUTPUT_RULE,
+        ),
     ] = None,
     valid_out: Annotated[
-        Path | None, typer.Option("--valid-out", help="Write passing records here (JSONL).")
+        Path | None,
+        typer.Option(
+            "--valid-out",
+            help="Write passing records here (JSONL; never an input or the plan)." + _OUTPUT_RULE,
+        ),
     ] = None,
     jobs: Annotated[
         int, typer.Option("--jobs", "-j", min=1, help="Processes for large plain JSONL files.")
@@ -503,6 +569,7 @@ def validate_command(
             help="Find duplicate messageIds among this many recent messages.",
         ),
     ] = 100_000,
+    force: ForceOption = False,
     include_root: IncludeRootOption = None,
 ) -> None:
     """Check recorded events against the plan: violations, naming drift, type drift.
@@ -519,12 +586,12 @@ def validate_command(
     for source in inputs:
         if source != "-" and not Path(source).exists():
             _fail(f"input {source} does not exist")
-    for target in (invalid_out, valid_out):
-        if target is not None:
-            try:
-                target.open("wb").close()
-            except OSError as error:
-                _fail(f"cannot write {target}: {error.strerror or error}")
+    for option, target in (("--invalid-out", invalid_out), ("--valid-out", valid_out)):
+        if target is not None and str(target) == STDIN:
+            _fail(
+                f"{option} cannot be standard output (-): the report is written there",
+                hint=f"give {option} a file path",
+            )
     plan = _load(plan_path, include_root)
     options = ValidateOptions(
         max_samples=max_samples,
@@ -539,8 +606,9 @@ def validate_command(
             valid=str(valid_out) if valid_out else None,
             invalid=str(invalid_out) if invalid_out else None,
             findings=findings,
+            force=force,
         )
-        with _progress(output_format == "text") as advance:
+        with _progress(output_format == "text") as advance, _writing():
             report = validate_files(
                 plan, inputs, jobs=jobs, options=options, outputs=outputs, progress=advance
             )
@@ -635,27 +703,33 @@ def captures_export_command(
         "tp-captures.sqlite"
     ),
     output: Annotated[
-        str, typer.Option("--output", "-o", help="The JSON Lines file to write; - for stdout.")
+        str,
+        typer.Option(
+            "--output",
+            "-o",
+            help="The JSON Lines file to write; - for stdout. Never the store itself."
+            + _OUTPUT_RULE,
+        ),
     ] = "-",
+    force: ForceOption = False,
 ) -> None:
     """Write the captured messages as JSON Lines, in arrival order (tp validate reads them).
 
     Example: tp captures export -o captured.jsonl && tp validate plan.yaml captured.jsonl
     """
     from .serve import StoreError, export_messages
+    from .serve.export import export_to_file
 
     try:
-        if output == "-":
+        if output == STDIN:
             count = export_messages(db, sys.stdout.buffer)
             sys.stdout.flush()
         else:
-            with open(output, "wb") as stream:
-                count = export_messages(db, stream)
+            with _writing():
+                count = export_to_file(db, Path(output), force=force)
     except StoreError as error:
         _fail(str(error))
-    except OSError as error:
-        _fail(f"cannot write {output}: {error.strerror or error}")
-    (err if output == "-" else out).print(f"Exported {_count(count, 'message')} from {db}.")
+    (err if output == STDIN else out).print(f"Exported {_count(count, 'message')} from {db}.")
 
 
 @captures_app.command("check")
@@ -792,9 +866,12 @@ def rule_command(
 
 @app.command("init")
 def init_command(
-    path: Annotated[Path, typer.Argument(help="Where to write the starter plan.")] = Path(
-        "tracking-plan.yaml"
-    ),
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="Where to write the starter plan (- for standard output)." + _OUTPUT_RULE
+        ),
+    ] = Path("tracking-plan.yaml"),
     name: Annotated[
         str | None, typer.Option("--name", help="Plan name (default: the current folder's name).")
     ] = None,
@@ -806,15 +883,16 @@ def init_command(
             help=f"Spec library to include (repeatable; default {DEFAULT_LIBRARY}).",
         ),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    force: ForceOption = False,
 ) -> None:
     """Write a starter plan that includes a built-in spec library.
 
     On a terminal it asks for the plan name and library; otherwise it asks nothing.
     Example: tp init tracking-plan.yaml --name acme-web --include segment/ecommerce
     """
-    if path.exists() and not force:
-        _fail(f"{path} already exists", hint="use --force to overwrite it, or pick another path")
+    if str(path) != STDIN:
+        with _writing():  # before asking anything
+            OutputBatch(force=force).check(path, label="PATH")
     default_name = Path.cwd().name.lower().replace(" ", "-") or "my-app"
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     if name is None:
@@ -827,12 +905,12 @@ def init_command(
         else:
             include = [DEFAULT_LIBRARY]
     try:
-        text = starter_plan(name=name, file=str(path), include=tuple(include))
+        shown = "tracking-plan.yaml" if str(path) == STDIN else str(path)  # in its comment
+        text = starter_plan(name=name, file=shown, include=tuple(include))
     except ValueError as error:
         _fail(str(error))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    out.print(f"Wrote {path}. Next: tp compile {path} -o schemas/")
+    if _write(path, text, owner="tp init", force=force):
+        out.print(f"Wrote {path}. Next: tp compile {path} -o schemas/")
 
 
 @app.command("libraries")

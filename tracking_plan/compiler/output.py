@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from ..model import Plan
+from ..output_files import Change, GeneratedFolder, WriteResult
 from .jsonschema import CompiledPlan
-
-GENERATED_SUFFIX = ".schema.json"
 
 
 def dumps(document: Any) -> str:
@@ -16,36 +16,20 @@ def dumps(document: Any) -> str:
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def _existing(out_dir: Path) -> set[str]:
-    if not out_dir.is_dir():
-        return set()
-    return {p.relative_to(out_dir).as_posix() for p in out_dir.rglob(f"*{GENERATED_SUFFIX}")}
+def _folder(compiled: CompiledPlan, out_dir: Path, plan: Plan) -> GeneratedFolder:
+    files = {path: dumps(schema).encode() for path, schema in compiled.schemas.items()}
+    return GeneratedFolder(out_dir, f"tp compile {plan.name}", files)
 
 
-def stale_files(compiled: CompiledPlan, out_dir: Path) -> list[str]:
-    """Paths (relative to out_dir) that are missing, differ, or are no longer generated."""
-    stale = []
-    for path, schema in compiled.schemas.items():
-        target = out_dir / path
-        if not target.is_file() or target.read_text(encoding="utf-8") != dumps(schema):
-            stale.append(path)
-    stale.extend(sorted(_existing(out_dir) - set(compiled.schemas)))
-    return stale
+def stale_files(compiled: CompiledPlan, out_dir: Path, plan: Plan) -> list[Change]:
+    """What `write_schemas` would change in out_dir: missing, differing or pruned files."""
+    return _folder(compiled, out_dir, plan).changes()
 
 
-def write_schemas(compiled: CompiledPlan, out_dir: Path) -> list[str]:
-    """Write every schema and remove `*.schema.json` files the plan no longer produces.
-
-    Returns the paths that changed. Unchanged files are not rewritten (mtimes stay put).
-    """
-    changed = stale_files(compiled, out_dir)
-    for path in sorted(_existing(out_dir) - set(compiled.schemas)):
-        (out_dir / path).unlink()
-    for path, schema in compiled.schemas.items():
-        target = out_dir / path
-        text = dumps(schema)
-        if target.is_file() and target.read_text(encoding="utf-8") == text:
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    return changed
+def write_schemas(
+    compiled: CompiledPlan, out_dir: Path, plan: Plan, *, force: bool = False
+) -> WriteResult:
+    """Write every schema of `plan` that changed and remove the schemas this plan wrote there
+    before and no longer produces (see `output_files.GeneratedFolder`); the plan's files are
+    never overwritten. Unchanged files are not rewritten (mtimes stay put)."""
+    return _folder(compiled, out_dir, plan).write(inputs=plan.files, force=force)

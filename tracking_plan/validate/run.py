@@ -7,13 +7,14 @@ import multiprocessing
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from ..diagnostics import Diagnostic, Location, Severity
 from ..model import Plan
+from ..output_files import OutputBatch, OutputError, OutputStream
 from .drift import drift_diagnostics
 from .engine import INPUT_LABEL, EventValidator, RecordSink, ValidateOptions
 from .explain import SLUGS, Finding
@@ -32,11 +33,14 @@ from .stats import RunStats
 
 @dataclass(slots=True, kw_only=True)
 class Outputs:
-    """Where records and per-record findings go: files, or None."""
+    """Where records and per-record findings go: files, or None. The record files follow the
+    rules of `output_files`: never an input or the plan, replaced only when tp wrote them (or
+    with `force`), written whole or not at all."""
 
     valid: str | None = None
     invalid: str | None = None
     findings: str | None = None  # one JSON diagnostic per line
+    force: bool = False
 
 
 @dataclass(slots=True)
@@ -102,18 +106,20 @@ def finding_diagnostic(record: Record, finding: Finding, definition: str) -> Dia
 
 
 class _Writers:
-    """Opens the output files of one process and feeds them from the record sink."""
+    """Opens the output files of one process and feeds them from the record sink. `shown`
+    names the files errors are about (a temporary file stands for the output it becomes)."""
 
-    def __init__(self, outputs: Outputs) -> None:
-        self.files: list[IO[Any]] = []
-        self.valid = self._open(outputs.valid, "wb")
-        self.invalid = self._open(outputs.invalid, "wb")
-        self.findings = self._open(outputs.findings, "w")
+    def __init__(self, outputs: Outputs, shown: Mapping[str, str]) -> None:
+        self.files: list[OutputStream] = []
+        self.shown = shown
+        self.valid = self._open(outputs.valid)
+        self.invalid = self._open(outputs.invalid)
+        self.findings = self._open(outputs.findings)
 
-    def _open(self, path: str | None, mode: str) -> IO[Any] | None:
+    def _open(self, path: str | None) -> OutputStream | None:
         if path is None:
             return None
-        handle = open(path, mode, encoding=None if "b" in mode else "utf-8")  # noqa: SIM115
+        handle = OutputStream(path, self.shown.get(path, path))
         self.files.append(handle)
         return handle
 
@@ -131,7 +137,7 @@ class _Writers:
                         finding_diagnostic(record, finding, definition).to_dict(),
                         ensure_ascii=False,
                     )
-                    self.findings.write(text + "\n")
+                    self.findings.write(text.encode() + b"\n")
 
         return write
 
@@ -147,6 +153,9 @@ def _one_line(data: bytes) -> bytes:
     return json.dumps(json.loads(data), ensure_ascii=False, separators=(",", ":")).encode()
 
 
+_LABELS = {"valid": "--valid-out", "invalid": "--invalid-out"}
+
+
 def validate_files(
     plan: Plan,
     inputs: list[str],
@@ -157,14 +166,25 @@ def validate_files(
     progress: Callable[[int], None] | None = None,
 ) -> ValidationReport:
     """Validate every record of every input against `plan`. With `jobs` > 1, plain JSONL files
-    are split into byte ranges validated by separate processes (others run in this one)."""
+    are split into byte ranges validated by separate processes (others run in this one).
+    Raises OutputError, before reading anything, when a record file may not be written (see
+    `Outputs`), or when writing one fails; the files it would replace are then unchanged."""
     options = options or ValidateOptions()
     outputs = outputs or Outputs()
-    tasks = _tasks(inputs, jobs, options.dedupe_window)
-    if jobs > 1 and len(tasks) > 1:
-        stats = _parallel(plan, tasks, jobs, options, outputs)
-    else:
-        stats = _run_tasks(plan, tasks, options, outputs, progress)
+    with OutputBatch(inputs=[*inputs, *plan.files], force=outputs.force) as batch:
+        staged = Outputs(findings=outputs.findings)
+        shown: dict[str, str] = {}
+        for name, label in _LABELS.items():
+            target = getattr(outputs, name)
+            if target is not None:
+                temporary = str(batch.stage(Path(target), label=label, owner="tp validate"))
+                setattr(staged, name, temporary)
+                shown[temporary] = target
+        tasks = _tasks(inputs, jobs, options.dedupe_window)
+        if jobs > 1 and len(tasks) > 1:
+            stats = _parallel(plan, tasks, jobs, options, staged, shown)
+        else:
+            stats = _run_tasks(plan, tasks, options, staged, progress, shown=shown)
     if options.only is not None:
         stats = stats.restricted(options.only)
     report = ValidationReport(plan, stats)
@@ -207,11 +227,12 @@ def _run_tasks(
     progress: Callable[[int], None] | None = None,
     validator: EventValidator | None = None,
     count_lines: bool = True,
+    shown: Mapping[str, str] | None = None,
 ) -> RunStats:
     """Validate tasks in this process. Without `count_lines`, a part of a file read by the
     native scanner numbers its lines from the part's start (see `_worker`)."""
     validator = validator or EventValidator(plan, options)
-    writers = _Writers(outputs)
+    writers = _Writers(outputs, shown or {})
     sink = writers.sink()
     try:
         for task in tasks:
@@ -303,6 +324,8 @@ def _forked(work: list[Work], validator: EventValidator) -> list[tuple[RunStats,
         except EOFError:
             outcome = None
         child.join()
+        if isinstance(outcome, OutputError):
+            raise outcome
         if not isinstance(outcome, tuple):
             raise RuntimeError(f"a validation process failed: {outcome or child.exitcode}")
         results.append(outcome)
@@ -312,6 +335,8 @@ def _forked(work: list[Work], validator: EventValidator) -> list[tuple[RunStats,
 def _child(item: Work, validator: EventValidator, send: Any) -> None:
     try:
         send.send(_worker(item, validator))
+    except OutputError as error:  # raised again by the parent, as it is
+        send.send(error)
     except BaseException as error:  # reported by the parent, which raises
         send.send(f"{type(error).__name__}: {error}")
     finally:
@@ -328,7 +353,12 @@ def _files_before(tasks: list[Task], index: int) -> list[str]:
 
 
 def _parallel(
-    plan: Plan, tasks: list[Task], jobs: int, options: ValidateOptions, outputs: Outputs
+    plan: Plan,
+    tasks: list[Task],
+    jobs: int,
+    options: ValidateOptions,
+    outputs: Outputs,
+    shown: Mapping[str, str],
 ) -> RunStats:
     scratch = Path(tempfile.mkdtemp(prefix="tp-validate-"))
     try:
@@ -365,10 +395,13 @@ def _parallel(
             target = getattr(outputs, name)
             if target is None:
                 continue
-            with open(target, "wb") as out:
+            out = OutputStream(target, shown.get(target, target))
+            try:
                 for part in parts:
                     with open(getattr(part, name), "rb") as piece:
                         shutil.copyfileobj(piece, out)
+            finally:
+                out.close()
         return stats
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
