@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 import segment.analytics  # type: ignore[import-untyped]
@@ -461,6 +461,61 @@ def test_captures_check_without_a_server() -> None:
     result = run_tp("captures", "check", "--url", f"http://127.0.0.1:{port}")
     assert result.code == 2
     assert "cannot reach tp serve" in result.stderr
+    assert "Traceback" not in result.output
+
+
+class _Liar(BaseHTTPRequestHandler):
+    """A server that is not tp serve: answers per path from `answers` (status, headers, body)."""
+
+    answers: ClassVar[dict[str, tuple[int, dict[str, str], bytes]]] = {}
+
+    def do_GET(self) -> None:
+        status, headers, body = self.answers[self.path]
+        self.send_response(status)
+        for name, value in {"Content-Length": str(len(body)), **headers}.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+LYING_SERVERS = {
+    "body shorter than its Content-Length": (
+        200, {"Content-Length": "500"}, b'{"events": 1, "valid": 1}', "cannot read"
+    ),
+    "nested too deeply": (200, {}, b"[" * 100_000 + b"]" * 100_000, "cannot read"),
+    "not JSON": (200, {}, b"<html>", "cannot read"),
+    "not UTF-8": (200, {}, b'{"events": "\xff"}', "cannot read"),
+    "a JSON array": (200, {}, b"[1]", "not as tp serve does"),
+    "an error": (500, {}, b"oops", "HTTP 500"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", list(LYING_SERVERS))
+def test_captures_check_against_a_server_that_is_not_tp_serve(case: str) -> None:
+    status, headers, body, message = LYING_SERVERS[case]
+    _Liar.answers = {"/tp/summary": (status, headers, body)}
+    liar = ThreadingHTTPServer(("127.0.0.1", 0), _Liar)
+    threading.Thread(target=liar.serve_forever, daemon=True).start()
+    try:
+        result = run_tp("captures", "check", "--url", f"http://127.0.0.1:{liar.server_port}")
+    finally:
+        liar.shutdown()
+        liar.server_close()
+    assert result.code == 2, result.output
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:99999", "http://[::1", "127.0.0.1:8642", "http://", "ftp://x"]
+)
+def test_captures_check_with_a_bad_url(url: str) -> None:
+    result = run_tp("captures", "check", "--url", url)
+    assert result.code == 2, result.output
+    assert "--url" in result.stderr
     assert "Traceback" not in result.output
 
 

@@ -654,6 +654,10 @@ def captures_check_command(
         FailOn,
         typer.Option("--fail-on", help="Exit 1 when a violation is at least this severe."),
     ] = FailOn.ERROR,
+    write_key: Annotated[
+        str | None,
+        typer.Option("--write-key", help="The key the server was started with, if any."),
+    ] = None,
 ) -> None:
     """Ask a running tp serve whether the events it captured broke the plan.
 
@@ -664,7 +668,7 @@ def captures_check_command(
     from .serve import Unreachable, check_captures
 
     try:
-        result = check_captures(url, fail_on.severity)
+        result = check_captures(url, fail_on.severity, write_key=write_key)
     except Unreachable as error:
         _fail(str(error))
     out.print(
