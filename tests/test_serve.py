@@ -13,6 +13,7 @@ import http.client
 import json
 import os
 import queue
+import re
 import signal
 import socket
 import subprocess
@@ -38,11 +39,13 @@ STARTUP_SECONDS = 20.0
 
 
 class Server:
-    """A running `tp serve`; its output lines are collected as they come (never blocking it)."""
+    """A running `tp serve`; its output lines are collected as they come (never blocking it).
+    `get` and `reset` send its write key (the value of `--write-key` in `args`), if any."""
 
     def __init__(self, db: Path, *args: str) -> None:
         self.db = db
         self.args = args
+        self.key = args[args.index("--write-key") + 1] if "--write-key" in args else None
         env = {**os.environ, "NO_COLOR": "1", "TERM": "dumb", "COLUMNS": "200"}
         self.process = subprocess.Popen(
             [tp_executable(), "serve", PLAN, "--port", "0", "--db", str(db), *args],
@@ -63,10 +66,10 @@ class Server:
             threading.Thread(target=_pump, args=(stream, put), daemon=True).start()
         self.lines: list[str] = []
         first = self.next_line(STARTUP_SECONDS)
-        prefix = "tp serve: listening on http://127.0.0.1:"
-        assert first.startswith(prefix), f"unexpected startup: {first!r} {self.stderr}"
-        self.port = int(first[len(prefix) :].split()[0])
-        self.url = f"http://127.0.0.1:{self.port}"
+        listening = re.match(r"tp serve: listening on (http://([\d.]+):(\d+)) ", first)
+        assert listening, f"unexpected startup: {first!r} {self.stderr}"
+        self.url, self.host, port = listening.groups()
+        self.port = int(port)
 
     def next_line(self, timeout: float = 5.0) -> str:
         try:
@@ -95,7 +98,7 @@ class Server:
         """(status, headers with lower-case names, the JSON answer or None)."""
         data = json.dumps(body).encode() if isinstance(body, dict | list) else body
         sent = {"Content-Type": "application/json", **(headers or {})}
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
         try:
             connection.request(method, path, body=data, headers=sent)
             response = connection.getresponse()
@@ -110,12 +113,15 @@ class Server:
         return status, answer
 
     def get(self, path: str) -> Any:
-        status, _, answer = self.request("GET", path)
+        status, _, answer = self.request("GET", path, headers=self.key_header())
         assert status == 200, answer
         return answer
 
     def reset(self) -> None:
-        assert self.post("/tp/reset", None) == (200, {"success": True})
+        assert self.post("/tp/reset", None, **self.key_header()) == (200, {"success": True})
+
+    def key_header(self) -> dict[str, str]:
+        return {"Authorization": basic(self.key)} if self.key else {}
 
     def stop(self, sig: int = signal.SIGTERM) -> int:
         if self.process.poll() is None:
@@ -240,29 +246,110 @@ def test_text_plain_and_gzip_bodies(collector: Server) -> None:
     assert summary["events"] == summary["valid"] == 4
 
 
-def test_cors_preflight_and_headers(collector: Server) -> None:
-    origin = "http://shop.localhost:3000"
-    status, headers, _ = collector.request(
-        "OPTIONS",
-        "/v1/t",
-        headers={
-            "Origin": origin,
-            "Access-Control-Request-Method": "POST",
-            "Access-Control-Request-Headers": "content-type, x-custom",
-        },
+def test_collecting_paths_allow_any_origin_without_credentials(collector: Server) -> None:
+    """What analytics.js needs: a preflight for its Authorization header, and answers it may
+    read from any page; never credentials, never access to this machine's private network."""
+    for origin in ("http://shop.localhost:3000", "null"):
+        status, headers, _ = collector.request(
+            "OPTIONS",
+            "/v1/t",
+            headers={
+                "Origin": origin,
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "content-type, authorization, x-retry-count",
+                "Access-Control-Request-Private-Network": "true",
+            },
+        )
+        assert status == 204
+        assert headers["access-control-allow-origin"] == "*"
+        assert headers["access-control-allow-methods"] == "POST"
+        allowed = {h.strip().lower() for h in headers["access-control-allow-headers"].split(",")}
+        assert {"content-type", "authorization", "content-encoding", "x-retry-count"} == allowed
+        assert "access-control-allow-credentials" not in headers
+        assert "access-control-allow-private-network" not in headers
+        status, headers, _ = collector.request(
+            "POST", "/v1/t", valid_track(), {"Origin": origin, "Content-Type": "text/plain"}
+        )
+        assert status == 200
+        assert headers["access-control-allow-origin"] == "*"
+        assert "access-control-allow-credentials" not in headers
+    put = {"Origin": "http://a.test", "Access-Control-Request-Method": "PUT"}
+    status, headers, answer = collector.request("OPTIONS", "/v1/t", headers=put)
+    assert (status, answer["code"]) == (403, "cors-refused")
+    assert "access-control-allow-methods" not in headers
+    assert collector.get("/tp/summary")["events"] == 2
+
+
+def _refused(server: Server, method: str, path: str, **headers: str) -> tuple[int, str]:
+    status, answer_headers, answer = server.request(method, path, headers=headers)
+    assert not any(name.startswith("access-control-") for name in answer_headers), answer_headers
+    assert len(answer["error"]) > 40, answer
+    return status, answer["code"]
+
+
+INSPECTION = [("GET", "/tp/summary"), ("GET", "/tp/events"), ("GET", "/tp/violations"),
+              ("POST", "/tp/reset")]  # fmt: skip
+
+
+@pytest.mark.parametrize(("method", "path"), INSPECTION)
+def test_inspection_api_is_same_origin_only(collector: Server, method: str, path: str) -> None:
+    collector.post("/v1/track", valid_track())
+    site = f"http://127.0.0.1:{collector.port}"
+    refusals = [
+        ({"Origin": "http://evil.test"}, "cross-origin"),
+        ({"Origin": "null"}, "cross-origin"),
+        ({"Origin": f"http://localhost:{collector.port + 1}"}, "cross-origin"),
+        ({"Sec-Fetch-Site": "cross-site"}, "cross-origin"),
+        ({"Sec-Fetch-Site": "same-site"}, "cross-origin"),
+        # DNS rebinding: a page of evil.test whose name now points at 127.0.0.1.
+        ({"Host": f"evil.test:{collector.port}", "Origin": f"http://evil.test:{collector.port}"},
+         "host-not-allowed"),
+        ({"Host": f"evil.test:{collector.port}"}, "host-not-allowed"),
+        ({"Host": "127.0.0.1"}, "host-not-allowed"),
+    ]  # fmt: skip
+    for headers, code in refusals:
+        assert _refused(collector, method, path, **headers) == (403, code), headers
+    preflight = {"Origin": "http://evil.test", "Access-Control-Request-Method": method}
+    assert _refused(collector, "OPTIONS", path, **preflight) == (403, "cross-origin")
+    assert collector.get("/tp/summary")["events"] == 1  # nothing was reset
+    for host in ("127.0.0.1", "localhost", "[::1]", "LocalHost"):
+        headers = {"Host": f"{host}:{collector.port}", "Sec-Fetch-Site": "same-origin"}
+        if method == "POST":
+            headers["Origin"] = f"http://{host}:{collector.port}"
+        status, answer_headers, _ = collector.request(method, path, headers=headers)
+        assert status == 200, (host, status)
+        assert not any(name.startswith("access-control-") for name in answer_headers)
+    assert collector.request(method, path, headers={"Origin": site})[0] == 200
+
+
+def test_reset_refuses_what_a_form_or_simple_request_can_send(collector: Server) -> None:
+    collector.post("/v1/track", valid_track())
+    for content_type in ("text/plain", "application/x-www-form-urlencoded", "multipart/form-data"):
+        status, _, answer = collector.request(
+            "POST", "/tp/reset", b"{}", {"Content-Type": content_type}
+        )
+        assert (status, answer["code"]) == (415, "unsupported-media-type"), content_type
+    connection = http.client.HTTPConnection("127.0.0.1", collector.port, timeout=30)
+    connection.request("POST", "/tp/reset")  # no Content-Type at all
+    assert connection.getresponse().status == 415
+    connection.close()
+    assert collector.get("/tp/summary")["events"] == 1
+
+
+def test_allow_host_and_an_explicit_host(start_server: StartServer) -> None:
+    server = start_server(
+        "hosts.sqlite", "--host", "127.0.0.2", "--allow-host", "tp.test", "--allow-host", "box:8080"
     )
-    assert status == 204
-    assert headers["access-control-allow-origin"] == origin
-    assert "POST" in headers["access-control-allow-methods"]
-    allowed = {h.strip().lower() for h in headers["access-control-allow-headers"].split(",")}
-    assert {"content-type", "authorization", "x-custom"} <= allowed
-    status, headers, _ = collector.request(
-        "POST", "/v1/t", valid_track(), {"Origin": origin, "Content-Type": "text/plain"}
-    )
+    for host in ("127.0.0.2", "tp.test", "localhost"):
+        headers = {"Host": f"{host}:{server.port}"}
+        assert server.request("GET", "/tp/summary", headers=headers)[0] == 200, host
+    assert server.request("GET", "/tp/summary", headers={"Host": "box:8080"})[0] == 200
+    assert server.request("GET", "/tp/summary", headers={"Host": "box:8081"})[0] == 403
+    # Collecting is not tied to a name: an emulator reaches the machine at 10.0.2.2.
+    status, _ = server.post("/v1/track", valid_track(), Host=f"10.0.2.2:{server.port}")
     assert status == 200
-    assert headers["access-control-allow-origin"] == origin
-    status, headers, _ = collector.request("GET", "/tp/summary", headers={"Origin": origin})
-    assert headers["access-control-allow-origin"] == origin
+    bad = run_tp("serve", REPO_ROOT / PLAN, "--port", "0", "--allow-host", "a b")
+    assert bad.code == 2 and "--allow-host" in bad.stderr and "Traceback" not in bad.output
 
 
 # -- bad requests ---------------------------------------------------------------------------------
@@ -359,6 +446,35 @@ def test_write_key(start_server: StartServer) -> None:
     assert keyed.stop() == 0
 
 
+def test_unreadable_basic_credentials(collector: Server, start_server: StartServer) -> None:
+    keyed = start_server("unreadable.sqlite", "--write-key", "secret")
+    for credentials in (base64.b64encode(b"\xff\xfe:").decode(), "\xe9t\xe9", "%%%", ""):
+        authorization = f"Basic {credentials}"
+        status, answer = keyed.post("/v1/track", valid_track(), Authorization=authorization)
+        assert (status, answer["code"]) == (401, "unauthorized"), credentials
+        assert collector.post("/v1/track", valid_track(), Authorization=authorization)[0] == 200
+    assert keyed.get("/tp/summary")["events"] == 0
+
+
+def test_inspection_and_reset_need_the_key(start_server: StartServer) -> None:
+    keyed = start_server("inspect.sqlite", "--write-key", "secret")
+    keyed.post("/v1/track", valid_track(), Authorization=basic("secret"))
+    for method, path in INSPECTION:
+        for headers in ({}, {"Authorization": basic("other")}, {"Authorization": "Bearer other"}):
+            status, answer_headers, answer = keyed.request(method, path, headers=headers)
+            assert (status, answer["code"]) == (401, "unauthorized"), (path, headers)
+            assert answer_headers["www-authenticate"].startswith("Basic")
+            assert "--write-key" in answer["error"]
+    assert keyed.get("/tp/summary")["events"] == 1  # the key as Basic auth user, as for SDKs
+    status, _, summary = keyed.request(
+        "GET", "/tp/summary", headers={"Authorization": "Bearer secret"}
+    )
+    assert (status, summary["events"]) == (200, 1)
+    keyed.reset()
+    assert keyed.get("/tp/summary")["events"] == 0
+    assert run_tp("serve", REPO_ROOT / PLAN, "--write-key", "").code == 2
+
+
 # -- a real Segment client ------------------------------------------------------------------------
 
 
@@ -418,9 +534,21 @@ def test_inspection_queries(collector: Server) -> None:
     assert [e["label"] for e in collector.get("/tp/events?valid=false")["events"]] == ["Nope"]
     assert len(collector.get("/tp/events?event=Product%20Viewed")["events"]) == 1
     assert len(collector.get("/tp/events?limit=2")["events"]) == 2
-    for query in ("valid=maybe", "limit=0", "limit=x"):
-        status, _, answer = collector.request("GET", f"/tp/events?{query}")
-        assert (status, answer["code"]) == (400, "bad-query")
+    assert len(collector.get("/tp/events?limit=99999999999999999999999")["events"]) == 3
+    assert len(collector.get("/tp/violations?limit=" + "9" * 5000)["violations"]) == 1
+    assert len(collector.get("/tp/events?limit=0002")["events"]) == 2
+    bad_queries = [
+        "/tp/events?valid=maybe", "/tp/events?limit=0", "/tp/events?limit=x",
+        "/tp/events?limit=-5", "/tp/events?limit=", "/tp/events?limit=%C2%B2",
+        "/tp/events?limit=1.5", "/tp/events?limit=1&limit=2", "/tp/events?valid=true&valid=false",
+        "/tp/events?event=a&event=b", "/tp/events?lmit=2", "/tp/summary?limit=2",
+        "/tp/violations?event=x", "/tp/violations?limit=%00",
+    ]  # fmt: skip
+    for query in bad_queries:
+        status, _, answer = collector.request("GET", query)
+        assert (status, answer["code"]) == (400, "bad-query"), (query, answer)
+        assert len(answer["error"]) > 30
+    assert collector.get("/tp/events?event=%FF%FE")["events"] == []
     collector.reset()
     assert collector.get("/tp/summary") == {
         "events": 0, "valid": 0, "invalid": 0, "by_event": {}, "violations": {}
@@ -517,6 +645,19 @@ def test_captures_check_with_a_bad_url(url: str) -> None:
     assert result.code == 2, result.output
     assert "--url" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_captures_check_with_a_write_key(start_server: StartServer) -> None:
+    keyed = start_server("check.sqlite", "--write-key", "secret")
+    keyed.post("/v1/track", valid_track(event="Nope"), Authorization=basic("secret"))
+    refused = run_tp("captures", "check", "--url", keyed.url)
+    assert refused.code == 2
+    assert "--write-key" in refused.stderr
+    wrong = run_tp("captures", "check", "--url", keyed.url, "--write-key", "other")
+    assert wrong.code == 2 and "--write-key" in wrong.stderr
+    checked = run_tp("captures", "check", "--url", keyed.url, "--write-key", "secret")
+    assert checked.code == 1, checked.output
+    assert "EV100" in checked.stdout
 
 
 # -- durability -----------------------------------------------------------------------------------

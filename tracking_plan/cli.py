@@ -575,7 +575,18 @@ def serve_command(
     write_key: Annotated[
         str | None,
         typer.Option(
-            "--write-key", help="Accept only this write key (others get 401); default: any."
+            "--write-key",
+            help="Accept only this write key (others get 401); default: any. Reading or"
+            " resetting the captures then needs it too.",
+        ),
+    ] = None,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-host",
+            help="Also answer /tp/... requests addressed to this host name (NAME or"
+            " NAME:PORT; repeatable). Collecting answers any name.",
+            show_default=False,
         ),
     ] = None,
     forward: Annotated[
@@ -595,7 +606,8 @@ def serve_command(
 
     Point an SDK at it: it takes Segment's HTTP Tracking API (/v1/track, /v1/batch, ...),
     stores each message with its findings in --db, then answers as Segment does.
-    Read them back: GET /tp/summary, /tp/events, /tp/violations; POST /tp/reset clears them.
+    Read them back: GET /tp/summary, /tp/events, /tp/violations; POST /tp/reset clears them
+    (only from this machine, not from web pages).
     Example: tp serve plans/shop/plan.yaml --port 0
     """
     from .serve import ServeError, ServeOptions, serve
@@ -606,6 +618,7 @@ def serve_command(
         port=port,
         db=db,
         write_key=write_key,
+        allowed_hosts=tuple(allow_host or ()),
         forward=forward,
         quiet=quiet,
         live=sys.stdout.isatty(),

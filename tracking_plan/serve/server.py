@@ -1,8 +1,9 @@
-"""Runs `tp serve`: binds the socket, wires store, collector, view and forwarder to the app,
-and serves it on uvicorn until interrupted."""
+"""Runs `tp serve`: binds the socket, wires store, collector, view, forwarder
+and access rules to the app, and serves it on uvicorn until interrupted."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import logging
 import signal
@@ -15,6 +16,7 @@ from types import FrameType
 import uvicorn
 
 from ..model import Plan
+from .access import Access, bracketed
 from .app import CollectorApp
 from .collector import Collector
 from .forward import Forwarder, check_upstream
@@ -30,6 +32,7 @@ class ServeOptions:
     port: int = 8642
     db: Path = Path("tp-captures.sqlite")
     write_key: str | None = None
+    allowed_hosts: tuple[str, ...] = ()  # Host names the inspection API answers besides its own
     forward: str | None = None
     quiet: bool = False
     live: bool = False  # the live view (for a terminal) instead of log lines
@@ -47,21 +50,45 @@ def serve(plan: Plan, options: ServeOptions) -> None:
     """Serves until SIGINT or SIGTERM; raises `ServeError` when it cannot start."""
     if options.forward is not None and (problem := check_upstream(options.forward)):
         raise ServeError(problem)
-    sock = _listen(options.host, options.port)
-    try:
-        writer, reader = CaptureStore(options.db), CaptureStore(options.db)
-    except StoreError as error:
-        sock.close()
-        raise ServeError(str(error)) from None
-    url = f"http://{_url_host(options.host)}:{sock.getsockname()[1]}"
-    print(f"tp serve: listening on {url} (plan {plan.name})", flush=True)
-    view = make_view(live=options.live, quiet=options.quiet, title=f"tp serve {url}")
+    if options.write_key == "":
+        raise ServeError("--write-key is empty; give the key clients must send, or leave it out")
+    with contextlib.ExitStack() as cleanup:
+        sock = _listen(options.host, options.port)
+        cleanup.callback(sock.close)
+        port = sock.getsockname()[1]
+        try:
+            access = Access(
+                host=options.host,
+                port=port,
+                allowed_hosts=options.allowed_hosts,
+                write_key=options.write_key,
+            )
+            writer = CaptureStore(options.db)
+            cleanup.callback(writer.close)
+            reader = CaptureStore(options.db)
+            cleanup.callback(reader.close)
+        except (ValueError, StoreError) as error:
+            raise ServeError(str(error)) from None
+        url = f"http://{bracketed(options.host)}:{port}"
+        print(f"tp serve: listening on {url} (plan {plan.name})", flush=True)
+        _run(plan, options, access, writer, reader, sock, title=f"tp serve {url}")
+
+
+def _run(
+    plan: Plan,
+    options: ServeOptions,
+    access: Access,
+    writer: CaptureStore,
+    reader: CaptureStore,
+    sock: socket.socket,
+    *,
+    title: str,
+) -> None:
+    view = make_view(live=options.live, quiet=options.quiet, title=title)
+    _quiet_uvicorn_logs()  # after the live view, which takes over standard error
     collector = Collector(plan, writer, view.captured)
     forwarder = Forwarder(options.forward, view.note) if options.forward else None
-    app = CollectorApp(
-        collector=collector, reader=reader, write_key=options.write_key, forwarder=forwarder
-    )
-    _quiet_uvicorn_logs()
+    app = CollectorApp(collector=collector, reader=reader, access=access, forwarder=forwarder)
     config = uvicorn.Config(
         app,
         lifespan="off",
@@ -87,9 +114,6 @@ def serve(plan: Plan, options: ServeOptions) -> None:
         if forwarder is not None:
             forwarder.stop()
         view.close()
-        writer.close()
-        reader.close()
-        sock.close()
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -113,10 +137,6 @@ def _listen(host: str, port: int) -> socket.socket:
             ) from None
         raise ServeError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
     return sock
-
-
-def _url_host(host: str) -> str:
-    return f"[{host}]" if ":" in host else host
 
 
 def _raise_stopped(signum: int, frame: FrameType | None) -> None:
