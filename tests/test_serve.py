@@ -8,12 +8,14 @@ subprocesses started with `--port 0`; the port is read from their startup line.
 from __future__ import annotations
 
 import base64
+import functools
 import gzip
 import http.client
 import json
 import os
 import queue
 import re
+import resource
 import signal
 import socket
 import subprocess
@@ -40,9 +42,10 @@ STARTUP_SECONDS = 20.0
 
 class Server:
     """A running `tp serve`; its output lines are collected as they come (never blocking it).
-    `get` and `reset` send its write key (the value of `--write-key` in `args`), if any."""
+    `get` and `reset` send its write key (the value of `--write-key` in `args`), if any;
+    `descriptors` caps the files the server may open (ulimit -n)."""
 
-    def __init__(self, db: Path, *args: str) -> None:
+    def __init__(self, db: Path, *args: str, descriptors: int | None = None) -> None:
         self.db = db
         self.args = args
         self.key = args[args.index("--write-key") + 1] if "--write-key" in args else None
@@ -55,6 +58,7 @@ class Server:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            preexec_fn=None if descriptors is None else functools.partial(_cap_files, descriptors),
         )
         self.stdout: queue.Queue[str] = queue.Queue()
         self.stderr: list[str] = []
@@ -123,10 +127,22 @@ class Server:
     def key_header(self) -> dict[str, str]:
         return {"Authorization": basic(self.key)} if self.key else {}
 
+    def wait_for_stderr(self, fragment: str, timeout: float = 10.0) -> list[str]:
+        """The lines of standard error containing `fragment`, once there is one."""
+        deadline = time.monotonic() + timeout
+        while not (found := [line for line in self.stderr if fragment in line]):
+            assert time.monotonic() < deadline, f"no {fragment!r} in {self.stderr}"
+            time.sleep(0.05)
+        return found
+
     def stop(self, sig: int = signal.SIGTERM) -> int:
         if self.process.poll() is None:
             self.process.send_signal(sig)
         return self.process.wait(timeout=15)
+
+
+def _cap_files(descriptors: int) -> None:
+    resource.setrlimit(resource.RLIMIT_NOFILE, (descriptors, descriptors))
 
 
 def _pump(stream: Any, put: Any) -> None:
@@ -149,8 +165,8 @@ def start_server(tmp_path: Path) -> Iterator[StartServer]:
     """Starts servers of a test's own (`start_server("db name", *options)`); kills them after."""
     started: list[Server] = []
 
-    def start(name: str, *args: str) -> Server:
-        started.append(Server(tmp_path / name, *args))
+    def start(name: str, *args: str, descriptors: int | None = None) -> Server:
+        started.append(Server(tmp_path / name, *args, descriptors=descriptors))
         return started[-1]
 
     yield start
@@ -704,6 +720,100 @@ def test_serve_start_errors(server: Server, tmp_path: Path) -> None:
     bad_forward = run_tp(*args, tmp_path / "y.sqlite", "--forward", "api.segment.io")
     assert bad_forward.code == 2 and "http(s) URL" in bad_forward.stderr
     assert "Traceback" not in broken.output + busy.output + bad_forward.output
+
+
+# -- limits ---------------------------------------------------------------------------------------
+
+
+def _answer(raw: socket.socket) -> bytes:
+    """What the server sends until it closes the connection."""
+    raw.settimeout(30)
+    received = b""
+    try:
+        while chunk := raw.recv(65536):
+            received += chunk
+    except ConnectionResetError:
+        pass
+    return received
+
+
+def test_a_partial_request_head_times_out(start_server: StartServer) -> None:
+    server = start_server("head.sqlite", "--header-timeout", "0.5")
+    partial = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(3)]
+    for raw in partial:
+        raw.sendall(b"POST /v1/track HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Le")
+    idle = socket.create_connection(("127.0.0.1", server.port))
+    for raw in partial:
+        answer = _answer(raw)
+        assert answer.startswith(b"HTTP/1.1 408 "), answer
+        assert b'"code":"request-timeout"' in answer
+        raw.close()
+    assert _answer(idle) == b""  # a connection that never sent anything just closes
+    idle.close()
+    (line,) = server.wait_for_stderr("request head")
+    assert "--header-timeout" in line
+    assert server.post("/v1/track", valid_track())[0] == 200
+    assert server.stop() == 0
+    assert "Traceback" not in "\n".join(server.stderr)
+    assert len(server.stderr) == 1, server.stderr
+
+
+def test_a_slow_body_times_out(start_server: StartServer) -> None:
+    server = start_server("body.sqlite", "--body-timeout", "0.5")
+    body = json.dumps(valid_track()).encode()
+    with socket.create_connection(("127.0.0.1", server.port)) as raw:
+        raw.sendall(
+            b"POST /v1/track HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            + f"Content-Length: {len(body)}\r\n\r\n".encode()
+            + body[:-5]
+        )
+        answer = _answer(raw)
+    assert answer.startswith(b"HTTP/1.1 408 "), answer
+    assert b'"code":"request-timeout"' in answer
+    assert "--body-timeout" in server.wait_for_stderr("request body")[0]
+    assert server.get("/tp/summary")["events"] == 0
+    assert server.post("/v1/track", valid_track())[0] == 200
+    assert server.stop() == 0
+    assert "Traceback" not in "\n".join(server.stderr)
+
+
+def _release(server: Server, held: list[socket.socket]) -> None:
+    """Closes the connections, then waits until the server has room for another."""
+    for raw in held:
+        raw.close()
+    deadline = time.monotonic() + 10
+    while server.request("GET", "/tp/summary")[0] != 200:
+        assert time.monotonic() < deadline, "the server does not take connections again"
+        time.sleep(0.05)
+
+
+def test_connection_limit(start_server: StartServer) -> None:
+    server = start_server("conns.sqlite", "--max-connections", "4")
+    held = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(4)]
+    status, _, answer = server.request("GET", "/tp/summary")
+    assert (status, answer["code"]) == (503, "too-many-connections"), answer
+    for _ in range(20):
+        with socket.create_connection(("127.0.0.1", server.port)) as extra:
+            assert _answer(extra).startswith(b"HTTP/1.1 503 ")
+    _release(server, held)
+    (line,) = server.wait_for_stderr("connection")
+    assert "--max-connections" in line
+    assert server.stop() == 0
+    assert len(server.stderr) == 1, server.stderr
+
+
+def test_idle_connections_never_exhaust_descriptors(start_server: StartServer) -> None:
+    server = start_server("fds.sqlite", "--quiet", descriptors=128)
+    held = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(300)]
+    acknowledged = server.post("/v1/track", valid_track())
+    _release(server, held)
+    if acknowledged[0] == 200:
+        assert server.get("/tp/summary")["events"] == 1
+    assert server.post("/v1/track", valid_track())[0] == 200
+    assert server.stop() == 0
+    errors = "\n".join(server.stderr)
+    assert "Traceback" not in errors and "Too many open files" not in errors, errors
+    assert len(server.stderr) <= 2, server.stderr  # the lowered limit, the refusals
 
 
 # -- forwarding -----------------------------------------------------------------------------------

@@ -589,6 +589,27 @@ def serve_command(
             show_default=False,
         ),
     ] = None,
+    header_timeout: Annotated[
+        float,
+        typer.Option(
+            "--header-timeout", min=0.1, help="Seconds a client may take to send a request head."
+        ),
+    ] = 10.0,
+    body_timeout: Annotated[
+        float,
+        typer.Option(
+            "--body-timeout", min=0.1, help="Seconds a client may take to send a request body."
+        ),
+    ] = 30.0,
+    max_connections: Annotated[
+        int | None,
+        typer.Option(
+            "--max-connections",
+            min=1,
+            help="Connections open at once, at most. [default: 256, fewer if ulimit -n is low]",
+            show_default=False,
+        ),
+    ] = None,
     forward: Annotated[
         str | None,
         typer.Option(
@@ -610,7 +631,7 @@ def serve_command(
     (only from this machine, not from web pages).
     Example: tp serve plans/shop/plan.yaml --port 0
     """
-    from .serve import ServeError, ServeOptions, serve
+    from .serve import ConnectionLimits, ServeError, ServeOptions, serve
 
     plan = _load(plan_path)
     options = ServeOptions(
@@ -622,6 +643,11 @@ def serve_command(
         forward=forward,
         quiet=quiet,
         live=sys.stdout.isatty(),
+        limits=ConnectionLimits(
+            header_seconds=header_timeout,
+            body_seconds=body_timeout,
+            max_connections=max_connections,
+        ),
     )
     try:
         serve(plan, options)

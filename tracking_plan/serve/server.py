@@ -1,5 +1,5 @@
 """Runs `tp serve`: binds the socket, wires store, collector, view, forwarder
-and access rules to the app, and serves it on uvicorn until interrupted."""
+and access rules to the app, and serves it on uvicorn, with its limits, until interrupted."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import logging
 import signal
 import socket
 import sys
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
@@ -20,10 +21,13 @@ from .access import Access, bracketed
 from .app import CollectorApp
 from .collector import Collector
 from .forward import Forwarder, check_upstream
+from .limits import ConnectionBudget, ConnectionLimits, connection_budget, limited_protocol
 from .store import CaptureStore, StoreError
 from .view import make_view
 
-_BACKLOG = 2048
+_REPEAT_LOG_SECONDS = 60.0
+
+log = logging.getLogger("tracking_plan.serve")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -36,6 +40,7 @@ class ServeOptions:
     forward: str | None = None
     quiet: bool = False
     live: bool = False  # the live view (for a terminal) instead of log lines
+    limits: ConnectionLimits = field(default_factory=ConnectionLimits)
 
 
 class ServeError(Exception):
@@ -53,7 +58,8 @@ def serve(plan: Plan, options: ServeOptions) -> None:
     if options.write_key == "":
         raise ServeError("--write-key is empty; give the key clients must send, or leave it out")
     with contextlib.ExitStack() as cleanup:
-        sock = _listen(options.host, options.port)
+        budget = connection_budget(options.limits.max_connections)
+        sock = _listen(options.host, options.port, budget.accept_batch)
         cleanup.callback(sock.close)
         port = sock.getsockname()[1]
         try:
@@ -71,12 +77,13 @@ def serve(plan: Plan, options: ServeOptions) -> None:
             raise ServeError(str(error)) from None
         url = f"http://{bracketed(options.host)}:{port}"
         print(f"tp serve: listening on {url} (plan {plan.name})", flush=True)
-        _run(plan, options, access, writer, reader, sock, title=f"tp serve {url}")
+        _run(plan, options, budget, access, writer, reader, sock, title=f"tp serve {url}")
 
 
 def _run(
     plan: Plan,
     options: ServeOptions,
+    budget: ConnectionBudget,
     access: Access,
     writer: CaptureStore,
     reader: CaptureStore,
@@ -86,13 +93,21 @@ def _run(
 ) -> None:
     view = make_view(live=options.live, quiet=options.quiet, title=title)
     _quiet_uvicorn_logs()  # after the live view, which takes over standard error
+    if budget.lowered_from is not None:
+        log.warning(
+            "at most %d connections at once, not %d (--max-connections): the system lets this"
+            " process open too few files for more (raise ulimit -n)",
+            budget.max_connections,
+            budget.lowered_from,
+        )
     collector = Collector(plan, writer, view.captured)
     forwarder = Forwarder(options.forward, view.note) if options.forward else None
     app = CollectorApp(collector=collector, reader=reader, access=access, forwarder=forwarder)
     config = uvicorn.Config(
         app,
         lifespan="off",
-        http="h11",
+        http=limited_protocol(options.limits, budget.max_connections),
+        backlog=budget.accept_batch,
         ws="none",
         loop="asyncio",
         log_config=None,
@@ -116,7 +131,7 @@ def _run(
         view.close()
 
 
-def _listen(host: str, port: int) -> socket.socket:
+def _listen(host: str, port: int, backlog: int) -> socket.socket:
     try:
         family, kind, proto, _, address = socket.getaddrinfo(
             host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
@@ -127,7 +142,7 @@ def _listen(host: str, port: int) -> socket.socket:
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(address)
-        sock.listen(_BACKLOG)
+        sock.listen(backlog)
     except OSError as error:
         sock.close()
         if error.errno == errno.EADDRINUSE:
@@ -147,13 +162,37 @@ class _Plain(logging.Formatter):
     """uvicorn's own messages (a malformed request, say) as one line, no traceback."""
 
     def format(self, record: logging.LogRecord) -> str:
-        return f"tp serve: {record.getMessage()}"
+        held_back = getattr(record, "held_back", 0)
+        more = f" ({held_back:,} more like it since)" if held_back else ""
+        return f"tp serve: {record.getMessage()}{more}"
+
+
+class _OncePerMinute(logging.Filter):
+    """Lets each message through at most once a minute, so that a client sending bad requests
+    or holding connections cannot flood the log; the next one says how many were held back."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._seen: dict[str, tuple[float, int]] = {}  # message -> (last shown, held back)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        now = time.monotonic()
+        key = str(record.msg)
+        shown, held_back = self._seen.get(key, (now - _REPEAT_LOG_SECONDS, 0))
+        if now - shown < _REPEAT_LOG_SECONDS:
+            self._seen[key] = (shown, held_back + 1)
+            return False
+        self._seen[key] = (now, 0)
+        record.held_back = held_back
+        return True
 
 
 def _quiet_uvicorn_logs() -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_Plain())
-    for name in ("uvicorn", "tracking_plan.serve"):
+    handler.addFilter(_OncePerMinute())
+    # asyncio's own messages too: a failed accept() would print a traceback per attempt.
+    for name in ("uvicorn", "asyncio", "tracking_plan.serve"):
         logger = logging.getLogger(name)
         logger.handlers = [handler]
         logger.setLevel(logging.WARNING)
