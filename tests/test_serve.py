@@ -702,6 +702,21 @@ def test_acknowledged_events_survive_kill_9(start_server: StartServer, tmp_path:
     assert json.loads(validated.stdout)["summary"]["records"] == len(sent) + 1
 
 
+def test_one_server_per_store(start_server: StartServer, tmp_path: Path) -> None:
+    first = start_server("shared.sqlite")
+    second = run_tp("serve", REPO_ROOT / PLAN, "--port", "0", "--db", first.db, timeout=30)
+    assert second.code == 2, second.output
+    assert "another tp serve" in second.stderr and str(first.process.pid) in second.stderr
+    assert "--db" in second.stderr and "Traceback" not in second.output
+    assert first.post("/v1/track", valid_track())[0] == 200
+    first.stop(signal.SIGKILL)  # its lock file stays behind, but nobody holds it
+    assert list(tmp_path.glob("shared.sqlite*.lock"))
+    third = start_server("shared.sqlite")
+    assert third.get("/tp/summary")["events"] == 1
+    assert third.stop() == 0
+    assert not list(tmp_path.glob("shared.sqlite*.lock"))  # a clean stop tidies up
+
+
 def test_captures_export_errors(tmp_path: Path) -> None:
     missing = run_tp("captures", "export", "--db", tmp_path / "none.sqlite")
     assert missing.code == 2 and "no capture store" in missing.stderr

@@ -1,4 +1,4 @@
-"""Runs `tp serve`: binds the socket, wires store, collector, view, forwarder
+"""Runs `tp serve`: locks the store, binds the socket, wires store, collector, view, forwarder
 and access rules to the app, and serves it on uvicorn, with its limits, until interrupted."""
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from .app import CollectorApp
 from .collector import Collector
 from .forward import Forwarder, check_upstream
 from .limits import ConnectionBudget, ConnectionLimits, connection_budget, limited_protocol
+from .lock import StoreLock
 from .store import CaptureStore, StoreError
 from .view import make_view
 
@@ -58,6 +59,12 @@ def serve(plan: Plan, options: ServeOptions) -> None:
     if options.write_key == "":
         raise ServeError("--write-key is empty; give the key clients must send, or leave it out")
     with contextlib.ExitStack() as cleanup:
+        lock = StoreLock(options.db)
+        try:
+            lock.acquire()
+        except StoreError as error:
+            raise ServeError(str(error)) from None
+        cleanup.callback(lock.release)
         budget = connection_budget(options.limits.max_connections)
         sock = _listen(options.host, options.port, budget.accept_batch)
         cleanup.callback(sock.close)
