@@ -8,11 +8,13 @@ subprocesses started with `--port 0`; the port is read from their startup line.
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import gzip
 import http.client
 import json
 import os
+import pty
 import queue
 import re
 import resource
@@ -30,7 +32,7 @@ from typing import Any, ClassVar
 
 import pytest
 import segment.analytics  # type: ignore[import-untyped]
-from conftest import REPO_ROOT, run_tp, tp_executable
+from conftest import REPO_ROOT, Run, run_tp, tp_executable
 
 PLAN = "plans/shop/plan.yaml"
 SAMPLE = REPO_ROOT / "plans" / "shop" / "sample-events.jsonl"
@@ -580,6 +582,52 @@ def test_duplicate_message_ids_across_requests(collector: Server) -> None:
     assert [f["code"] for f in second["findings"]] == ["EN205"]
 
 
+def test_live_view_shows_names_from_clients_without_obeying_them(tmp_path: Path) -> None:
+    """On a terminal, the live view: an event name from any page must not retitle the window."""
+    primary, secondary = pty.openpty()
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"}
+    env.pop("NO_COLOR", None)
+    process = subprocess.Popen(
+        [tp_executable(), "serve", PLAN, "--port", "0", "--db", str(tmp_path / "live.sqlite")],
+        cwd=REPO_ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=secondary,
+        stderr=subprocess.PIPE,
+    )
+    os.close(secondary)
+    shown = bytearray()
+
+    def read() -> None:
+        with contextlib.suppress(OSError):  # the terminal closes with the server
+            while chunk := os.read(primary, 65536):
+                shown.extend(chunk)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while not (found := re.search(rb"listening on http://127.0.0.1:(\d+)", shown)):
+            assert time.monotonic() < deadline and process.poll() is None, bytes(shown)
+            time.sleep(0.05)
+        port = int(found.group(1))
+        body = json.dumps(valid_track(event="Evil\x1b]0;pwned\x07\u202e")).encode()
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection.request("POST", "/v1/track", body, {"Content-Type": "application/json"})
+        assert connection.getresponse().status == 200
+        connection.close()
+        while b"pwned" not in shown:
+            assert time.monotonic() < deadline + 10, bytes(shown)
+            time.sleep(0.05)
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+        reader.join(timeout=5)
+        os.close(primary)
+    assert b"\x1b]0;pwned" not in shown and "\u202e".encode() not in shown
+    assert b"Evil\\x1b]0;pwned\\x07\\u202e" in shown
+
+
 # -- tp captures check ----------------------------------------------------------------------------
 
 
@@ -634,33 +682,60 @@ LYING_SERVERS = {
     "not UTF-8": (200, {}, b'{"events": "\xff"}', "cannot read"),
     "a JSON array": (200, {}, b"[1]", "not as tp serve does"),
     "an error": (500, {}, b"oops", "HTTP 500"),
+    "a refusal that says why": (
+        403, {}, b'{"error": "use --allow-host X\\u001b[2J"}', "HTTP 403: use --allow-host X\\x1b"
+    ),
 }  # fmt: skip
+
+
+def _check_against(answers: dict[str, tuple[int, dict[str, str], bytes]]) -> Run:
+    """`tp captures check` against a server giving these answers."""
+    _Liar.answers = answers
+    liar = ThreadingHTTPServer(("127.0.0.1", 0), _Liar)
+    threading.Thread(target=liar.serve_forever, daemon=True).start()
+    try:
+        return run_tp("captures", "check", "--url", f"http://127.0.0.1:{liar.server_port}")
+    finally:
+        liar.shutdown()
+        liar.server_close()
 
 
 @pytest.mark.parametrize("case", list(LYING_SERVERS))
 def test_captures_check_against_a_server_that_is_not_tp_serve(case: str) -> None:
     status, headers, body, message = LYING_SERVERS[case]
-    _Liar.answers = {"/tp/summary": (status, headers, body)}
-    liar = ThreadingHTTPServer(("127.0.0.1", 0), _Liar)
-    threading.Thread(target=liar.serve_forever, daemon=True).start()
-    try:
-        result = run_tp("captures", "check", "--url", f"http://127.0.0.1:{liar.server_port}")
-    finally:
-        liar.shutdown()
-        liar.server_close()
+    result = _check_against({"/tp/summary": (status, headers, body)})
     assert result.code == 2, result.output
     assert message in result.stderr
     assert "Traceback" not in result.output
 
 
-@pytest.mark.parametrize(
-    "url", ["http://127.0.0.1:99999", "http://[::1", "127.0.0.1:8642", "http://", "ftp://x"]
-)
+BAD_URLS = ["http://127.0.0.1:99999", "http://[::1", "127.0.0.1:8642", "http://", "ftp://x",
+            "http://127.0.0.1:1/[/b]"]  # fmt: skip
+
+
+@pytest.mark.parametrize("url", BAD_URLS)
 def test_captures_check_with_a_bad_url(url: str) -> None:
     result = run_tp("captures", "check", "--url", url)
     assert result.code == 2, result.output
     assert "--url" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_captures_check_shows_what_a_server_sends_without_obeying_it() -> None:
+    summary = {"events": 1, "valid": 0, "invalid": 1}
+    violation = {
+        "code": "[/x]\x1b[2J", "severity": "error", "message": "\x1b]0;pwned\x07 \u202egnp.exe",
+        "pointer": "/event", "label": "Evil\x1b[31m", "event_id": 1,
+    }  # fmt: skip
+    result = _check_against(
+        {
+            "/tp/summary": (200, {}, json.dumps(summary).encode()),
+            "/tp/violations": (200, {}, json.dumps({"violations": [violation]}).encode()),
+        }
+    )
+    assert result.code == 1, result.output
+    assert "\x1b" not in result.output and "\u202e" not in result.output
+    assert "\\x1b]0;pwned\\x07" in result.stdout and "[/x]\\x1b[2J x1" in result.stdout
 
 
 def test_captures_check_with_a_write_key(start_server: StartServer) -> None:

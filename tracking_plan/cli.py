@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from . import __version__, libraries
@@ -97,9 +98,10 @@ def _main(
 
 
 def _fail(message: str, *, hint: str | None = None) -> NoReturn:
-    err.print(f"[bold red]error:[/] {message}")
+    # Messages quote paths, URLs and answers: a "[/x]" in them is text, not markup.
+    err.print(f"[bold red]error:[/] {escape(message)}")
     if hint:
-        err.print(f"[dim]hint:[/] {hint}")
+        err.print(f"[dim]hint:[/] {escape(hint)}")
     raise typer.Exit(EXIT_ERROR)
 
 
@@ -705,6 +707,7 @@ def captures_check_command(
     Example: tp captures check --url http://127.0.0.1:8642 --fail-on warning
     """
     from .serve import Unreachable, check_captures
+    from .serve.terminal import printable
 
     try:
         result = check_captures(url, fail_on.severity, write_key=write_key)
@@ -724,7 +727,13 @@ def captures_check_command(
         out.print(f"No violations at or above {fail_on.value}.")
         return
     codes = ", ".join(f"{code} x{count}" for code, count in sorted(result.counts().items()))
-    out.print(f"{_count(len(result.failing), 'violation')} at or above {fail_on.value} ({codes}).")
+    out.print(
+        printable(
+            f"{_count(len(result.failing), 'violation')} at or above {fail_on.value} ({codes})."
+        ),
+        markup=False,
+        highlight=False,
+    )
     raise typer.Exit(EXIT_FINDINGS)
 
 

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..diagnostics import Severity
+from .terminal import printable
 
 _TIMEOUT_SECONDS = 10.0
 _EXAMPLE = "http://127.0.0.1:8642"
+_REFUSAL_BYTES = 64 * 1024
 
 
 class Unreachable(Exception):
@@ -34,8 +36,9 @@ class CapturedViolation:
     event_id: int | None
 
     def __str__(self) -> str:
+        """One line; what the server sent is shown, never obeyed, by a terminal."""
         where = f" at {self.pointer}" if self.pointer else ""
-        return (
+        return printable(
             f"event {self.event_id} {self.label!r}: {self.severity.label} {self.code}{where}:"
             f" {self.message}"
         )
@@ -123,12 +126,11 @@ def _get(url: str, path: str, headers: dict[str, str]) -> dict[str, Any]:
         with urllib.request.urlopen(request, timeout=_TIMEOUT_SECONDS) as response:
             data = json.load(response)
     except urllib.error.HTTPError as error:
-        if error.code == 401:
-            raise Unreachable(
-                f"{target} answered HTTP 401: the server was started with --write-key; pass"
-                " the same key with --write-key"
-            ) from None
-        raise Unreachable(f"{target} answered HTTP {error.code}; is {url} a tp serve?") from None
+        reason = _refusal(error)
+        answered = f"{target} answered HTTP {error.code}"
+        if reason is None:
+            raise Unreachable(f"{answered}; is {url} a tp serve?") from None
+        raise Unreachable(f"{answered}: {reason}") from None
     except urllib.error.URLError as error:
         raise Unreachable(
             f"cannot reach tp serve at {url}: {error.reason}; start it with tp serve PLAN,"
@@ -141,3 +143,13 @@ def _get(url: str, path: str, headers: dict[str, str]) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise _not_tp_serve(url)
     return data
+
+
+def _refusal(error: urllib.error.HTTPError) -> str | None:
+    """Why tp serve refused a request (its `error`, which says what to do), if it said."""
+    try:
+        answer = json.loads(error.read(_REFUSAL_BYTES))
+    except (OSError, ValueError, RecursionError, http.client.HTTPException):
+        return None
+    reason = answer.get("error") if isinstance(answer, dict) else None
+    return printable(reason) if isinstance(reason, str) else None
