@@ -586,6 +586,7 @@ def serve_command(
         list[str] | None,
         typer.Option(
             "--allow-host",
+            metavar="<host>",
             help="Also answer /tp/... requests addressed to this host name (NAME or"
             " NAME:PORT; repeatable). Collecting answers any name.",
             show_default=False,
@@ -608,7 +609,7 @@ def serve_command(
         typer.Option(
             "--max-connections",
             min=1,
-            help="Connections open at once, at most. [default: 256, fewer if ulimit -n is low]",
+            help="Connections open at once, at most (default 256, fewer when ulimit -n is low).",
             show_default=False,
         ),
     ] = None,
