@@ -228,7 +228,8 @@ class Server:
     def summary(self) -> dict[str, Any]:
         connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
         try:
-            connection.request("GET", "/tp/summary")
+            # The server has a write key, so the inspection API needs it too.
+            connection.request("GET", "/tp/summary", headers={"Authorization": AUTHORIZATION})
             response = connection.getresponse()
             summary: dict[str, Any] = json.loads(response.read())
             return summary

@@ -8,7 +8,8 @@
   SDK's Authorization header makes the browser send a CORS preflight first). The page loads
   analytics-next's UMD build from the npm package and sends a page call and the same two tracks
   as text/plain to /v1/p and /v1/t. The browser context records a HAR of the session, which
-  `tp validate` must judge as the collector did.
+  `tp validate` must judge as the collector did. Then tests/fixtures/serve/hostile.html, from
+  the same other origin, tries to read the captures and to reset them, and must fail.
 
 Each test asserts what the collector stored and validated through its inspection API (/tp/...).
 A session fixture installs the pinned npm packages into .cache/serve-npm/ once. The tests skip
@@ -79,10 +80,12 @@ class Collector:
     url: str
 
     def get(self, path: str, **query: str | int) -> Any:
+        """The inspection API, with the write key the collector was started with."""
         target = f"{self.url}{path}"
         if query:
             target += "?" + urllib.parse.urlencode(query)
-        with urllib.request.urlopen(target, timeout=10) as response:
+        request = urllib.request.Request(target, headers={"Authorization": f"Bearer {WRITE_KEY}"})
+        with urllib.request.urlopen(request, timeout=10) as response:
             return json.load(response)
 
     def summary(self) -> dict[str, Any]:
@@ -205,6 +208,8 @@ class BrowserSession:
     failed_requests: list[str]
     console_errors: list[str]
     har: Path
+    hostile: list[list[Any]]
+    summary_after_hostile: dict[str, Any]
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -242,7 +247,8 @@ def browser_session(
     folder = tmp_path_factory.mktemp("browser")
     site_root = folder / "site"
     site_root.mkdir()
-    shutil.copy(FIXTURES / "page.html", site_root / "page.html")
+    for name in ("page.html", "hostile.html"):
+        shutil.copy(FIXTURES / name, site_root / name)
     (site_root / "analytics-next").symlink_to(node_modules / "@segment/analytics-next/dist/umd")
     har = folder / "session.har"
 
@@ -282,6 +288,11 @@ def browser_session(
                 summary = collector.wait_for_events(3)
                 # Closing the context writes the HAR.
                 context.close()
+                # Another page, in a context of its own (outside the HAR), goes for the captures.
+                other = browser.new_context().new_page()
+                other.goto(f"{origin}/hostile.html?{query}")
+                hostile = other.evaluate("window.tpDone")
+                summary_after_hostile = collector.summary()
             finally:
                 browser.close()
         yield BrowserSession(
@@ -292,6 +303,8 @@ def browser_session(
             failed_requests=failed_requests,
             console_errors=console_errors,
             har=har,
+            hostile=hostile,
+            summary_after_hostile=summary_after_hostile,
         )
 
 
@@ -311,6 +324,18 @@ def test_analytics_next_calls_cross_origins_to_the_collector(
         ("/v1/t", 200),
     ], session.collector_responses
     assert all(allowed is not None for *_, allowed in posts), session.collector_responses
+
+
+def test_other_pages_can_neither_read_nor_reset_the_captures(
+    browser_session: BrowserSession,
+) -> None:
+    outcomes = {name: (outcome, detail) for name, outcome, detail in browser_session.hostile}
+    for name in ("read the events", "read the summary with cookies", "reset as JSON"):
+        assert outcomes[name][0] == "blocked", outcomes
+    # A no-cors request is sent, and its answer hidden from the page: the server must refuse it.
+    assert outcomes["reset as text"] == (0, ""), outcomes
+    assert outcomes["reset as a form"] == (0, ""), outcomes
+    assert browser_session.summary_after_hostile == browser_session.summary
 
 
 def test_analytics_next_calls_are_stored_and_validated(browser_session: BrowserSession) -> None:

@@ -655,7 +655,40 @@ def serve_command(
     write_key: Annotated[
         str | None,
         typer.Option(
-            "--write-key", help="Accept only this write key (others get 401); default: any."
+            "--write-key",
+            help="Accept only this write key (others get 401); default: any. Reading or"
+            " resetting the captures then needs it too.",
+        ),
+    ] = None,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-host",
+            metavar="<host>",
+            help="Also answer /tp/... requests addressed to this host name (NAME or"
+            " NAME:PORT; repeatable). Collecting answers any name.",
+            show_default=False,
+        ),
+    ] = None,
+    header_timeout: Annotated[
+        float,
+        typer.Option(
+            "--header-timeout", min=0.1, help="Seconds a client may take to send a request head."
+        ),
+    ] = 10.0,
+    body_timeout: Annotated[
+        float,
+        typer.Option(
+            "--body-timeout", min=0.1, help="Seconds a client may take to send a request body."
+        ),
+    ] = 30.0,
+    max_connections: Annotated[
+        int | None,
+        typer.Option(
+            "--max-connections",
+            min=1,
+            help="Connections open at once, at most (default 256, fewer when ulimit -n is low).",
+            show_default=False,
         ),
     ] = None,
     forward: Annotated[
@@ -676,10 +709,11 @@ def serve_command(
 
     Point an SDK at it: it takes Segment's HTTP Tracking API (/v1/track, /v1/batch, ...),
     stores each message with its findings in --db, then answers as Segment does.
-    Read them back: GET /tp/summary, /tp/events, /tp/violations; POST /tp/reset clears them.
+    Read them back: GET /tp/summary, /tp/events, /tp/violations; POST /tp/reset clears them
+    (only from this machine, not from web pages).
     Example: tp serve plans/shop/plan.yaml --port 0
     """
-    from .serve import ServeError, ServeOptions, serve
+    from .serve import ConnectionLimits, ServeError, ServeOptions, serve
 
     plan = _load(plan_path, include_root)
     options = ServeOptions(
@@ -687,9 +721,15 @@ def serve_command(
         port=port,
         db=db,
         write_key=write_key,
+        allowed_hosts=tuple(allow_host or ()),
         forward=forward,
         quiet=quiet,
         live=sys.stdout.isatty(),
+        limits=ConnectionLimits(
+            header_seconds=header_timeout,
+            body_seconds=body_timeout,
+            max_connections=max_connections,
+        ),
     )
     try:
         serve(plan, options)
@@ -741,6 +781,10 @@ def captures_check_command(
         FailOn,
         typer.Option("--fail-on", help="Exit 1 when a violation is at least this severe."),
     ] = FailOn.ERROR,
+    write_key: Annotated[
+        str | None,
+        typer.Option("--write-key", help="The key the server was started with, if any."),
+    ] = None,
 ) -> None:
     """Ask a running tp serve whether the events it captured broke the plan.
 
@@ -751,7 +795,7 @@ def captures_check_command(
     from .serve import Unreachable, check_captures
 
     try:
-        result = check_captures(url, fail_on.severity)
+        result = check_captures(url, fail_on.severity, write_key=write_key)
     except Unreachable as error:
         _fail(str(error))
     out.print(
@@ -766,7 +810,13 @@ def captures_check_command(
         out.print(f"No violations at or above {fail_on.value}.")
         return
     codes = ", ".join(f"{code} x{count}" for code, count in sorted(result.counts().items()))
-    out.print(f"{_count(len(result.failing), 'violation')} at or above {fail_on.value} ({codes}).")
+    out.print(
+        printable(
+            f"{_count(len(result.failing), 'violation')} at or above {fail_on.value} ({codes})."
+        ),
+        markup=False,
+        highlight=False,
+    )
     raise typer.Exit(EXIT_FINDINGS)
 
 

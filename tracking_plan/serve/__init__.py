@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from .client import CapturedViolation, CheckResult, Unreachable, check_captures
 from .export import export_messages
+from .limits import ConnectionLimits
 from .server import ServeError, ServeOptions, serve
 from .store import CaptureStore, StoreError
 
@@ -17,6 +18,7 @@ __all__ = [
     "CaptureStore",
     "CapturedViolation",
     "CheckResult",
+    "ConnectionLimits",
     "ServeError",
     "ServeOptions",
     "StoreError",

@@ -1,8 +1,9 @@
 """The ASGI app of `tp serve`: Segment's collecting paths, the inspection API and CORS.
 
 Routing and HTTP only: request bodies become messages in `protocol`, messages are validated and
-stored by the `Collector`, the inspection API reads the `CaptureStore`. Every request gets a
-JSON answer, whatever it holds; nothing a client sends can stop the server.
+stored by the `Collector`, the inspection API reads the `CaptureStore`, and `access` says who
+may call what. Every request gets a JSON answer, whatever it holds; nothing a client sends can
+stop the server.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 import msgspec
 
+from .access import COLLECTING_HEADERS, COLLECTING_METHODS, Access
 from .collector import Collector
 from .forward import RELAYED_HEADERS, Forwarder, Relay
 from .protocol import (
@@ -22,7 +24,7 @@ from .protocol import (
     MAX_BATCH_BYTES,
     Endpoint,
     ProtocolError,
-    basic_key,
+    authorization_key,
     read_payload,
     too_large_body,
 )
@@ -40,8 +42,17 @@ _INSPECTION = {
     "/tp/violations": "GET",
     "/tp/reset": "POST",
 }
-_ALLOWED_HEADERS = ("Content-Type", "Authorization", "Content-Encoding")
+_QUERY_PARAMETERS = {
+    "/tp/summary": (),
+    "/tp/events": ("event", "valid", "limit"),
+    "/tp/violations": ("limit",),
+    "/tp/reset": (),
+}
+# A limit of more digits than this is more than any store holds: it means everything.
+_LIMIT_DIGITS = 18
+_SHOWN_VALUE_CHARACTERS = 40
 _PREFLIGHT_MAX_AGE = "86400"
+_CORS_HEADERS = [(b"access-control-allow-origin", b"*")]
 _SUCCESS = b'{"success":true}'
 
 log = logging.getLogger("tracking_plan.serve")
@@ -63,65 +74,74 @@ class _Disconnected(Exception):
 
 
 class CollectorApp:
-    """The ASGI application; `write_key`, when set, is the only key accepted."""
+    """The ASGI application; `access` says who may call what."""
 
     def __init__(
         self,
         *,
         collector: Collector,
         reader: CaptureStore,
-        write_key: str | None = None,
+        access: Access,
         forwarder: Forwarder | None = None,
     ) -> None:
         self._collector = collector
         self._reader = reader
-        self._write_key = write_key
+        self._access = access
         self._forwarder = forwarder
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return
-        headers = {
-            name.decode("latin-1").lower(): value.decode("latin-1")
-            for name, value in scope["headers"]
-        }
+        headers: dict[str, str] = {}
+        for raw_name, raw_value in scope["headers"]:
+            name, value = raw_name.decode("latin-1").lower(), raw_value.decode("latin-1")
+            # A header given twice reads as one list (RFC 9110), which no check accepts.
+            headers[name] = f"{headers[name]}, {value}" if name in headers else value
+        path: str = scope["path"].rstrip("/") or "/"
         try:
-            response = await self._route(scope, headers, receive)
+            response = await self._route(path, scope, headers, receive)
         except _Disconnected:
             return
         except ProtocolError as error:
             response = error_response(error.status, error.code, error.message)
+            response.headers += error.headers
+        except StoreError as error:
+            log.error("%s", error)
+            response = error_response(503, "store-failed", f"{error}; try again")
         except Exception as error:  # a bug must cost one request, not the server
             log.error("internal error on %s %s: %r", scope["method"], scope["path"], error)
             response = error_response(
                 500, "internal-error", f"tp serve failed on this request ({error!r}); report it"
             )
-        await _send(send, response, headers.get("origin"))
+        await _send(send, response, cors=path in ENDPOINTS)
 
-    async def _route(self, scope: Scope, headers: dict[str, str], receive: Receive) -> Response:
+    async def _route(
+        self, path: str, scope: Scope, headers: dict[str, str], receive: Receive
+    ) -> Response:
         method: str = scope["method"]
-        path: str = scope["path"].rstrip("/") or "/"
         endpoint = ENDPOINTS.get(path)
-        allowed = "POST" if endpoint is not None else _INSPECTION.get(path)
+        if endpoint is not None:
+            if method == "OPTIONS":
+                await _read_body(receive, 0)
+                return _preflight(path, headers)
+            _check_method(path, method, COLLECTING_METHODS)
+            return await self._collect(endpoint, scope, headers, receive)
+        allowed = _INSPECTION.get(path)
+        await _read_body(receive, 0)
         if allowed is None:
-            await _read_body(receive, 0)
             return error_response(
                 404,
                 "not-found",
                 f"no such path {path}; send events to /v1/track, /v1/batch, ... and read them"
                 " back from /tp/summary, /tp/events and /tp/violations",
             )
+        self._access.check_local(path, headers)
         if method == "OPTIONS":
-            return _preflight(headers, allowed)
-        if method != allowed:
-            await _read_body(receive, 0)
-            response = error_response(
-                405, "method-not-allowed", f"{path} takes {allowed} requests, not {method}"
-            )
-            response.headers.append(("allow", f"{allowed}, OPTIONS"))
-            return response
-        if endpoint is not None:
-            return await self._collect(endpoint, scope, headers, receive)
+            return Response(204, b"", [("allow", f"{allowed}, OPTIONS")])
+        _check_method(path, method, allowed)
+        self._access.check_key(path, headers.get("authorization"))
+        if method == "POST":
+            self._access.check_json(path, headers.get("content-type"))
         return await self._inspect(path, scope)
 
     # -- collecting
@@ -132,9 +152,9 @@ class CollectorApp:
         body = await _read_body(receive, MAX_BATCH_BYTES)
         if body is None:
             raise too_large_body(None)
-        header_key = basic_key(headers.get("authorization"))
+        header_key = authorization_key(headers.get("authorization"))
         if header_key is not None:
-            self._authorize(header_key)
+            self._access.check_write_key(header_key)
         payload = read_payload(
             endpoint,
             body,
@@ -142,7 +162,7 @@ class CollectorApp:
             content_encoding=headers.get("content-encoding"),
         )
         if header_key is None:
-            self._authorize(payload.body_key)
+            self._access.check_write_key(payload.body_key)
         try:
             await self._collector.submit(payload.messages, endpoint.path)
         except StoreError as error:
@@ -161,31 +181,20 @@ class CollectorApp:
             )
         return Response(200, _SUCCESS)
 
-    def _authorize(self, key: str | None) -> None:
-        if self._write_key is None or key == self._write_key:
-            return
-        problem = "no write key" if not key else "a write key this server does not accept"
-        raise ProtocolError(
-            401,
-            "unauthorized",
-            f"the request carries {problem}; send the key tp serve was started with"
-            " (--write-key) as the Basic auth user or as writeKey in the body",
-        )
-
     # -- the inspection API
 
     async def _inspect(self, path: str, scope: Scope) -> Response:
+        query = _query(path, scope.get("query_string", b""))
         if path == "/tp/reset":
             await self._collector.reset()
             return Response(200, _SUCCESS)
-        query = urllib.parse.parse_qs(scope.get("query_string", b"").decode("latin-1"))
         limit = _limit(query)
         if path == "/tp/summary":
             result: dict[str, Any] = self._reader.summary()
         elif path == "/tp/events":
             result = {
                 "events": self._reader.events(
-                    label=_last(query, "event"), valid=_validity(query), limit=limit
+                    label=query.get("event"), valid=_validity(query), limit=limit
                 )
             }
         else:
@@ -193,30 +202,62 @@ class CollectorApp:
         return Response(200, msgspec.json.encode(result))
 
 
-def _last(query: dict[str, list[str]], name: str) -> str | None:
-    values = query.get(name)
-    return values[-1] if values else None
+def _check_method(path: str, method: str, allowed: str) -> None:
+    if method != allowed:
+        raise ProtocolError(
+            405,
+            "method-not-allowed",
+            f"{path} takes {allowed} requests, not {method}",
+            headers=[("allow", f"{allowed}, OPTIONS")],
+        )
 
 
-def _limit(query: dict[str, list[str]]) -> int:
+def _shown(text: str) -> str:
+    """A query value for an error message, cut short."""
+    if len(text) > _SHOWN_VALUE_CHARACTERS:
+        return repr(text[:_SHOWN_VALUE_CHARACTERS]) + "..."
+    return repr(text)
+
+
+def _bad_query(message: str) -> ProtocolError:
+    return ProtocolError(400, "bad-query", message)
+
+
+def _query(path: str, query_string: bytes) -> dict[str, str]:
+    """The query parameters `path` takes, each given at most once."""
+    known = _QUERY_PARAMETERS[path]
+    pairs = urllib.parse.parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
+    query: dict[str, str] = {}
+    for name, value in pairs:
+        if name not in known:
+            takes = f"takes only {', '.join(known)}" if known else "takes no parameters"
+            raise _bad_query(f"{path} {takes}, not {_shown(name)}")
+        if name in query:
+            raise _bad_query(f"{name} is given more than once; give it once")
+        query[name] = value
+    return query
+
+
+def _limit(query: dict[str, str]) -> int:
     """The `limit` parameter; -1 (everything) when absent."""
-    text = _last(query, "limit")
+    text = query.get("limit")
     if text is None:
         return -1
-    if not text.isdigit() or int(text) < 1:
-        raise ProtocolError(400, "bad-query", f"limit must be a whole number above 0, not {text!r}")
-    return int(text)
+    digits = text.lstrip("0")
+    if not (text.isascii() and text.isdigit() and digits):
+        raise _bad_query(f"limit must be a whole number above 0, not {_shown(text)}")
+    return int(digits) if len(digits) <= _LIMIT_DIGITS else -1
 
 
-def _validity(query: dict[str, list[str]]) -> bool | None:
-    text = _last(query, "valid")
+def _validity(query: dict[str, str]) -> bool | None:
+    text = query.get("valid")
     if text is None:
         return None
     if text.lower() in ("true", "1"):
         return True
     if text.lower() in ("false", "0"):
         return False
-    raise ProtocolError(400, "bad-query", f"valid must be true or false, not {text!r}")
+    raise _bad_query(f"valid must be true or false, not {_shown(text)}")
 
 
 # -- HTTP
@@ -240,36 +281,40 @@ async def _read_body(receive: Receive, limit: int) -> bytes | None:
     return b"".join(chunks) if size <= limit else None
 
 
-def _preflight(headers: dict[str, str], allowed: str) -> Response:
-    requested = headers.get("access-control-request-headers", "")
-    names = [*_ALLOWED_HEADERS, *(name.strip() for name in requested.split(",") if name.strip())]
-    response = Response(
+def _preflight(path: str, headers: dict[str, str]) -> Response:
+    """CORS for the collecting paths: POST with the headers Segment's browser SDKs send, from
+    any origin, without credentials. Access to this machine's private network is never granted:
+    only pages of this machine (or its network) may send to it."""
+    allow = [("allow", f"{COLLECTING_METHODS}, OPTIONS")]
+    if "origin" not in headers:
+        return Response(204, b"", allow)
+    requested = headers.get("access-control-request-method", COLLECTING_METHODS)
+    if requested.strip().upper() != COLLECTING_METHODS:
+        raise ProtocolError(
+            403,
+            "cors-refused",
+            f"{path} takes {COLLECTING_METHODS} requests from web pages, not {_shown(requested)}",
+        )
+    return Response(
         204,
         b"",
         [
-            ("access-control-allow-methods", f"{allowed}, OPTIONS"),
-            ("access-control-allow-headers", ", ".join(dict.fromkeys(names))),
+            *allow,
+            ("access-control-allow-methods", COLLECTING_METHODS),
+            ("access-control-allow-headers", ", ".join(COLLECTING_HEADERS)),
             ("access-control-max-age", _PREFLIGHT_MAX_AGE),
         ],
     )
-    if headers.get("access-control-request-private-network") == "true":
-        # Chrome asks before a public page may call a server on this machine.
-        response.headers.append(("access-control-allow-private-network", "true"))
-    return response
 
 
-async def _send(send: Send, response: Response, origin: str | None) -> None:
+async def _send(send: Send, response: Response, *, cors: bool) -> None:
     headers = [
         (name.encode("latin-1"), value.encode("latin-1")) for name, value in response.headers
     ]
     if response.status != 204:
         headers.append((b"content-type", b"application/json"))
     headers.append((b"content-length", str(len(response.body)).encode()))
-    if origin:
-        headers += [
-            (b"access-control-allow-origin", origin.encode("latin-1")),
-            (b"access-control-allow-credentials", b"true"),
-            (b"vary", b"Origin"),
-        ]
+    if cors:
+        headers += _CORS_HEADERS
     await send({"type": "http.response.start", "status": response.status, "headers": headers})
     await send({"type": "http.response.body", "body": response.body})

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import base64
+import http.client
 import json
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 from ..diagnostics import Severity
+from ..printable import printable
 
 _TIMEOUT_SECONDS = 10.0
+_EXAMPLE = "http://127.0.0.1:8642"
+_REFUSAL_BYTES = 64 * 1024
 
 
 class Unreachable(Exception):
@@ -30,8 +36,9 @@ class CapturedViolation:
     event_id: int | None
 
     def __str__(self) -> str:
+        """One line; what the server sent is shown, never obeyed, by a terminal."""
         where = f" at {self.pointer}" if self.pointer else ""
-        return (
+        return printable(
             f"event {self.event_id} {self.label!r}: {self.severity.label} {self.code}{where}:"
             f" {self.message}"
         )
@@ -50,11 +57,16 @@ class CheckResult:
         return Counter(violation.code for violation in self.failing)
 
 
-def check_captures(url: str, threshold: Severity) -> CheckResult:
+def check_captures(url: str, threshold: Severity, *, write_key: str | None = None) -> CheckResult:
     """What the tp serve at `url` captured, and its violations at least as severe as
-    `threshold`. Raises `Unreachable` when it cannot be asked or does not answer as tp serve."""
-    summary = _get(url, "/tp/summary")
-    listed = _get(url, "/tp/violations").get("violations")
+    `threshold`; `write_key` is the key the server was started with, if any. Raises
+    `Unreachable` when it cannot be asked or does not answer as tp serve."""
+    _check_url(url)
+    headers = {}
+    if write_key is not None:
+        headers["Authorization"] = "Basic " + base64.b64encode(f"{write_key}:".encode()).decode()
+    summary = _get(url, "/tp/summary", headers)
+    listed = _get(url, "/tp/violations", headers).get("violations")
     if not isinstance(listed, list):
         raise _not_tp_serve(url)
     violations = [_violation(url, item) for item in listed]
@@ -95,20 +107,49 @@ def _violation(url: str, item: object) -> CapturedViolation:
     )
 
 
-def _get(url: str, path: str) -> dict[str, Any]:
-    target = url.rstrip("/") + path
+def _check_url(url: str) -> None:
     try:
-        with urllib.request.urlopen(target, timeout=_TIMEOUT_SECONDS) as response:
+        parts = urllib.parse.urlsplit(url)
+        port = parts.port  # raises ValueError when out of range
+    except ValueError as error:
+        raise Unreachable(
+            f"--url {url!r} is not a URL ({error}); pass one such as {_EXAMPLE}"
+        ) from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or port == 0:
+        raise Unreachable(f"--url {url!r} is not an http(s) URL such as {_EXAMPLE}")
+
+
+def _get(url: str, path: str, headers: dict[str, str]) -> dict[str, Any]:
+    target = url.rstrip("/") + path
+    request = urllib.request.Request(target, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=_TIMEOUT_SECONDS) as response:
             data = json.load(response)
     except urllib.error.HTTPError as error:
-        raise Unreachable(f"{target} answered HTTP {error.code}; is {url} a tp serve?") from None
+        reason = _refusal(error)
+        answered = f"{target} answered HTTP {error.code}"
+        if reason is None:
+            raise Unreachable(f"{answered}; is {url} a tp serve?") from None
+        raise Unreachable(f"{answered}: {reason}") from None
     except urllib.error.URLError as error:
         raise Unreachable(
             f"cannot reach tp serve at {url}: {error.reason}; start it with tp serve PLAN,"
             " or pass its address with --url"
         ) from None
-    except (OSError, ValueError) as error:
-        raise Unreachable(f"cannot read {target}: {error}; is {url} a tp serve?") from None
+    except (OSError, ValueError, RecursionError, http.client.HTTPException) as error:
+        # A broken answer: cut short (IncompleteRead), not JSON, nested beyond reading.
+        problem = str(error) or type(error).__name__
+        raise Unreachable(f"cannot read {target}: {problem}; is {url} a tp serve?") from None
     if not isinstance(data, dict):
         raise _not_tp_serve(url)
     return data
+
+
+def _refusal(error: urllib.error.HTTPError) -> str | None:
+    """Why tp serve refused a request (its `error`, which says what to do), if it said."""
+    try:
+        answer = json.loads(error.read(_REFUSAL_BYTES))
+    except (OSError, ValueError, RecursionError, http.client.HTTPException):
+        return None
+    reason = answer.get("error") if isinstance(answer, dict) else None
+    return printable(reason) if isinstance(reason, str) else None

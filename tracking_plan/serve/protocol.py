@@ -7,8 +7,8 @@ refuse raises `ProtocolError`, whose status, code and message become the JSON er
 from __future__ import annotations
 
 import base64
-import binascii
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -51,13 +51,17 @@ ENDPOINTS = _endpoints()
 
 
 class ProtocolError(Exception):
-    """A request Segment would refuse: the HTTP status, a stable code and what to do."""
+    """A request Segment would refuse: the HTTP status, a stable code and what to do, and any
+    headers the answer needs (`Allow` for a 405, say)."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, *, headers: Sequence[tuple[str, str]] = ()
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
+        self.headers = list(headers)
 
 
 class Message(NamedTuple):
@@ -75,16 +79,19 @@ class Payload:
     body_key: str | None
 
 
-def basic_key(authorization: str | None) -> str | None:
-    """The write key of an `Authorization: Basic base64(key:)` header; None without one."""
+def authorization_key(authorization: str | None) -> str | None:
+    """The key of an `Authorization` header: the user of `Basic base64(key:)`, as Segment's
+    SDKs send it, or a `Bearer` token; None without a header or with one that is unreadable."""
     if not authorization:
         return None
     scheme, _, credentials = authorization.strip().partition(" ")
+    if scheme.lower() == "bearer":
+        return credentials.strip() or None
     if scheme.lower() != "basic":
         return None
     try:
         decoded = base64.b64decode(credentials.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
+    except ValueError:  # not base64 (binascii.Error), not ASCII, or not UTF-8 underneath
         return None
     return decoded.partition(":")[0]
 

@@ -7,6 +7,7 @@ inspection API, `tp captures export`) never block the writer.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -100,96 +101,111 @@ class CaptureStore:
     def close(self) -> None:
         self._db.close()
 
+    @contextlib.contextmanager
+    def _failing_as(self, doing: str) -> Iterator[None]:
+        """Turns an SQLite failure (a full disk, a file removed under the server) into a
+        `StoreError`."""
+        try:
+            yield
+        except sqlite3.Error as error:
+            raise StoreError(f"cannot {doing} {self.path}: {error}") from None
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction, committed (durable) when the block ends, else rolled back."""
+        db = self._db
+        with self._failing_as("write to"):
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:  # a failed COMMIT may have ended it already
+                    db.execute("ROLLBACK")
+                raise
+
     # -- writing
 
     def append(self, captures: Sequence[Capture]) -> list[int]:
         """Stores the captures in one transaction, committed (durable) on return; their ids."""
-        db = self._db
-        try:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                # The write lock is held: the ids after the last one given are free.
-                (last,) = db.execute(
-                    "SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = 'events'"
-                ).fetchone()
-                ids = list(range(last + 1, last + 1 + len(captures)))
-                db.executemany(
-                    "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)",
-                    [
-                        (event_id, c.received_at, c.type, c.label, c.valid, c.message)
-                        for event_id, c in zip(ids, captures, strict=True)
-                    ],
-                )
-                db.executemany(
-                    "INSERT INTO findings VALUES (?, ?, ?, ?, ?)",
-                    [
-                        (event_id, f.code, f.severity, f.message, f.pointer)
-                        for event_id, c in zip(ids, captures, strict=True)
-                        for f in c.findings
-                    ],
-                )
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-        except sqlite3.Error as error:
-            raise StoreError(f"cannot write to {self.path}: {error}") from None
+        with self._transaction() as db:
+            # The write lock is held: the ids after the last one given are free.
+            (last,) = db.execute(
+                "SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = 'events'"
+            ).fetchone()
+            ids = list(range(last + 1, last + 1 + len(captures)))
+            db.executemany(
+                "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (event_id, c.received_at, c.type, c.label, c.valid, c.message)
+                    for event_id, c in zip(ids, captures, strict=True)
+                ],
+            )
+            db.executemany(
+                "INSERT INTO findings VALUES (?, ?, ?, ?, ?)",
+                [
+                    (event_id, f.code, f.severity, f.message, f.pointer)
+                    for event_id, c in zip(ids, captures, strict=True)
+                    for f in c.findings
+                ],
+            )
         return ids
 
     def reset(self) -> None:
         """Deletes every capture (ids keep counting up)."""
-        try:
-            self._db.executescript("BEGIN; DELETE FROM findings; DELETE FROM events; COMMIT;")
-        except sqlite3.Error as error:
-            raise StoreError(f"cannot write to {self.path}: {error}") from None
+        with self._transaction() as db:
+            db.execute("DELETE FROM findings")
+            db.execute("DELETE FROM events")
 
     # -- reading
 
     def summary(self) -> dict[str, Any]:
-        db = self._db
-        by_event = {
-            label: {"valid": valid, "invalid": invalid}
-            for label, valid, invalid in db.execute(
-                "SELECT label, sum(valid), count(*) - sum(valid) FROM events"
-                " GROUP BY label ORDER BY label"
+        with self._failing_as("read"):
+            db = self._db
+            by_event = {
+                label: {"valid": valid, "invalid": invalid}
+                for label, valid, invalid in db.execute(
+                    "SELECT label, sum(valid), count(*) - sum(valid) FROM events"
+                    " GROUP BY label ORDER BY label"
+                )
+            }
+            violations = dict(
+                db.execute("SELECT code, count(*) FROM findings GROUP BY code ORDER BY code")
             )
-        }
-        violations = dict(
-            db.execute("SELECT code, count(*) FROM findings GROUP BY code ORDER BY code")
-        )
-        valid = sum(counts["valid"] for counts in by_event.values())
-        invalid = sum(counts["invalid"] for counts in by_event.values())
-        return {
-            "events": valid + invalid,
-            "valid": valid,
-            "invalid": invalid,
-            "by_event": by_event,
-            "violations": violations,
-        }
+            valid = sum(counts["valid"] for counts in by_event.values())
+            invalid = sum(counts["invalid"] for counts in by_event.values())
+            return {
+                "events": valid + invalid,
+                "valid": valid,
+                "invalid": invalid,
+                "by_event": by_event,
+                "violations": violations,
+            }
 
     def events(self, *, label: str | None, valid: bool | None, limit: int) -> list[dict[str, Any]]:
         """The last `limit` captures (of this label, this validity), oldest first; each message
         is a `msgspec.Raw`, spliced into the response as it was stored."""
-        rows = self._db.execute(
-            "SELECT id, received_at, type, label, valid, message FROM events"
-            " WHERE (?1 IS NULL OR label = ?1) AND (?2 IS NULL OR valid = ?2)"
-            " ORDER BY id DESC LIMIT ?3",
-            (label, valid, limit),
-        ).fetchall()
-        rows.reverse()
-        findings = self._findings_of([row[0] for row in rows])
-        return [
-            {
-                "id": event_id,
-                "received_at": received_at,
-                "type": kind,
-                "label": event_label,
-                "valid": bool(is_valid),
-                "message": msgspec.Raw(message),
-                "findings": findings.get(event_id, []),
-            }
-            for event_id, received_at, kind, event_label, is_valid, message in rows
-        ]
+        with self._failing_as("read"):
+            rows = self._db.execute(
+                "SELECT id, received_at, type, label, valid, message FROM events"
+                " WHERE (?1 IS NULL OR label = ?1) AND (?2 IS NULL OR valid = ?2)"
+                " ORDER BY id DESC LIMIT ?3",
+                (label, valid, limit),
+            ).fetchall()
+            rows.reverse()
+            findings = self._findings_of([row[0] for row in rows])
+            return [
+                {
+                    "id": event_id,
+                    "received_at": received_at,
+                    "type": kind,
+                    "label": event_label,
+                    "valid": bool(is_valid),
+                    "message": msgspec.Raw(message),
+                    "findings": findings.get(event_id, []),
+                }
+                for event_id, received_at, kind, event_label, is_valid, message in rows
+            ]
 
     def _findings_of(self, ids: list[int]) -> dict[int, list[dict[str, str]]]:
         found: dict[int, list[dict[str, str]]] = {}
@@ -208,19 +224,21 @@ class CaptureStore:
 
     def violations(self, *, limit: int) -> list[dict[str, Any]]:
         """The last `limit` findings, oldest first, each with its event's label and id."""
-        rows = self._db.execute(
-            "SELECT f.code, f.severity, f.message, f.pointer, e.label, f.event_id"
-            " FROM findings f JOIN events e ON e.id = f.event_id"
-            " ORDER BY f.rowid DESC LIMIT ?",
-            (limit,),
-        ).fetchall()
-        rows.reverse()
-        keys = ("code", "severity", "message", "pointer", "label", "event_id")
-        return [dict(zip(keys, row, strict=True)) for row in rows]
+        with self._failing_as("read"):
+            rows = self._db.execute(
+                "SELECT f.code, f.severity, f.message, f.pointer, e.label, f.event_id"
+                " FROM findings f JOIN events e ON e.id = f.event_id"
+                " ORDER BY f.rowid DESC LIMIT ?",
+                (limit,),
+            ).fetchall()
+            rows.reverse()
+            keys = ("code", "severity", "message", "pointer", "label", "event_id")
+            return [dict(zip(keys, row, strict=True)) for row in rows]
 
     def messages(self) -> Iterator[bytes]:
         """Every stored message in arrival order, as JSON text."""
-        cursor = self._db.execute("SELECT message FROM events ORDER BY id")
-        while rows := cursor.fetchmany(1000):
-            for (message,) in rows:
-                yield message
+        with self._failing_as("read"):
+            cursor = self._db.execute("SELECT message FROM events ORDER BY id")
+            while rows := cursor.fetchmany(1000):
+                for (message,) in rows:
+                    yield message

@@ -19,6 +19,7 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
+from ..printable import printable
 from .collector import Captured
 
 _RECENT_VIOLATIONS = 12
@@ -151,7 +152,7 @@ class LiveView:
         for label in sorted(self._valid.keys() | self._invalid.keys()):
             bad = self._invalid[label]
             table.add_row(
-                Text(label),
+                Text(printable(label)),
                 f"{self._valid[label]:,}",
                 Text(f"{bad:,}", style="bold red" if bad else ""),
             )
@@ -166,12 +167,12 @@ class LiveView:
             style = "red" if finding.severity.label == "error" else "yellow"
             table.add_row(
                 str(event.id),
-                Text(event.label),
+                Text(printable(event.label)),
                 Text(finding.code, style=style),
-                Text(finding.message),
+                Text(printable(finding.message)),
                 Text(f"rename to {finding.suggestion!r}" if finding.suggestion else ""),
             )
         return table
 
     def _note_lines(self) -> list[Text]:
-        return [Text(note, style="yellow") for note in self._notes]
+        return [Text(printable(note), style="yellow") for note in self._notes]
