@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import resource
+import shlex
 import shutil
 import signal
 import subprocess
@@ -555,3 +556,23 @@ def test_help_documents_the_rule() -> None:
         assert run.code == 0, run.output
         assert "--force" in run.stdout, command
         assert "tp did not write" in " ".join(run.stdout.split()), (command, run.stdout)
+
+
+def test_check_names_the_command_that_updates_the_files(shop: Path) -> None:
+    """The rerun hint of `--check` is a command line to paste: quoted, with every flag that
+    changes the output and the include roots the plan needs."""
+    shared = shop.parent / "shared plans"
+    shared.mkdir()
+    shutil.move(shop / "core.yaml", shared / "core.yaml")
+    plan = shop / "plan.yaml"
+    plan.write_text(plan.read_text().replace("core.yaml", "../shared plans/core.yaml"))
+    check = tp(
+        *("compile", "plan.yaml", "--draft", "7", "-o", "my schemas", "--check"),
+        *("--include-root", shared),
+        cwd=shop,
+    )
+    assert check.code == 1, check.output
+    rerun = f"tp compile plan.yaml --draft 7 -o 'my schemas' --include-root '{shared}'"
+    assert check.stdout.rstrip().endswith(f"run: {rerun}"), check.output
+    assert run(["bash", "-c", f"{tp_executable()} {rerun[3:]}"], cwd=shop).returncode == 0
+    assert tp(*shlex.split(rerun)[1:], "--check", cwd=shop).code == 0

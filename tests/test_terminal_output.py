@@ -65,6 +65,33 @@ def test_the_text_report_shows_hostile_text_as_written(
     assert f"suggestion: {SPELLED}" in output
 
 
+@pytest.mark.parametrize("column", [1, 7, 100_000, 199_990])
+def test_a_long_source_line_is_shown_around_its_column(
+    column: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plan line can be megabytes long: the report shows a window of it, and the caret still
+    points at the column (past a tab, which is spelled as two characters)."""
+    monkeypatch.chdir(tmp_path)
+    line = "\t" + "x" * 199_998
+    line = line[: column - 1] + "@" + line[column:]
+    file = f"plan-{column}.yaml"  # the reporter caches source lines by file name
+    (tmp_path / file).write_text(line + "\n", encoding="utf-8")
+    diagnostic = Diagnostic(
+        code="TP001",
+        slug="yaml-syntax",
+        severity=Severity.ERROR,
+        message="here",
+        location=Location(file=file, line=1, column=column),
+    )
+    stream = io.StringIO()
+    TextReporter().report([diagnostic], stream)
+    source, caret = stream.getvalue().splitlines()[1:3]
+    assert len(source) < 140
+    gutter = source.index("| ") + 2
+    assert caret.index("^") >= gutter
+    assert source[caret.index("^")] == "@"
+
+
 def test_github_annotations_stay_one_line_without_escapes() -> None:
     diagnostic = Diagnostic(
         code="EV100",

@@ -9,6 +9,7 @@ import contextlib
 import enum
 import io
 import json
+import shlex
 import shutil
 import sys
 import tempfile
@@ -232,11 +233,11 @@ def compile_command(
     _require_folder(output)
     compiled = compile_plan(plan, draft=draft.value)
     if check:
-        flags = "" if draft is Draft.D2020_12 else f" --draft {draft.value}"
+        flags = () if draft is Draft.D2020_12 else ("--draft", draft.value)
         _check_stale(
             stale_files(compiled, output, plan),
             output,
-            f"tp compile {plan_path}{flags} -o {output}",
+            _rerun("tp", "compile", plan_path, *flags, "-o", output, include_root=include_root),
             f"{len(compiled.schemas)} schemas in {output} are up to date.",
         )
         return
@@ -247,6 +248,12 @@ def compile_command(
         f"Compiled {plan.name!r}: {len(compiled.schemas)} schemas (draft {compiled.draft}) "
         f"in {output}/, {len(result.changed)} changed."
     )
+
+
+def _rerun(*words: object, include_root: list[Path] | None) -> str:
+    """The command line that redoes a run, quoted for a POSIX shell."""
+    roots = [w for root in include_root or () for w in ("--include-root", root)]
+    return shlex.join(str(word) for word in (*words, *roots))
 
 
 def _require_folder(output: Path) -> None:
@@ -397,12 +404,14 @@ def codegen_command(
     except CodegenError as error:
         _fail(str(error), hint="see tp codegen --help")
     if check:
-        flags = f" --sdk {sdk}" if sdk else ""
-        flags += " --runtime-checks" if runtime_checks else ""
+        flags = [*(("--sdk", sdk) if sdk else ()), *(["--runtime-checks"] * runtime_checks)]
         _check_stale(
             stale_client_files(files, output, plan, language.value),
             output,
-            f"tp codegen {plan_path} --lang {language.value}{flags} -o {output}",
+            _rerun(
+                *("tp", "codegen", plan_path, "--lang", language.value, *flags, "-o", output),
+                include_root=include_root,
+            ),
             f"{len(files)} generated files in {output} are up to date.",
         )
         return

@@ -67,6 +67,22 @@ def make_console(stream: TextIO, *, markup: bool = True) -> Console:
     )
 
 
+_EXCERPT_WIDTH = 120
+
+
+def _excerpt(line: str, column: int) -> tuple[str, int]:
+    """The part of a source line shown under a diagnostic, at most `_EXCERPT_WIDTH` characters
+    around the 1-based `column` (a plan line can be megabytes long), with its unprintable
+    characters spelled; and how far into that text the caret goes."""
+    start = 0
+    if len(line) > _EXCERPT_WIDTH:
+        start = max(0, min(column - 1 - _EXCERPT_WIDTH // 2, len(line) - _EXCERPT_WIDTH))
+    end = start + _EXCERPT_WIDTH
+    lead = "…" if start > 0 else ""
+    text = lead + printable(line[start:end]) + ("…" if end < len(line) else "")
+    return text, len(lead) + len(printable(line[start : max(start, column - 1)]))
+
+
 class TextReporter:
     def report(self, diagnostics: Sequence[Diagnostic], stream: TextIO) -> None:
         console = make_console(stream)
@@ -93,11 +109,10 @@ class TextReporter:
         lines = _source_lines(loc.file) if loc.file and loc.line else ()
         if loc.line and 0 < loc.line <= len(lines):
             gutter = f"{loc.line:>5} | "
-            console.print(f"[dim]{gutter}[/]{shown(lines[loc.line - 1])}")
+            text, caret = _excerpt(lines[loc.line - 1], loc.column or 1)
+            console.print(f"[dim]{gutter}[/]{escape(text)}")
             if loc.column:
-                console.print(
-                    f"[dim]{' ' * (len(gutter) - 2)}| [/]{' ' * (loc.column - 1)}[{style}]^[/]"
-                )
+                console.print(f"[dim]{' ' * (len(gutter) - 2)}| [/]{' ' * caret}[{style}]^[/]")
         if diagnostic.suggestion:
             console.print(f"      [green]suggestion:[/] {shown(diagnostic.suggestion)}")
 
