@@ -720,3 +720,39 @@ def test_two_jobs_find_duplicates_across_parts(tmp_path: Path) -> None:
 def test_no_diagnostic_lacks_a_known_slug(sample_run: Run) -> None:
     for diagnostic in sample_run.report.diagnostics():
         assert diagnostic.slug and diagnostic.slug != diagnostic.code.lower(), diagnostic
+
+
+# -- every record read is valid, invalid or an input problem, on every path ----------------------
+
+
+def _validate(
+    plan: Plan, paths: list[Path], monkeypatch: pytest.MonkeyPatch, native: bool, jobs: int = 1
+) -> ValidationReport:
+    monkeypatch.setenv("TP_NATIVE", "1" if native else "0")
+    return validate_files(plan, [str(p) for p in paths], jobs=jobs)
+
+
+def _en200_lines(report: ValidationReport) -> list[int | None]:
+    return sorted(
+        sample["line"]
+        for d in report.diagnostics()
+        if d.code == "EN200"
+        for sample in d.data["samples"]
+    )
+
+
+@pytest.mark.parametrize("native", [True, False], ids=["native", "python"])
+@pytest.mark.parametrize("compressed", [False, True], ids=["plain", "gzip"])
+def test_a_deep_record_is_an_input_problem_and_the_run_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, native: bool, compressed: bool
+) -> None:
+    deep = '{"type": "track", "properties": ' + '{"a": ' * 1500 + "1" + "}" * 1501
+    data = lines_of([message(), deep, "[" * 5000 + "]" * 5000, message()])
+    path = tmp_path / ("deep.jsonl.gz" if compressed else "deep.jsonl")
+    path.write_bytes(gzip.compress(data) if compressed else data)
+
+    report = _validate(make_plan(tmp_path), [path], monkeypatch, native)
+
+    assert (report.records, report.invalid) == (4, 2)
+    assert _en200_lines(report) == [2, 3]
+    assert all("nested too deeply" in d.message for d in report.diagnostics() if d.code == "EN200")

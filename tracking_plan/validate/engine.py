@@ -171,7 +171,7 @@ class EventValidator:
         each Python-level step costs about as much as parsing a few dozen bytes."""
         try:
             message = self._track(data)  # type: ignore[misc]
-        except (msgspec.ValidationError, msgspec.DecodeError):
+        except (msgspec.DecodeError, RecursionError):  # the schema path reports it
             return None
         known = self._track_routes.get(type(message))
         if known is None:
@@ -216,7 +216,7 @@ class EventValidator:
         if self._track is not None and b'"track"' in data:
             try:
                 message = self._track(data)
-            except (msgspec.ValidationError, msgspec.DecodeError):
+            except (msgspec.DecodeError, RecursionError):
                 message = None
             known = self._track_routes.get(type(message)) if message is not None else None
             if known is not None and track_ok(message):
@@ -225,7 +225,7 @@ class EventValidator:
                     return key, message
         try:
             envelope: Envelope | None = self._decode_envelope(data)
-        except (msgspec.ValidationError, msgspec.DecodeError):
+        except (msgspec.DecodeError, RecursionError):
             return None
         if envelope is None or not envelope_ok(envelope):
             return None
@@ -339,7 +339,7 @@ class EventValidator:
                     route.context.decode(envelope.context)
                 elif route.context_required:
                     return False
-        except (msgspec.ValidationError, msgspec.DecodeError):
+        except (msgspec.DecodeError, RecursionError):
             return False
         if pattern is not None and self._drift:
             self._count_presence(key, route, pattern, payload)
@@ -398,17 +398,13 @@ class EventValidator:
         except msgspec.DecodeError as error:
             findings.append(Finding("EN200", Severity.ERROR, f"not valid JSON: {error}"))
             return "", ("", "")
+        except RecursionError:
+            findings.append(_too_deep())
+            return "", ("", "")
         try:
             schema_findings = self.schema.explain(message)
         except (ValueError, RecursionError):  # jsonschema-rs: "Recursion limit reached"
-            findings.append(
-                Finding(
-                    "EN200",
-                    Severity.ERROR,
-                    "the record is nested too deeply to check (hundreds of levels); no analytics "
-                    "message needs that: fix the code that builds it",
-                )
-            )
+            findings.append(_too_deep())
             return "", ("", "")
         findings.extend(schema_findings)
         if not isinstance(message, dict):
@@ -633,7 +629,7 @@ class EventValidator:
         for line in bytes(lines).splitlines():
             try:
                 message_id = _MESSAGE_ID.decode(line).messageId
-            except (msgspec.ValidationError, msgspec.DecodeError):
+            except (msgspec.DecodeError, RecursionError):
                 continue
             if isinstance(message_id, str):
                 self._python_duplicate(message_id)
@@ -729,6 +725,15 @@ def duplicate_finding(message_id: str) -> Finding:
         Severity.WARNING,
         f"messageId {message_id!r} was already seen; Segment drops duplicates",
         "/messageId",
+    )
+
+
+def _too_deep() -> Finding:
+    return Finding(
+        "EN200",
+        Severity.ERROR,
+        "the record is nested too deeply to check (hundreds of levels); no analytics message "
+        "needs that: fix the code that builds it",
     )
 
 
