@@ -312,7 +312,7 @@ def test_deprecated_event_is_a_warning_and_the_record_stays_valid(tmp_path: Path
 def test_lines_that_are_not_message_objects(tmp_path: Path) -> None:
     result = run(make_plan(tmp_path), ["not json {", "[1, 2]", message()], tmp_path)
     first = only_finding(result, 1, "EN200")
-    assert "not valid JSON" in first["message"]
+    assert first["message"] == "not valid JSON: Expecting value at column 2"  # "n" may be null
     second = only_finding(result, 2, "EN200")
     assert "array" in second["message"] and "not a message object" in second["message"]
     assert result.codes(3) == []

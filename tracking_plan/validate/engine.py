@@ -33,6 +33,7 @@ from .native import KINDS, NativeScanner, RouteCounts
 from .native import available as native_available
 from .outcomes import Outcome
 from .stats import DefinitionStats, RunStats
+from .syntax import json_error, position
 
 MAX_MESSAGE_BYTES = 32 * 1024
 MAX_OUTCOMES = 100_000  # signatures whose reports are remembered
@@ -396,7 +397,7 @@ class EventValidator:
         try:
             message = _GENERIC.decode(data)
         except msgspec.DecodeError as error:
-            findings.append(Finding("EN200", Severity.ERROR, f"not valid JSON: {error}"))
+            findings.append(Finding("EN200", Severity.ERROR, _not_json(data, error)))
             return "", ("", "")
         except RecursionError:
             findings.append(_too_deep())
@@ -726,6 +727,17 @@ def duplicate_finding(message_id: str) -> Finding:
         f"messageId {message_id!r} was already seen; Segment drops duplicates",
         "/messageId",
     )
+
+
+def _not_json(data: bytes, error: msgspec.DecodeError) -> str:
+    """Why a record is not JSON, and where, as `syntax.json_error` finds it for every layout;
+    msgspec's own words where it refuses valid JSON (an integer beyond 64 bits, a lone
+    surrogate escape, text after the value)."""
+    text = data.decode("utf-8", "surrogateescape")
+    found = json_error(text)
+    if found is None:
+        return f"not valid JSON: {error}"
+    return f"not valid JSON: {found.reason} at {position(text, found.pos)}"
 
 
 def _too_deep() -> Finding:
