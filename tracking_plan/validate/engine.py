@@ -523,7 +523,7 @@ class EventValidator:
         progress: Callable[[int], None] | None = None,
         sink: RecordSink | None = None,
     ) -> RunStats:
-        """Validate JSON Lines given in blocks of whole lines (see `inputs.line_blocks`) with the
+        """Validate JSON Lines given in blocks of whole lines (see `inputs.Input.blocks`) with the
         native scanner, which passes over valid records; the rest go through `check`.
 
         Records are numbered as `read_input` (`index_is_line` False) or `read_range` (True) do.
@@ -536,7 +536,7 @@ class EventValidator:
         index = 0
         for block in blocks:
             if isinstance(block, InputProblem):
-                self._problem(block)
+                self._problem(block, sink)
                 continue
             buffer, line = block
             pos = 0
