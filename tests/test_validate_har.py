@@ -613,3 +613,25 @@ def test_cli_missing_capture_exits_2(runs: dict[str, Run]) -> None:
     run = runs["missing"]
     assert run.code == 2, run.output
     assert "Traceback" not in run.output
+
+
+def test_huge_numbers_in_requests_are_kept_or_reported_never_raised(tmp_path: Path) -> None:
+    huge = "9" * 5000
+    event = {"event": "Cart Viewed", "properties": {"distinct_id": "d-1", "time": 10**400}}
+    entries = [
+        entry("GET", "https://api-js.mixpanel.com/track/?data=" + quote(mixpanel_data(event))),
+        entry("GET", f"{GA4}?v=2&tid=G-1&cid=1.2&en=view_cart&epn.value={huge}&sr={huge}x1"),
+        entry("POST", "https://api.segment.io/v1/track", f'{{"event": "A", "n": {huge}}}'),
+    ]
+    found = items(write(tmp_path, "huge.har", har(entries)))
+    assert [(type(item).__name__, item.line) for item in found] == [
+        ("Record", 1),
+        ("Record", 2),
+        ("InputProblem", 3),
+    ]
+    mixpanel, ga4 = (json.loads(item.data) for item in found[:2] if isinstance(item, Record))
+    assert mixpanel["timestamp"] == str(10**400)  # not a time: the timestamp check reports it
+    assert ga4["properties"]["value"] == huge and ga4["context"]["ga4"]["sr"] == f"{huge}x1"
+    problem = found[2]
+    assert isinstance(problem, InputProblem)
+    assert "is not JSON: a number of more than 4,300 digits at column 21" in problem.message

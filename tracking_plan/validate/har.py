@@ -450,10 +450,10 @@ def _mixpanel_time(value: object) -> str:
     is kept as text, for the timestamp check to report."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
-    seconds = value / 1000 if abs(value) >= _MILLISECONDS else value
     try:
+        seconds = value / 1000 if abs(value) >= _MILLISECONDS else value
         return _iso(datetime.fromtimestamp(seconds, UTC))
-    except (OverflowError, OSError, ValueError):
+    except (OverflowError, OSError, ValueError):  # no time: too large, or not a number
         return str(value)
 
 
