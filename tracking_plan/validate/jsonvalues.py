@@ -20,10 +20,11 @@ import re
 import struct
 import tempfile
 from collections.abc import Callable, Generator, Iterator
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 import msgspec
 
+from .har import HarReader
 from .messages import batch_defaults, describe_json
 from .records import (
     BATCH_MARK,
@@ -34,9 +35,6 @@ from .records import (
     compact_json,
 )
 from .syntax import json_error
-
-if TYPE_CHECKING:
-    from .har import HarReader
 
 __all__ = ["JsonValues"]
 
@@ -398,8 +396,6 @@ class JsonValues:
         """With `pos` at an object that starts like a HAR capture: the records of the entries of
         its `log.entries` list, read one at a time; returns True. An object without that list
         is a message after all: its record, and False."""
-        from .har import HarReader  # here: har builds on the records this module makes
-
         line = self._line_at(self.pos)
         capture = HarReader(self._name)
 
