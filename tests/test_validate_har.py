@@ -397,7 +397,7 @@ def test_ga4_hits_become_track_calls(capture_file: Path) -> None:
 def test_har_is_recognised_by_content_gzip_and_extension_aside(tmp_path: Path) -> None:
     entries = CAPTURE[SEG_TRACK - 1 : SEG_TRACK]
     compact = json.dumps({"log": {"entries": entries}})  # one line: not JSON Lines
-    plain = write(tmp_path, "capture.json", compact)
+    plain = write(tmp_path, "capture.json", compact + "\n")
     assert not plain_lines(str(plain))
     assert [m["event"] for m in messages(plain)] == ["Product Viewed"]
     zipped = write(tmp_path, "capture.bin", gzip.compress(b"\xef\xbb\xbf" + har(entries).encode()))
@@ -413,6 +413,14 @@ def test_objects_with_a_log_but_no_entries_are_messages(tmp_path: Path) -> None:
     jsonl = write(tmp_path, "day.jsonl", "".join(json.dumps(m) + "\n" for m in lines))
     assert [m["event"] for m in messages(jsonl)] == ["A", "B"]
     assert [r.line for r in items(jsonl) if isinstance(r, Record)] == [1, 2]
+    cut = jsonl.read_text().replace('"2"}', "")  # line 2 ends after "messageId": ...
+    broken = write(tmp_path, "broken.jsonl", cut + jsonl.read_text())
+    assert [(type(i).__name__, i.line) for i in items(broken)] == [
+        ("Record", 1),
+        ("Record", 2),  # ... and does not swallow line 3: the engine reports it
+        ("Record", 3),
+        ("Record", 4),
+    ]
     pretty = write(tmp_path, "day.json", "\n".join(json.dumps(m, indent=2) for m in lines))
     assert [m["event"] for m in messages(pretty)] == ["A", "B"]
     batch = {"batch": lines, "context": {"app": APP}}

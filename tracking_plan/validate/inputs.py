@@ -387,7 +387,8 @@ def _read_head(read: ReadFunction) -> _Head:
             return _Head(data=data, layout=layout, blank_lines=blank_lines)
         if len(data) >= _HEAD_WINDOW:
             # The first line is longer than the window: stream values, which copes with any.
-            return _Head(data=data, layout="values", blank_lines=blank_lines)
+            layout = "har" if _HAR_START.match(data) else "values"
+            return _Head(data=data, layout=layout, blank_lines=blank_lines)
 
 
 def _layout(data: bytes, end: bool) -> Layout | None:
@@ -395,9 +396,11 @@ def _layout(data: bytes, end: bool) -> Layout | None:
     first = len(data) - len(data.lstrip(b" \t\r\n"))
     if first == len(data):
         return "empty" if end else None
-    if _HAR_START.match(data, first):
-        return "har"
     line_end = data.find(b"\n", first)
+    if _HAR_START.match(data, first):
+        if line_end < 0 and not end:
+            return None
+        return _capture_or_lines(data[first : line_end if line_end >= 0 else len(data)])
     if line_end < 0 and not end:
         return None
     is_array = data[first : first + 1] == b"["
@@ -419,6 +422,19 @@ def _layout(data: bytes, end: bool) -> Layout | None:
         return "values"
     # The first line is one value after all (json.loads refused its bytes: not UTF-8).
     return "lines"
+
+
+def _capture_or_lines(first_line: bytes) -> Layout:
+    """The layout of an input that starts like a HAR capture (`{"log": {`): JSON Lines if its
+    first line is an object by itself without a `log.entries` list (a log of messages that
+    happen to have a `log` object), else a capture (a HAR file is pretty-printed, or one line
+    that has that list)."""
+    try:
+        value = json.loads(first_line)
+    except (ValueError, RecursionError):
+        return "har"
+    log = value.get("log") if isinstance(value, dict) else None
+    return "har" if isinstance(log, dict) and isinstance(log.get("entries"), list) else "lines"
 
 
 def _after_a_broken_start(data: bytes, line_end: int, end: bool) -> Layout | None:
