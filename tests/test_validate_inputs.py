@@ -430,6 +430,14 @@ def test_concatenated_values_skip_a_broken_one(tmp_path: Path) -> None:
     assert summary(items[2:]) == [("record", 7, 2, b'{\n  "c": 3\n}')]
 
 
+def test_a_value_swallowed_by_a_broken_one_is_still_read(tmp_path: Path) -> None:
+    text = '{\n  "a":\n{\n  "b": 2\n}\n{\n  "c": 3\n}\n'  # the value of "a" is missing
+
+    items = read(write(tmp_path, "events.json", text))
+
+    assert located(items) == [("InputProblem", 6), ("Record", 3), ("Record", 6)]
+
+
 def test_first_line_longer_than_the_detection_window(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -133,7 +133,7 @@ class JsonValues:
                     consequence = "the entries after it were not read"
                 if problem := self._broken(broken, consequence):
                     yield problem
-                if self.har is not None or not self._resume(broken.pos, line + 1, column):
+                if self.har is not None or not self._resume(line + 1, column):
                     return
             self._har_first = False
 
@@ -172,7 +172,7 @@ class JsonValues:
             except _Broken as broken:
                 if problem := self._broken(broken, f"reading goes on at the next {what}"):
                     yield problem
-                if not self._resume(broken.pos, line + 1, column):
+                if not self._resume(line + 1, column):
                     return
                 char = "{"
 
@@ -474,11 +474,13 @@ class JsonValues:
             if not self._more():
                 return ""
 
-    def _resume(self, pos: int, min_line: int, max_column: int) -> bool:
-        """Moves `pos` to the `{` that starts the first line, from the line of `pos` and from
-        line `min_line` on, that starts with `{` indented by at most `max_column` characters;
-        False if there is none before the end of the input."""
-        search = max(self.text.rfind("\n", 0, pos), 0)
+    def _resume(self, min_line: int, max_column: int) -> bool:
+        """After a broken value: moves `pos` to the `{` that starts the first line from line
+        `min_line` on (the line after the value's first) that starts with `{` indented by at
+        most `max_column` characters, as the next value would; False if there is none before
+        the end of the input. Searching from the broken value's start, not from the error,
+        finds a value the broken one swallowed (`{"a":` then a whole object on the next line)."""
+        search = 0
         while True:
             for found in _OBJECT_LINE.finditer(self.text, search):
                 indent = len(found.group(1))
@@ -486,12 +488,11 @@ class JsonValues:
                     self.pos = found.end() - 1
                     return True
             # Keep the last line break: a line that starts with `{` may begin there.
-            last = self.text.rfind("\n", search)
+            last = self.text.rfind("\n")
             self.pos = last if last >= 0 else len(self.text)
             if not self._more():
                 self.pos = len(self.text)
                 return False
-            search = 0
 
     def _more(self, at_least: int = 1) -> bool:
         """Appends at least `at_least` characters of input, or what is left, after dropping the
