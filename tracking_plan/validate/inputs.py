@@ -40,7 +40,7 @@ import zlib
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from types import TracebackType
-from typing import IO, TYPE_CHECKING, Literal, TypeVar, cast
+from typing import IO, TYPE_CHECKING, Literal, cast
 
 from .jsonvalues import JsonValues, maybe_cut
 from .messages import batch_defaults
@@ -94,7 +94,6 @@ _DECODER = json.JSONDecoder()
 
 Layout = Literal["empty", "lines", "values", "har"]
 ReadFunction = Callable[[int], bytes]
-Item = TypeVar("Item")
 
 
 # -- one input --------------------------------------------------------------------------------
@@ -147,13 +146,14 @@ class Input:
             self._source = _Guarded(self.name, raw)
             self._source.fail(f"cannot read the input: {_os_reason(error)}; check the path")
         start = self._source.read_exactly(len(_GZIP_MAGIC))
+        read: ReadFunction = self._source.read
         if start == _GZIP_MAGIC:
-            compressed = io.BufferedReader(_Source(start, raw))
+            compressed = io.BufferedReader(_Source(start, raw), _LINE_BUFFER)
             gzip_file = self._stack.enter_context(gzip.GzipFile(fileobj=compressed, mode="rb"))
             # read1, not read: read waits for a full buffer, and drops it if the data is cut.
             self._source = _Guarded(self.name, gzip_file.read1)
-            start = b""
-        self._read = _LineEnds(self._source.read, start).read
+            read, start = _gathering(self._source.read), b""
+        self._read = _LineEnds(read, start).read
         self._head = _read_head(self._read)
 
     def __enter__(self) -> Input:
@@ -177,7 +177,7 @@ class Input:
         are left to the caller (`checked_line` handles the lines it gives back)."""
         if self._head.layout != "lines":
             return None
-        return self._then_failure(self._line_blocks())
+        return self._line_blocks()
 
     def records(self) -> Iterator[Record | InputProblem]:
         """The records of the input, and its problems, in the order of the input.
@@ -199,9 +199,9 @@ class Input:
         """
         layout = self._head.layout
         if layout == "lines":
-            return self._then_failure(_lines(self._line_blocks(), self.name, index_is_line=False))
+            return _lines(self._line_blocks(), self.name, index_is_line=False)
         if layout == "empty":
-            return self._then_failure(iter(()))
+            return self._failure()
         values = JsonValues(
             self._rest(),
             self.name,
@@ -209,25 +209,24 @@ class Input:
             har=layout == "har",
             source_failed=self._source.failed,
         )
-        return self._then_failure(self._values(values))
+        return self._values(values)
 
     def _values(self, values: JsonValues) -> Iterator[Record | InputProblem]:
         yield from values.records()
         if values.har is not None:
             self.har = values.har.summary()
+        yield from self._failure()
+
+    def _failure(self) -> Iterator[InputProblem]:
+        """The problem that stopped the reading of the source, if one did."""
+        if self._source.problem is not None:
+            yield self._source.problem
 
     def _rest(self) -> ReadFunction:
         return _Source(self._head.data, self._read).read_bytes
 
     def _line_blocks(self) -> Iterator[Block | InputProblem]:
-        blank_lines = self._head.blank_lines
-        return _line_blocks(self._rest(), self.name, blank_lines, self._source.failed)
-
-    def _then_failure(self, items: Iterator[Item]) -> Iterator[Item | InputProblem]:
-        """`items`, then the problem that stopped the reading of the source, if one did."""
-        yield from items
-        if self._source.problem is not None:
-            yield self._source.problem
+        return _line_blocks(self._rest(), self.name, self._head.blank_lines, self._source)
 
 
 class _Guarded:
@@ -269,6 +268,21 @@ class _Guarded:
         except OSError as error:
             self.fail(f"cannot read the input: {_os_reason(error)}")
         return b""
+
+
+def _gathering(read: ReadFunction) -> ReadFunction:
+    """`read`, called until it has given at least half the size asked for (or the input ends):
+    gzip gives some 35 KB a call, and the fast path wants blocks of about a megabyte."""
+
+    def gathered(size: int) -> bytes:
+        parts = []
+        got = 0
+        while got < size // 2 and (chunk := read(size - got)):
+            parts.append(chunk)
+            got += len(chunk)
+        return b"".join(parts)
+
+    return gathered
 
 
 def _nothing(size: int) -> bytes:
@@ -411,7 +425,8 @@ def _layout(data: bytes, end: bool) -> Layout | None:
         _, value_end = _DECODER.raw_decode(text)
     except json.JSONDecodeError as error:
         if not end and maybe_cut(error, len(text)):
-            return None
+            # An array valid so far is one (not parsed again and again up to the window).
+            return "values" if is_array else None
         return _after_a_broken_start(data, line_end, end)
     except (ValueError, RecursionError):  # a limit: digits, depth
         return _after_a_broken_start(data, line_end, end)
@@ -477,12 +492,13 @@ def _is_json(line: bytes) -> bool:
 
 
 def _line_blocks(
-    read: ReadFunction, name: str, line: int, failed: Callable[[], bool] = lambda: False
+    read: ReadFunction, name: str, line: int, source: _Guarded | None = None
 ) -> Iterator[Block | InputProblem]:
     """Whole lines of `read`'s bytes (LF or CRLF line ends) in blocks of about `_LINE_BUFFER`
     bytes, each with the number of the line before it; the last block may lack a final line
-    break, unless the source `failed` (it is then cut short, not a line). A line longer than
-    `_MAX_LINE` is a problem: it is read through, not kept."""
+    break. A line longer than `_MAX_LINE` is a problem: it is read through, not kept. If the
+    `source` failed, its unfinished last line is dropped (it is cut short) and its problem
+    comes last."""
     pending: list[bytes] = []  # the start of a line that goes on in the next chunk
     pending_size = 0
     skipping = False
@@ -505,19 +521,22 @@ def _line_blocks(
                 yield _too_long(name, line + 1, pending[0])
                 pending, pending_size, skipping = [], 0, True
             continue
-        if pending:
-            tail = len(chunk) - newline - 1
-            data = b"".join([*pending, chunk])
-            pending, pending_size = [], 0
+        cut = newline + 1
+        if pending or cut < len(chunk):
+            # One copy: the line begun in earlier chunks and the whole lines of this one.
+            data = b"".join([*pending, memoryview(chunk)[:cut]])
+            pending, pending_size = [chunk[cut:]], len(chunk) - cut
+            if not pending_size:
+                pending = []
         else:
-            tail, data = len(chunk) - newline - 1, chunk
-        if tail:
-            pending, pending_size = [data[-tail:]], tail
-            data = data[:-tail]
+            data = chunk
         yield data, line
         line += data.count(b"\n")
-    if pending and not skipping and not failed():
+    failure = source.problem if source is not None else None
+    if pending and not skipping and failure is None:
         yield b"".join(pending), line
+    if failure is not None:
+        yield failure
 
 
 def _too_long(name: str, line: int, start: bytes) -> InputProblem:
