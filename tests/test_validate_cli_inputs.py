@@ -26,10 +26,17 @@ def report(run: Run) -> dict[str, object]:
     return summary
 
 
-def test_a_folder_is_an_input_error(tmp_path: Path) -> None:
+def test_a_folder_or_a_path_that_cannot_be_read_is_an_input_error(tmp_path: Path) -> None:
     run = tp_run("validate", SHOP_PLAN, SAMPLE, tmp_path)
     assert run.code == 2, run.output
     assert f"input {tmp_path} is a folder" in " ".join(run.stderr.split())
+    loop = tmp_path / "loop.jsonl"
+    loop.symlink_to(loop)
+    run = tp_run("validate", SHOP_PLAN, loop)
+    assert run.code == 2, run.output
+    assert f"input {loop} cannot be read (Too many levels of symbolic links)" in (
+        " ".join(run.stderr.split())
+    )
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
