@@ -20,6 +20,7 @@ from tracking_plan import load_plan
 from tracking_plan.model import CallType, Definition, Plan, Policy, Property, Status
 from tracking_plan.validate import Outputs, ValidateOptions, validate_files
 from tracking_plan.validate.engine import EventValidator
+from tracking_plan.validate.inputs import split_ranges
 from tracking_plan.validate.native import T_OBJ, NativeScanner, available, node_spec
 
 pytestmark = pytest.mark.skipif(
@@ -378,3 +379,34 @@ def test_a_record_nested_hundreds_deep_is_reported_not_raised(
     report = validate_files(PLAN, [str(dump)])
     assert (report.records, report.invalid) == (1, 1)
     assert "nested too deeply" in report.diagnostics()[0].message
+
+
+@pytest.mark.parametrize("native", [True, False], ids=["native", "python"])
+@pytest.mark.parametrize(
+    ("earlier", "later"),
+    [
+        ('"\\ud83d\\ude00"', '"\\ud83d\\ude00"'),  # how json.dumps writes an emoji
+        ('"\\ud83d\\ude00"', '"\U0001f600"'),
+        ('"\U0001f600"', '"\\ud83d\\ude00"'),
+        ('"a\\/b"', '"a/b"'),
+        ('"\\u0041"', '"A"'),
+    ],
+    ids=["both-escaped", "escaped-first", "escaped-later", "solidus", "ascii"],
+)
+def test_jobs_find_a_duplicate_id_however_it_is_escaped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, native: bool, earlier: str, later: str
+) -> None:
+    """The messageIds before a part are read from raw JSON: the id is compared as text."""
+    dump = tmp_path / "ids.jsonl"
+    first = line(messageId="ID").replace(b'"ID"', earlier.encode())
+    last = line(messageId="ID").replace(b'"ID"', later.encode())
+    others = [line(messageId=f"m{i}") for i in range(200)]
+    dump.write_bytes(b"\n".join([first, *others, last]) + b"\n")
+    monkeypatch.setenv("TP_NATIVE", "1" if native else "0")
+
+    reports = [validate_files(PLAN, [str(dump)], jobs=jobs) for jobs in (1, 2)]
+
+    assert len(split_ranges(str(dump), 2)) == 2
+    one, two = ([d.to_dict() for d in report.diagnostics()] for report in reports)
+    assert one == two
+    assert [d["data"]["count"] for d in one if d["code"] == "EN205"] == [1]

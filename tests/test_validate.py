@@ -312,7 +312,7 @@ def test_deprecated_event_is_a_warning_and_the_record_stays_valid(tmp_path: Path
 def test_lines_that_are_not_message_objects(tmp_path: Path) -> None:
     result = run(make_plan(tmp_path), ["not json {", "[1, 2]", message()], tmp_path)
     first = only_finding(result, 1, "EN200")
-    assert "not valid JSON" in first["message"]
+    assert first["message"] == "not valid JSON: Expecting value at column 2"  # "n" may be null
     second = only_finding(result, 2, "EN200")
     assert "array" in second["message"] and "not a message object" in second["message"]
     assert result.codes(3) == []
@@ -720,3 +720,116 @@ def test_two_jobs_find_duplicates_across_parts(tmp_path: Path) -> None:
 def test_no_diagnostic_lacks_a_known_slug(sample_run: Run) -> None:
     for diagnostic in sample_run.report.diagnostics():
         assert diagnostic.slug and diagnostic.slug != diagnostic.code.lower(), diagnostic
+
+
+# -- every record read is valid, invalid or an input problem, on every path ----------------------
+
+
+def _validate(
+    plan: Plan, paths: list[Path], monkeypatch: pytest.MonkeyPatch, native: bool, jobs: int = 1
+) -> ValidationReport:
+    monkeypatch.setenv("TP_NATIVE", "1" if native else "0")
+    return validate_files(plan, [str(p) for p in paths], jobs=jobs)
+
+
+def _en200_lines(report: ValidationReport) -> list[int | None]:
+    return sorted(
+        sample["line"]
+        for d in report.diagnostics()
+        if d.code == "EN200"
+        for sample in d.data["samples"]
+    )
+
+
+@pytest.mark.parametrize("native", [True, False], ids=["native", "python"])
+@pytest.mark.parametrize("compressed", [False, True], ids=["plain", "gzip"])
+def test_a_deep_record_is_an_input_problem_and_the_run_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, native: bool, compressed: bool
+) -> None:
+    deep = '{"type": "track", "properties": ' + '{"a": ' * 1500 + "1" + "}" * 1501
+    data = lines_of([message(), deep, "[" * 5000 + "]" * 5000, message()])
+    path = tmp_path / ("deep.jsonl.gz" if compressed else "deep.jsonl")
+    path.write_bytes(gzip.compress(data) if compressed else data)
+
+    report = _validate(make_plan(tmp_path), [path], monkeypatch, native)
+
+    assert (report.records, report.invalid) == (4, 2)
+    assert _en200_lines(report) == [2, 3]
+    assert all("nested too deeply" in d.message for d in report.diagnostics() if d.code == "EN200")
+
+
+@pytest.mark.parametrize("native", [True, False], ids=["native", "python"])
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"], ids=["lf", "crlf", "cr"])
+@pytest.mark.parametrize("compressed", [False, True], ids=["plain", "gzip"])
+def test_every_line_is_checked_whatever_ends_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, native: bool, ending: str, compressed: bool
+) -> None:
+    records: list[dict[str, Any] | str] = [message() for _ in range(6000)]  # over 1 MB
+    records[4000] = '{"type": "track", "event": '
+    data = ending.join(r if isinstance(r, str) else json.dumps(r) for r in records).encode()
+    path = tmp_path / "events.jsonl"
+    path.write_bytes(gzip.compress(data) if compressed else data)
+
+    report = _validate(make_plan(tmp_path), [path], monkeypatch, native)
+
+    assert (report.records, report.invalid, report.stats.problems) == (6000, 1, 0)
+    assert _en200_lines(report) == [4001]
+
+
+@pytest.mark.parametrize("native", [True, False], ids=["native", "python"])
+def test_a_truncated_gzip_counts_the_records_before_the_cut_on_every_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, native: bool
+) -> None:
+    data = lines_of([message() for _ in range(20_000)])
+    whole = gzip.compress(data)
+    path = tmp_path / "cut.jsonl.gz"
+    path.write_bytes(whole[: len(whole) // 2])
+
+    report = _validate(make_plan(tmp_path), [path], monkeypatch, native)
+
+    assert report.stats.problems == 1
+    assert 5000 < report.records < 20_000
+    assert report.invalid == 0
+
+
+@pytest.mark.parametrize("native", [True, False], ids=["native", "python"])
+@pytest.mark.parametrize("layout", ["jsonl-first", "jsonl", "array", "batch", "values-first"])
+def test_a_number_beyond_the_integer_limit_is_a_located_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, native: bool, layout: str
+) -> None:
+    huge = order(note="N")
+    text = json.dumps(huge).replace('"N"', "9" * 5000)
+    good = [json.dumps(message()) for _ in range(2)]
+    data = {
+        "jsonl-first": "\n".join([text, *good]),
+        "jsonl": "\n".join([good[0], text, good[1]]),
+        "array": "[\n" + ",\n".join([good[0], text, good[1]]) + "\n]",
+        "batch": json.dumps({"batch": [message()]}) + f'\n{{"batch": [{text}]}}\n' + good[1],
+        "values-first": f"{'9' * 5000}\n"
+        + "\n".join(json.dumps(message(), indent=2) for _ in "ab"),
+    }[layout]
+    path = tmp_path / "events.json"
+    path.write_text(data, encoding="utf-8")
+
+    report = _validate(make_plan(tmp_path), [path], monkeypatch, native)
+
+    assert report.records + report.stats.problems == 3
+    assert report.invalid + report.stats.problems == 1
+    where = {"jsonl-first": 1, "jsonl": 2, "array": 3, "batch": 2, "values-first": 1}
+    assert _en200_lines(report) == [where[layout]]
+
+
+def test_odd_records_go_to_the_invalid_out_file_as_they_are(tmp_path: Path) -> None:
+    """A pretty-printed element is written as one line without being parsed again: a lone
+    surrogate escape or a number beyond 64 bits come out as they went in."""
+    odd = [
+        message(properties={"order_id": "\ud800"}),  # json.dumps writes the escape \ud800
+        order(shipping={"city": "Oslo"}, revenue=10**30),
+    ]
+    path = tmp_path / "events.json"
+    path.write_text(json.dumps(odd, indent=2), encoding="utf-8")
+    result = run_paths(make_plan(tmp_path), [str(path)], tmp_path / "out")
+    assert [f["location"]["line"] for f in result.findings if f["code"] == "EN200"] == [2]
+    assert [json.loads(line) for line in result.invalid] == [odd[0]]
+    assert result.invalid[0].count(b"\\ud800") == 1
+    assert [json.loads(line) for line in result.valid] == [odd[1]]

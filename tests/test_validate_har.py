@@ -24,8 +24,8 @@ from test_validate_cli import tp_run
 from tracking_plan.loader import load_plan
 from tracking_plan.model import Plan
 from tracking_plan.validate import Outputs, validate_files
-from tracking_plan.validate.har import HarSummary, har_summary
-from tracking_plan.validate.inputs import InputProblem, Record, plain_lines, read_input
+from tracking_plan.validate.har import HarSummary
+from tracking_plan.validate.inputs import Input, InputProblem, Record, plain_lines, read_input
 
 Json = dict[str, Any]
 
@@ -269,6 +269,14 @@ def items(path: Path) -> list[Record | InputProblem]:
     return list(read_input(str(path)))
 
 
+def har_summary(path: Path) -> HarSummary | None:
+    """What reading `path` once said of it as a HAR capture."""
+    with Input(str(path)) as source:
+        for _ in source.records():
+            pass
+    return source.har
+
+
 def messages(path: Path) -> list[Json]:
     """The messages of `path`, which must give no problem."""
     found = items(path)
@@ -316,7 +324,7 @@ def test_records_are_numbered_by_entry_and_problems_name_the_entry(capture_file:
 
 
 def test_har_summary_counts_analytics_and_skipped_requests(capture_file: Path) -> None:
-    summary = har_summary(str(capture_file))
+    summary = har_summary(capture_file)
     assert summary == HarSummary(analytics_requests=10, skipped_requests=6, problems=3)
     assert summary is not None
     assert summary.analytics_requests + summary.skipped_requests == len(CAPTURE)
@@ -324,9 +332,8 @@ def test_har_summary_counts_analytics_and_skipped_requests(capture_file: Path) -
 
 def test_har_summary_is_none_for_other_inputs(tmp_path: Path) -> None:
     jsonl = write(tmp_path, "day.jsonl", '{"type": "track"}\n')
-    assert har_summary(str(jsonl)) is None
-    assert har_summary(str(tmp_path / "missing.har")) is None
-    assert har_summary("-") is None
+    assert har_summary(jsonl) is None
+    assert har_summary(tmp_path / "missing.har") is None
 
 
 def test_segment_bodies_are_the_messages_without_the_write_key(capture_file: Path) -> None:
@@ -390,12 +397,12 @@ def test_ga4_hits_become_track_calls(capture_file: Path) -> None:
 def test_har_is_recognised_by_content_gzip_and_extension_aside(tmp_path: Path) -> None:
     entries = CAPTURE[SEG_TRACK - 1 : SEG_TRACK]
     compact = json.dumps({"log": {"entries": entries}})  # one line: not JSON Lines
-    plain = write(tmp_path, "capture.json", compact)
+    plain = write(tmp_path, "capture.json", compact + "\n")
     assert not plain_lines(str(plain))
     assert [m["event"] for m in messages(plain)] == ["Product Viewed"]
     zipped = write(tmp_path, "capture.bin", gzip.compress(b"\xef\xbb\xbf" + har(entries).encode()))
     assert [m["event"] for m in messages(zipped)] == ["Product Viewed"]
-    assert har_summary(str(zipped)) == HarSummary(1, 0, 0)
+    assert har_summary(zipped) == HarSummary(1, 0, 0)
 
 
 def test_objects_with_a_log_but_no_entries_are_messages(tmp_path: Path) -> None:
@@ -406,6 +413,14 @@ def test_objects_with_a_log_but_no_entries_are_messages(tmp_path: Path) -> None:
     jsonl = write(tmp_path, "day.jsonl", "".join(json.dumps(m) + "\n" for m in lines))
     assert [m["event"] for m in messages(jsonl)] == ["A", "B"]
     assert [r.line for r in items(jsonl) if isinstance(r, Record)] == [1, 2]
+    cut = jsonl.read_text().replace('"2"}', "")  # line 2 ends after "messageId": ...
+    broken = write(tmp_path, "broken.jsonl", cut + jsonl.read_text())
+    assert [(type(i).__name__, i.line) for i in items(broken)] == [
+        ("Record", 1),
+        ("Record", 2),  # ... and does not swallow line 3: the engine reports it
+        ("Record", 3),
+        ("Record", 4),
+    ]
     pretty = write(tmp_path, "day.json", "\n".join(json.dumps(m, indent=2) for m in lines))
     assert [m["event"] for m in messages(pretty)] == ["A", "B"]
     batch = {"batch": lines, "context": {"app": APP}}
@@ -431,11 +446,37 @@ def test_broken_har_files_are_problems_not_tracebacks(
     assert any(expected in message for message in problems), problems
 
 
-def test_truncated_har_file_says_so(tmp_path: Path) -> None:
-    (problem,) = items(write(tmp_path, "cut.har", har(CAPTURE)[:5000]))
-    assert isinstance(problem, InputProblem) and problem.line is None
+def test_truncated_har_file_gives_the_entries_before_the_cut(tmp_path: Path) -> None:
+    text = har(CAPTURE)
+    cut = text.index('"url": "https://api-js.mixpanel.com/track/?ip=1')  # in entry MP_FORM
+    *found, problem = items(write(tmp_path, "cut.har", text[:cut]))
+    assert [item.line for item in found if isinstance(item, Record)] == RECORD_ENTRIES[:5]
+    assert isinstance(problem, InputProblem)
+    assert problem.line is None  # lines of a capture are its entries; the message says where
+    assert f"line {text[:cut].count(chr(10)) + 1} column " in problem.message
     assert "is the file truncated?" in problem.message
     assert "Save all as HAR" in problem.message
+
+
+def test_text_that_is_not_unicode_is_a_problem_naming_the_entry(tmp_path: Path) -> None:
+    lone = "\ud800"  # a lone surrogate: json.dumps writes it as the escape \\ud800
+    entries = [
+        entry("POST", f"{GA4}?v=2&tid=G-1&cid=1.2", f"en=page_view&ep.title={lone}"),
+        entry("GET", "https://api-js.mixpanel.com/track/?data=%C3%A9"),
+        entry("POST", "https://api.segment.io/v1/track", json.dumps({"event": lone})),
+        entry("POST", "https://api.segment.io/v1/track", '{"type": "track", "event": "A"}'),
+    ]
+    found = items(write(tmp_path, "odd.har", har(entries)))
+    assert [(type(item).__name__, item.line) for item in found] == [
+        ("InputProblem", 1),
+        ("InputProblem", 2),
+        ("InputProblem", 3),
+        ("Record", 4),
+    ]
+    ga4, mixpanel, segment = (item.message for item in found[:3])
+    assert ga4.startswith("entry 1 (POST ") and "not valid Unicode" in ga4
+    assert mixpanel.startswith("entry 2 (GET ") and "is not valid base64" in mixpanel
+    assert segment.startswith("entry 3 (POST ") and "not valid Unicode" in segment
 
 
 def test_mixpanel_payload_variants(tmp_path: Path) -> None:
@@ -465,7 +506,7 @@ def test_mixpanel_payload_variants(tmp_path: Path) -> None:
     assert "event 1 of the Mixpanel data is a number" in problems[0][1]
     assert "is a string" in problems[1][1]
     assert "has no data parameter" in problems[2][1]
-    assert har_summary(str(tmp_path / "mp.har")) == HarSummary(6, 1, 3)
+    assert har_summary(tmp_path / "mp.har") == HarSummary(6, 1, 3)
 
 
 def test_segment_request_variants(tmp_path: Path) -> None:
@@ -580,3 +621,25 @@ def test_cli_missing_capture_exits_2(runs: dict[str, Run]) -> None:
     run = runs["missing"]
     assert run.code == 2, run.output
     assert "Traceback" not in run.output
+
+
+def test_huge_numbers_in_requests_are_kept_or_reported_never_raised(tmp_path: Path) -> None:
+    huge = "9" * 5000
+    event = {"event": "Cart Viewed", "properties": {"distinct_id": "d-1", "time": 10**400}}
+    entries = [
+        entry("GET", "https://api-js.mixpanel.com/track/?data=" + quote(mixpanel_data(event))),
+        entry("GET", f"{GA4}?v=2&tid=G-1&cid=1.2&en=view_cart&epn.value={huge}&sr={huge}x1"),
+        entry("POST", "https://api.segment.io/v1/track", f'{{"event": "A", "n": {huge}}}'),
+    ]
+    found = items(write(tmp_path, "huge.har", har(entries)))
+    assert [(type(item).__name__, item.line) for item in found] == [
+        ("Record", 1),
+        ("Record", 2),
+        ("InputProblem", 3),
+    ]
+    mixpanel, ga4 = (json.loads(item.data) for item in found[:2] if isinstance(item, Record))
+    assert mixpanel["timestamp"] == str(10**400)  # not a time: the timestamp check reports it
+    assert ga4["properties"]["value"] == huge and ga4["context"]["ga4"]["sr"] == f"{huge}x1"
+    problem = found[2]
+    assert isinstance(problem, InputProblem)
+    assert "is not JSON: a number of more than 4,300 digits at column 21" in problem.message

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tracking_plan.validate import inputs
+from tracking_plan.validate import inputs, jsonvalues
 from tracking_plan.validate.inputs import (
     InputProblem,
     Record,
@@ -24,6 +24,12 @@ from tracking_plan.validate.inputs import (
 )
 
 Item = Record | InputProblem
+
+
+def small_reads(monkeypatch: pytest.MonkeyPatch, size: int) -> None:
+    """Read inputs `size` bytes at a time, to put chunk ends everywhere."""
+    monkeypatch.setattr(inputs, "_READ_SIZE", size)
+    monkeypatch.setattr(jsonvalues, "READ_SIZE", size)
 
 
 def write(tmp_path: Path, name: str, data: bytes | str) -> Path:
@@ -223,12 +229,12 @@ def test_array_runs_read_like_element_by_element(
     each element on its own, wherever the chunks end."""
     values = TRICKY_ELEMENTS * 5
     path = write(tmp_path, "events.json", json.dumps(values, indent=indent, ensure_ascii=False))
-    monkeypatch.setattr(inputs, "_READ_SIZE", read_size)
+    small_reads(monkeypatch, read_size)
     monkeypatch.setattr(inputs, "_HEAD_WINDOW", read_size)
-    monkeypatch.setattr(inputs, "_CUT_ATTEMPTS", 0)
+    monkeypatch.setattr(jsonvalues, "CUT_ATTEMPTS", 0)
     one_by_one = summary(read(path))
     monkeypatch.undo()
-    monkeypatch.setattr(inputs, "_READ_SIZE", read_size)
+    small_reads(monkeypatch, read_size)
     monkeypatch.setattr(inputs, "_HEAD_WINDOW", read_size)
 
     assert summary(read(path)) == one_by_one
@@ -260,15 +266,16 @@ def test_truncated_array_gives_its_records_then_a_problem(tmp_path: Path) -> Non
     assert "truncated" in problem.message
 
 
-def test_array_with_a_syntax_error_stops_with_one_problem(tmp_path: Path) -> None:
+def test_array_with_a_syntax_error_goes_on_at_the_next_element(tmp_path: Path) -> None:
     path = write(tmp_path, "events.json", '[{"a":1}\n {"b":2}, {"c":3}]')
 
     items = read(path)
 
     assert summary(items[:1]) == [("record", 1, 1, b'{"a":1}')]
-    assert len(items) == 2
     assert isinstance(items[1], InputProblem)
     assert "line 2 is not valid JSON: Expecting ',' delimiter at column 2" in items[1].message
+    assert "reading goes on at the next element" in items[1].message
+    assert summary(items[2:]) == [("record", 2, 2, b'{"b":2}'), ("record", 2, 3, b'{"c":3}')]
 
 
 def test_deeply_nested_element_is_a_problem_not_a_crash(tmp_path: Path) -> None:
@@ -365,8 +372,8 @@ def test_large_batch_is_streamed_with_its_context_from_the_end(
 ) -> None:
     """A batch object longer than the limit is read item by item, its items kept in a
     temporary file until the end of the object, where its context comes here."""
-    monkeypatch.setattr(inputs, "_LARGE_VALUE", 200)
-    monkeypatch.setattr(inputs, "_READ_SIZE", 64)
+    monkeypatch.setattr(jsonvalues, "LARGE_VALUE", 200)
+    small_reads(monkeypatch, 64)
     items_text = ",\n".join(json.dumps(m) for m in messages(50))
     text = f'{{"batch": [\n{items_text}\n],\n"context": {{"app": {{"version": "1.0"}}}}}}\n'
     path = write(tmp_path, "payload.json", text)
@@ -382,8 +389,8 @@ def test_large_batch_is_streamed_with_its_context_from_the_end(
 def test_large_object_that_is_not_a_batch_is_a_problem(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(inputs, "_LARGE_VALUE", 100)
-    monkeypatch.setattr(inputs, "_READ_SIZE", 64)
+    monkeypatch.setattr(jsonvalues, "LARGE_VALUE", 100)
+    small_reads(monkeypatch, 64)
     big = {"type": "track", "properties": {f"p{n}": n for n in range(100)}}
     path = write(tmp_path, "events.json", json.dumps(big, indent=2) + '\n{"type": "page"}\n')
 
@@ -423,11 +430,19 @@ def test_concatenated_values_skip_a_broken_one(tmp_path: Path) -> None:
     assert summary(items[2:]) == [("record", 7, 2, b'{\n  "c": 3\n}')]
 
 
+def test_a_value_swallowed_by_a_broken_one_is_still_read(tmp_path: Path) -> None:
+    text = '{\n  "a":\n{\n  "b": 2\n}\n{\n  "c": 3\n}\n'  # the value of "a" is missing
+
+    items = read(write(tmp_path, "events.json", text))
+
+    assert located(items) == [("InputProblem", 6), ("Record", 3), ("Record", 6)]
+
+
 def test_first_line_longer_than_the_detection_window(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(inputs, "_HEAD_WINDOW", 64)
-    monkeypatch.setattr(inputs, "_READ_SIZE", 16)
+    small_reads(monkeypatch, 16)
     values = messages(20)
     path = write(tmp_path, "events.jsonl", b"\n" + jsonl(values))
 
@@ -671,3 +686,157 @@ def test_large_input_streams_with_flat_memory(tmp_path: Path, layout: str) -> No
 
     assert seen == count
     assert peak < 50 << 20
+
+
+# -- every record read is a record or a problem, with its line ----------------------------------
+
+
+GOOD_LINES = [
+    json.dumps({"type": "track", "event": f"E{n}", "messageId": f"m{n}"}) for n in range(3)
+]
+
+
+def located(items: list[Item]) -> list[tuple[str, int | None]]:
+    return [(type(item).__name__, item.line) for item in items]
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "[" * 1500 + "]" * 1500,
+        '{"a":' * 1500 + "1" + "}" * 1500,
+        '["garbage"',
+        '{"a": 1,,}',
+        "1" * 5000,
+        '{"n": ' + "1" * 5000 + "}",
+    ],
+    ids=["deep-array", "deep-object", "open-array", "bad-object", "huge-number", "huge-in-object"],
+)
+def test_a_bad_first_line_does_not_hide_the_lines_after_it(tmp_path: Path, first: str) -> None:
+    path = write(tmp_path, "events.jsonl", first + "\n" + "\n".join(GOOD_LINES) + "\n")
+
+    items = read(path)
+
+    assert [item.line for item in items] == [1, 2, 3, 4]
+    assert [r.data for r in items[1:] if isinstance(r, Record)] == [
+        line.encode() for line in GOOD_LINES
+    ]
+
+
+def test_cr_lf_and_crlf_all_end_lines(tmp_path: Path) -> None:
+    path = write(tmp_path, "events.jsonl", b'{"a":1}\r{"b": oops\r{"c":3}\r\n{"d":4}\n\r{"e":5}\r')
+
+    assert summary(read(path)) == [
+        ("record", 1, 1, b'{"a":1}'),
+        ("record", 2, 2, b'{"b": oops'),
+        ("record", 3, 3, b'{"c":3}'),
+        ("record", 4, 4, b'{"d":4}'),
+        ("record", 6, 5, b'{"e":5}'),
+    ]
+
+
+@pytest.mark.parametrize("read_size", [3, 64, 1 << 16])
+def test_cr_only_lines_are_counted_in_every_layout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, read_size: int
+) -> None:
+    small_reads(monkeypatch, read_size)
+    monkeypatch.setattr(inputs, "_LINE_BUFFER", read_size)
+    pretty = "\r".join(json.dumps(m, indent=2).replace("\n", "\r") for m in messages(3))
+    path = write(tmp_path, "events.json", pretty + "\r")
+
+    assert [(r.line, r.index) for r in records(read(path))] == [(1, 1), (8, 2), (15, 3)]
+
+    broken = '{\r  "a": 1\r}\r{\r  "b": oops\r}\r{\r  "c": 3\r}\r'
+    path = write(tmp_path, "broken.json", broken)
+
+    assert located(read(path)) == [("Record", 1), ("InputProblem", 5), ("Record", 7)]
+
+
+def test_pretty_printed_array_goes_on_after_a_broken_element(tmp_path: Path) -> None:
+    values = messages(4)
+    text = json.dumps(values, indent=2)
+    second = text.index('"event": "Event 1"')
+    path = write(tmp_path, "events.json", text[:second] + '"event" "Event 1"' + text[second + 18 :])
+
+    items = read(path)
+
+    assert located(items) == [
+        ("Record", 2),
+        ("InputProblem", 11),
+        ("Record", 16),
+        ("Record", 23),
+    ]
+    assert [json.loads(r.data) for r in records([items[0], *items[2:]])] == [
+        values[0],
+        *values[2:],
+    ]
+    problem = items[1]
+    assert isinstance(problem, InputProblem)
+    assert "line 11 is not valid JSON: Expecting ':' delimiter at column 13" in problem.message
+
+
+def test_a_comma_before_the_closing_bracket_is_one_problem(tmp_path: Path) -> None:
+    path = write(tmp_path, "events.json", '[\n{"a": 1},\n{"b": 2},\n]\n{"c": 3}\n')
+
+    items = read(path)
+
+    assert located(items) == [("Record", 2), ("Record", 3), ("InputProblem", 4), ("Record", 5)]
+    assert isinstance(items[2], InputProblem)
+    assert "line 4 is not valid JSON: Expecting value at column 1; ignored" in items[2].message
+
+
+def test_array_elements_one_per_line_go_on_after_a_broken_one(tmp_path: Path) -> None:
+    lines = [json.dumps(m) for m in messages(3)]
+    path = write(tmp_path, "events.json", f"[{lines[0]},\n{lines[1][:-1]},\n{lines[2]}]\n")
+
+    # The second element lacks its }: the text stops being JSON where the third one starts.
+    assert located(read(path)) == [("Record", 1), ("InputProblem", 3), ("Record", 3)]
+
+
+def test_a_number_beyond_the_integer_limit_first_is_a_located_problem(tmp_path: Path) -> None:
+    pretty = "\n".join(json.dumps(m, indent=2) for m in messages(2))
+    path = write(tmp_path, "events.json", f"{'9' * 5000}\n{pretty}")
+
+    items = read(path)
+
+    assert located(items) == [("InputProblem", 1), ("Record", 2), ("Record", 9)]
+    problem = items[0]
+    assert isinstance(problem, InputProblem)
+    assert "line 1 is not valid JSON: a number of more than 4,300 digits at column 1" in (
+        problem.message
+    )
+
+
+def test_broken_json_is_located_the_same_on_every_python(tmp_path: Path) -> None:
+    """Python 3.13's json reports a trailing comma at the comma, older ones at the next
+    token: positions are computed here, not taken from the interpreter's message."""
+    path = write(tmp_path, "events.json", '[\n  {"a": 1},\n  {"b": 2,\n  }\n]')
+
+    problem = read(path)[1]
+
+    assert isinstance(problem, InputProblem)
+    assert problem.line == 4
+    assert "line 4 is not valid JSON: Expecting property name enclosed in double quotes at " in (
+        problem.message
+    )
+
+
+def test_a_line_too_long_to_be_a_record_is_skipped_with_flat_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(inputs, "_MAX_LINE", 1 << 20)
+    path = tmp_path / "long.jsonl"
+    with path.open("wb") as file:
+        file.write(jsonl(messages(2)))
+        file.write(b'{"pad": "' + b"x" * (20 << 20) + b'"}\n')
+        file.write(jsonl(messages(1)))
+
+    tracemalloc.start()
+    try:
+        items = read(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert located(items) == [("Record", 1), ("Record", 2), ("InputProblem", 3), ("Record", 4)]
+    assert peak < 8 << 20

@@ -16,7 +16,7 @@ import tempfile
 import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.table import Table
@@ -31,6 +31,9 @@ from .printable import printable
 from .reporters import get_reporter
 from .reporters.text import make_console, shown
 from .starter import DEFAULT_LIBRARY, starter_plan
+
+if TYPE_CHECKING:
+    from .validate import ValidationReport
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 _SHOWN_VIOLATIONS = 20  # by tp captures check
@@ -588,13 +591,14 @@ def validate_command(
     """
     from .reporters.validation import VALIDATION_REPORTERS
     from .validate import Outputs, ValidateOptions, validate_files
+    from .validate.inputs import input_error
 
     render = VALIDATION_REPORTERS.get(output_format)
     if render is None:
         _fail(f"unknown format {output_format!r} (choose from {', '.join(VALIDATION_REPORTERS)})")
     for source in inputs:
-        if source != "-" and not Path(source).exists():
-            _fail(f"input {source} does not exist")
+        if (reason := input_error(source)) is not None:
+            _fail(f"input {source} {reason}")
     for option, target in (("--invalid-out", invalid_out), ("--valid-out", valid_out)):
         if target is not None and str(target) == STDIN:
             _fail(
@@ -625,24 +629,20 @@ def validate_command(
             with open(findings, encoding="utf-8") as streamed:
                 shutil.copyfileobj(streamed, sys.stdout)
     render(report, sys.stdout)
-    _note_browser_captures(inputs)
+    _note_browser_captures(report)
     worst = report.worst()
     if worst is not None and worst >= fail_on.severity:
         raise typer.Exit(EXIT_FINDINGS)
 
 
-def _note_browser_captures(inputs: list[str]) -> None:
+def _note_browser_captures(report: ValidationReport) -> None:
     """Say on standard error how much of each HAR file was analytics traffic."""
-    from .validate.har import har_summary
-
-    for source in inputs:
-        summary = har_summary(source)
-        if summary is not None:
-            err.print(
-                f"{source}: {summary.analytics_requests} analytics request(s) read, "
-                f"{summary.skipped_requests} other request(s) skipped, "
-                f"{summary.problems} not readable"
-            )
+    for source, summary in report.stats.har.items():
+        err.print(
+            f"{source}: {summary.analytics_requests} analytics request(s) read, "
+            f"{summary.skipped_requests} other request(s) skipped, "
+            f"{summary.problems} not readable"
+        )
 
 
 @app.command("serve")

@@ -198,8 +198,6 @@ static inline int hexval(char c) {
     return -1;
 }
 
-/* A JSON string at p (the opening quote); NULL when it is not valid JSON or not valid UTF-8, or
- * has an escaped surrogate (left to Python). */
 /* 1 for the bytes a string holds as they are: printable ASCII but the quote and backslash. */
 static unsigned char PLAIN[256];
 
@@ -208,6 +206,19 @@ static void init_plain(void) {
     PLAIN['"'] = PLAIN['\\'] = 0;
 }
 
+static int hex4(const unsigned char *q) {
+    int v = 0;
+    for (int i = 0; i < 4; i++) {
+        int h = hexval((char)q[i]);
+        if (h < 0) return -1;
+        v = v * 16 + h;
+    }
+    return v;
+}
+
+/* A JSON string at p (the opening quote); NULL when it is not valid JSON or not valid UTF-8, or
+ * has an escaped lone surrogate (no character: Python reports it). An escaped surrogate pair
+ * is one character, as json.dumps writes characters outside the Basic Multilingual Plane. */
 static const char *scan_string(const char *p, const char *e, Str *s) {
     const unsigned char *q = (const unsigned char *)p + 1;
     const unsigned char *end = (const unsigned char *)e;
@@ -241,13 +252,13 @@ static const char *scan_string(const char *p, const char *e, Str *s) {
             unsigned char x = q[1];
             if (x == 'u') {
                 if (q + 6 > end) return NULL;
-                int v = 0;
-                for (int i = 2; i < 6; i++) {
-                    int h = hexval((char)q[i]);
-                    if (h < 0) return NULL;
-                    v = v * 16 + h;
+                int v = hex4(q + 2);
+                if (v < 0 || (v >= 0xDC00 && v <= 0xDFFF)) return NULL;
+                if (v >= 0xD800 && v <= 0xDBFF) {
+                    int low = q + 12 <= end && q[6] == '\\' && q[7] == 'u' ? hex4(q + 8) : -1;
+                    if (low < 0xDC00 || low > 0xDFFF) return NULL;
+                    q += 6;
                 }
-                if (v >= 0xD800 && v <= 0xDFFF) return NULL;
                 q += 6;
             } else if (x == '"' || x == '\\' || x == '/' || x == 'b' || x == 'f' || x == 'n' ||
                        x == 'r' || x == 't') {
@@ -1471,7 +1482,63 @@ static PyObject *Scanner_counts(Scanner *sc, PyObject *Py_UNUSED(ignored)) {
     return result;
 }
 
-/* The messageId of a line: its top-level "messageId" string, when it has no escapes. */
+/* The text of a string scan_string accepted, its escapes undone, in UTF-8 into `out`, which
+ * holds at least s->len bytes (undoing escapes never lengthens a text); returns its length. This
+ * is how Python sees the string: an id is one text however it is escaped. */
+static Py_ssize_t unescape(const Str *s, char *out) {
+    const unsigned char *p = (const unsigned char *)s->start, *e = p + s->len;
+    char *o = out;
+    while (p < e) {
+        if (*p != '\\') {
+            *o++ = (char)*p++;
+            continue;
+        }
+        unsigned char x = p[1];
+        p += 2;
+        switch (x) {
+        case 'b': *o++ = '\b'; continue;
+        case 'f': *o++ = '\f'; continue;
+        case 'n': *o++ = '\n'; continue;
+        case 'r': *o++ = '\r'; continue;
+        case 't': *o++ = '\t'; continue;
+        case 'u': break;
+        default: *o++ = (char)x; continue; /* the quote, backslash or solidus itself */
+        }
+        uint32_t v = (uint32_t)hex4(p);
+        p += 4;
+        if (v >= 0xD800 && v <= 0xDBFF) { /* a pair: scan_string checked its low half */
+            v = 0x10000 + ((v - 0xD800) << 10) + ((uint32_t)hex4(p + 2) - 0xDC00);
+            p += 6;
+        }
+        if (v < 0x80) {
+            *o++ = (char)v;
+        } else if (v < 0x800) {
+            *o++ = (char)(0xC0 | (v >> 6));
+            *o++ = (char)(0x80 | (v & 0x3F));
+        } else if (v < 0x10000) {
+            *o++ = (char)(0xE0 | (v >> 12));
+            *o++ = (char)(0x80 | ((v >> 6) & 0x3F));
+            *o++ = (char)(0x80 | (v & 0x3F));
+        } else {
+            *o++ = (char)(0xF0 | (v >> 18));
+            *o++ = (char)(0x80 | ((v >> 12) & 0x3F));
+            *o++ = (char)(0x80 | ((v >> 6) & 0x3F));
+            *o++ = (char)(0x80 | (v & 0x3F));
+        }
+    }
+    return o - (char *)out;
+}
+
+/* Whether a key is "messageId", however it is escaped. */
+static int is_message_id_key(const Str *key) {
+    if (!key->escaped) return key->len == 9 && memcmp(key->start, "messageId", 9) == 0;
+    char text[64];
+    return key->len <= (Py_ssize_t)sizeof text && unescape(key, text) == 9 &&
+           memcmp(text, "messageId", 9) == 0;
+}
+
+/* The messageId of a line that is a JSON object: its top-level "messageId" string (the last
+ * one, if the key comes twice: Python keeps the last). */
 static int line_message_id(const char *p, const char *e, Str *id) {
     int found = 0;
     p = skip_ws(p, e);
@@ -1484,12 +1551,13 @@ static int line_message_id(const char *p, const char *e, Str *id) {
         p = skip_ws(p, e);
         if (p >= e || *p != ':') return 0;
         p = skip_ws(p + 1, e);
-        if (key.len == 9 && memcmp(key.start, "messageId", 9) == 0 && p < e && *p == '"') {
-            if (found || !(p = scan_string(p, e, id))) return 0;
-            found = !id->escaped;
-        } else if (!(p = skip_value(p, e, 1))) {
-            return 0;
+        if (is_message_id_key(&key)) {
+            found = p < e && *p == '"';
+            p = found ? scan_string(p, e, id) : skip_value(p, e, 1);
+        } else {
+            p = skip_value(p, e, 1);
         }
+        if (!p) return 0;
         p = skip_ws(p, e);
         if (p >= e) return 0;
         if (*p == ',') {
@@ -1529,13 +1597,26 @@ static PyObject *Scanner_prime(Scanner *sc, PyObject *arg) {
         const char *newline = memchr(base + pos, '\n', size - pos);
         Py_ssize_t stop = newline ? newline - base : size;
         Str id;
-        if (line_message_id(base + pos, base + stop, &id) && id.points >= 1) {
-            uint64_t h = hash_bytes(id.start, id.len, 0);
-            if (seen_find(sc, h, id.start, id.len) < 0) {
-                if (seen_add(sc, h, id.start, id.len) < 0) {
+        if (line_message_id(base + pos, base + stop, &id)) {
+            /* The id as Python compares it: its text in UTF-8, escapes undone. */
+            const char *text = id.start;
+            Py_ssize_t len = id.len;
+            char inline_text[256], *heap = NULL;
+            if (id.escaped) {
+                char *out = inline_text;
+                if (id.len > (Py_ssize_t)sizeof inline_text && !(out = heap = PyMem_Malloc(id.len))) {
                     PyBuffer_Release(&buffer);
                     return PyErr_NoMemory();
                 }
+                len = unescape(&id, out);
+                text = out;
+            }
+            uint64_t h = hash_bytes(text, len, 0);
+            int failed = seen_find(sc, h, text, len) < 0 && seen_add(sc, h, text, len) < 0;
+            PyMem_Free(heap);
+            if (failed) {
+                PyBuffer_Release(&buffer);
+                return PyErr_NoMemory();
             }
             count++;
         }

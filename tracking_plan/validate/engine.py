@@ -33,6 +33,7 @@ from .native import KINDS, NativeScanner, RouteCounts
 from .native import available as native_available
 from .outcomes import Outcome
 from .stats import DefinitionStats, RunStats
+from .syntax import json_error, position
 
 MAX_MESSAGE_BYTES = 32 * 1024
 MAX_OUTCOMES = 100_000  # signatures whose reports are remembered
@@ -171,7 +172,7 @@ class EventValidator:
         each Python-level step costs about as much as parsing a few dozen bytes."""
         try:
             message = self._track(data)  # type: ignore[misc]
-        except (msgspec.ValidationError, msgspec.DecodeError):
+        except (msgspec.DecodeError, RecursionError):  # the schema path reports it
             return None
         known = self._track_routes.get(type(message))
         if known is None:
@@ -216,7 +217,7 @@ class EventValidator:
         if self._track is not None and b'"track"' in data:
             try:
                 message = self._track(data)
-            except (msgspec.ValidationError, msgspec.DecodeError):
+            except (msgspec.DecodeError, RecursionError):
                 message = None
             known = self._track_routes.get(type(message)) if message is not None else None
             if known is not None and track_ok(message):
@@ -225,7 +226,7 @@ class EventValidator:
                     return key, message
         try:
             envelope: Envelope | None = self._decode_envelope(data)
-        except (msgspec.ValidationError, msgspec.DecodeError):
+        except (msgspec.DecodeError, RecursionError):
             return None
         if envelope is None or not envelope_ok(envelope):
             return None
@@ -339,7 +340,7 @@ class EventValidator:
                     route.context.decode(envelope.context)
                 elif route.context_required:
                     return False
-        except (msgspec.ValidationError, msgspec.DecodeError):
+        except (msgspec.DecodeError, RecursionError):
             return False
         if pattern is not None and self._drift:
             self._count_presence(key, route, pattern, payload)
@@ -396,19 +397,15 @@ class EventValidator:
         try:
             message = _GENERIC.decode(data)
         except msgspec.DecodeError as error:
-            findings.append(Finding("EN200", Severity.ERROR, f"not valid JSON: {error}"))
+            findings.append(Finding("EN200", Severity.ERROR, _not_json(data, error)))
+            return "", ("", "")
+        except RecursionError:
+            findings.append(_too_deep())
             return "", ("", "")
         try:
             schema_findings = self.schema.explain(message)
         except (ValueError, RecursionError):  # jsonschema-rs: "Recursion limit reached"
-            findings.append(
-                Finding(
-                    "EN200",
-                    Severity.ERROR,
-                    "the record is nested too deeply to check (hundreds of levels); no analytics "
-                    "message needs that: fix the code that builds it",
-                )
-            )
+            findings.append(_too_deep())
             return "", ("", "")
         findings.extend(schema_findings)
         if not isinstance(message, dict):
@@ -526,7 +523,7 @@ class EventValidator:
         progress: Callable[[int], None] | None = None,
         sink: RecordSink | None = None,
     ) -> RunStats:
-        """Validate JSON Lines given in blocks of whole lines (see `inputs.line_blocks`) with the
+        """Validate JSON Lines given in blocks of whole lines (see `inputs.Input.blocks`) with the
         native scanner, which passes over valid records; the rest go through `check`.
 
         Records are numbered as `read_input` (`index_is_line` False) or `read_range` (True) do.
@@ -539,7 +536,7 @@ class EventValidator:
         index = 0
         for block in blocks:
             if isinstance(block, InputProblem):
-                self._problem(block)
+                self._problem(block, sink)
                 continue
             buffer, line = block
             pos = 0
@@ -633,7 +630,7 @@ class EventValidator:
         for line in bytes(lines).splitlines():
             try:
                 message_id = _MESSAGE_ID.decode(line).messageId
-            except (msgspec.ValidationError, msgspec.DecodeError):
+            except (msgspec.DecodeError, RecursionError):
                 continue
             if isinstance(message_id, str):
                 self._python_duplicate(message_id)
@@ -729,6 +726,26 @@ def duplicate_finding(message_id: str) -> Finding:
         Severity.WARNING,
         f"messageId {message_id!r} was already seen; Segment drops duplicates",
         "/messageId",
+    )
+
+
+def _not_json(data: bytes, error: msgspec.DecodeError) -> str:
+    """Why a record is not JSON, and where, as `syntax.json_error` finds it for every layout;
+    msgspec's own words where it refuses valid JSON (an integer beyond 64 bits, a lone
+    surrogate escape, text after the value)."""
+    text = data.decode("utf-8", "surrogateescape")
+    found = json_error(text)
+    if found is None:
+        return f"not valid JSON: {error}"
+    return f"not valid JSON: {found.reason} at {position(text, found.pos)}"
+
+
+def _too_deep() -> Finding:
+    return Finding(
+        "EN200",
+        Severity.ERROR,
+        "the record is nested too deeply to check (hundreds of levels); no analytics message "
+        "needs that: fix the code that builds it",
     )
 
 

@@ -1,11 +1,12 @@
 """The analytics requests of a HAR capture as Segment messages, for `tp validate`.
 
 A HAR file is what the browser's Network tab saves ("Save all as HAR"): one JSON object,
-`{"log": {"entries": [{"request": {...}, "startedDateTime": ...}, ...]}}`. `inputs.read_input`
-hands any input that starts like one to `read_har`, which reads it whole and turns each
-analytics request into `Record`s: `line` is the 1-based number of the HAR entry (so
-`capture.har:7` means entry 7, `log.entries[6]`), `index` the running record number. Requests
-are recognised by method and path, on any host (custom API hosts and proxies included):
+`{"log": {"entries": [{"request": {...}, "startedDateTime": ...}, ...]}}`. The input reader
+(`inputs`) streams the entries of any input that starts like one, one at a time, to a
+`HarReader`, which turns each analytics request into `Record`s: `line` is the 1-based number of
+the HAR entry (so `capture.har:7` means entry 7, `log.entries[6]`), `index` the running record
+number. Requests are recognised by method and path, on any host (custom API hosts and proxies
+included):
 
 * Segment (analytics.js, analytics-next): POST to `/v1/track`, `/v1/identify`, `/v1/page`,
   `/v1/screen`, `/v1/group`, `/v1/alias` or the short `/v1/t`, `/v1/i`, `/v1/p`, `/v1/s`,
@@ -30,37 +31,30 @@ are recognised by method and path, on any host (custom API hosts and proxies inc
 Mixpanel and GA4 messages get the entry's `startedDateTime` as `sentAt` (and as `timestamp`
 when they have no time of their own) and, without an id of their own, a messageId made from the
 request and the event's place in it, the same in every run. Other requests (pages, fonts,
-Mixpanel `/engage`, Segment `/v1/m` metrics, ...) are skipped and counted (`har_summary`). A
-recognised request that cannot be decoded is an `InputProblem` naming the entry, its URL, the
-HAR path and what is wrong; the other requests are still read.
+Mixpanel `/engage`, Segment `/v1/m` metrics, ...) are skipped and counted (`HarSummary`). A
+recognised request that cannot be decoded, or whose text is not valid Unicode, is an
+`InputProblem` naming the entry, its URL, the HAR path and what is wrong; the other requests
+are still read.
 """
 
 from __future__ import annotations
 
 import base64
-import binascii
-import gzip
 import hashlib
 import json
 import math
 import re
-import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import NamedTuple
 from urllib.parse import SplitResult, parse_qsl, unquote_plus, urlsplit
 
-from .inputs import (
-    _HAR_START,
-    InputProblem,
-    Record,
-    _batch_record,
-    _compact,
-)
+from . import syntax
 from .messages import batch_defaults, describe_json
+from .records import InputProblem, Record, batch_record, compact_json
 
-__all__ = ["HarSummary", "har_summary", "read_har"]
+__all__ = ["HarReader", "HarSummary"]
 
 _SEGMENT_PATH = re.compile(
     r"(?:^|/)v1/(track|identify|page|screen|group|alias|batch|import|[tipsgab])/?$"
@@ -88,7 +82,7 @@ _MILLISECONDS = 1e11  # a Mixpanel `time` above this counts milliseconds (1e11 s
 
 _GA4_PAGE = {"dl": "url", "dr": "referrer", "dt": "title"}
 _GA4_OWN = {"en", "cid", "uid", "cu", "ul", "sr", *_GA4_PAGE}
-_SCREEN_SIZE = re.compile(r"(\d+)x(\d+)")
+_SCREEN_SIZE = re.compile(r"([0-9]{1,6})x([0-9]{1,6})")
 _INTEGER = re.compile(r"-?\d+")
 
 _URL_SHOWN = 100  # characters of a request's URL quoted in a problem
@@ -104,68 +98,15 @@ class HarSummary(NamedTuple):
     problems: int
 
 
-def read_har(data: bytes, name: str) -> Iterator[Record | InputProblem] | None:
-    """The records of `data`, the whole text of an input that starts like a HAR file, or None if
-    it is no HAR capture after all (no `log.entries` list), to be read as messages."""
-    capture = _parse(data, name)
-    return None if capture is None else capture.items()
-
-
-def har_summary(path: str) -> HarSummary | None:
-    """Counts of the HAR file at `path` (gzip-compressed or not), for a report to say how many
-    requests were analytics calls and how many were skipped. None if `path` is not a HAR file
-    or cannot be read (`read_input` reports why), and for standard input ("-"), which cannot be
-    read twice. The file is read again: call it after validating, not instead."""
-    if path == "-":
-        return None
-    try:
-        with open(path, "rb") as file:
-            data = file.read()
-        if data.startswith(b"\x1f\x8b"):
-            data = gzip.decompress(data)
-    except (OSError, EOFError, zlib.error):
-        return None
-    data = data.removeprefix(b"\xef\xbb\xbf")
-    capture = _parse(data, path) if _HAR_START.match(data) else None
-    if capture is None:
-        return None
-    problems = sum(isinstance(item, InputProblem) for item in capture.items())
-    return HarSummary(capture.analytics_requests, capture.skipped_requests, problems)
-
-
-def _parse(data: bytes, name: str) -> _Capture | None:
-    text = data.decode("utf-8", "surrogateescape").removeprefix("\ufeff")
-    start = len(text) - len(text.lstrip())
-    try:
-        value, end = json.JSONDecoder().raw_decode(text, start)
-    except json.JSONDecodeError as error:
-        return _Capture(name=name, entries=[], broken=_broken_file(error, text))
-    except RecursionError:
-        return _Capture(name=name, entries=[], broken="the JSON is nested too deeply")
-    log = value.get("log") if isinstance(value, dict) else None
-    entries = log.get("entries") if isinstance(log, dict) else None
-    if not isinstance(entries, list):
-        return None
-    trailing = text[end:].strip() != ""
-    return _Capture(name=name, entries=entries, trailing=trailing)
-
-
-def _broken_file(error: json.JSONDecodeError, text: str) -> str:
-    hint = " (the text ends there: is the file truncated?)" if _cut(error, text) else ""
-    return (
-        f"the file starts like a HAR capture but is not valid JSON: {_what(error)} at line"
-        f" {error.lineno} column {error.colno}{hint}; no request was read: save the capture"
-        " again from the browser's Network tab (Save all as HAR)"
-    )
-
-
-def _what(error: json.JSONDecodeError) -> str:
-    return error.msg.removesuffix(" at")  # "Unterminated string starting at"
-
-
-def _cut(error: json.JSONDecodeError, text: str) -> bool:
-    """Whether the JSON text ends where, or in the string where, the error is."""
-    return error.msg.startswith("Unterminated string") or not text[error.pos :].strip()
+def _json_reason(error: Exception, text: str) -> str:
+    """Why JSON `text` could not be parsed, and where: the position and reason are computed
+    here (`syntax.json_error`), not taken from the interpreter's message."""
+    found = syntax.json_error(text)
+    if found is None:  # the parser gave up for a reason of its own (a limit)
+        return str(error)
+    pos, reason = found
+    hint = " (the text ends there: is it truncated?)" if not text[pos:].strip() else ""
+    return f"{reason} at {syntax.position(text, pos)}{hint}"
 
 
 # -- one HAR file ---------------------------------------------------------------------------------
@@ -196,35 +137,37 @@ class _Request:
     def message_id(self, position: int) -> str:
         """An id for the `position`th event of the request, the same in every run."""
         key = "\n".join((self.started or "", self.method, self.url, self.body or ""))
-        digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+        digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:12]
         return f"har-{self.number}-{position}-{digest}"
 
 
-@dataclass(slots=True, kw_only=True)
-class _Capture:
-    name: str
-    entries: list[object]
-    broken: str | None = None  # why the file is not readable JSON
-    trailing: bool = False  # text after the HAR object
-    analytics_requests: int = 0
-    skipped_requests: int = 0
-    _index: int = field(default=0, init=False, repr=False)
+class HarReader:
+    """The analytics requests of one HAR capture, read entry by entry (`entry`), with what the
+    capture held so far (`summary`)."""
 
-    def items(self) -> Iterator[Record | InputProblem]:
-        self.analytics_requests = self.skipped_requests = self._index = 0
-        if self.broken is not None:
-            yield InputProblem(file=self.name, line=None, index=None, message=self.broken)
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.analytics_requests = 0
+        self.skipped_requests = 0
+        self.problems = 0
+        self._index = 0
+
+    def summary(self) -> HarSummary:
+        return HarSummary(self.analytics_requests, self.skipped_requests, self.problems)
+
+    def entry(self, number: int, entry: object) -> Iterator[Record | InputProblem]:
+        """The records and problems of entry `number` (1-based) of `log.entries`."""
+        request = _request(entry, number)
+        if isinstance(request, str):
+            message = f"entry {number} (log.entries[{number - 1}]) {request}; it was skipped"
+            yield self.problem(message, number)
             return
-        for number, entry in enumerate(self.entries, 1):
-            request = _request(entry, number)
-            if isinstance(request, str):
-                message = f"entry {number} (log.entries[{number - 1}]) {request}; it was skipped"
-                yield InputProblem(file=self.name, line=number, index=None, message=message)
-                continue
-            yield from self._calls(request)
-        if self.trailing:
-            message = "the file goes on after the HAR object; that text was not read"
-            yield InputProblem(file=self.name, line=None, index=None, message=message)
+        yield from self._calls(request)
+
+    def problem(self, message: str, line: int | None = None, data: bytes = b"") -> InputProblem:
+        """A problem of the capture, counted in its summary."""
+        self.problems += 1
+        return InputProblem(file=self.name, line=line, index=None, message=message, data=data)
 
     def _calls(self, request: _Request) -> Iterator[Record | InputProblem]:
         path = request.parts.path
@@ -243,19 +186,20 @@ class _Capture:
         else:
             self.skipped_requests += 1
 
-    def _record(self, message: dict[str, object], request: _Request) -> Record:
+    def _record(self, message: dict[str, object], request: _Request) -> Record | InputProblem:
+        try:
+            data = json.dumps(message, separators=(",", ":"), ensure_ascii=False).encode()
+        except UnicodeEncodeError:
+            what = (
+                "the message holds text that is not valid Unicode (bytes that are not UTF-8, or"
+                " a lone surrogate such as \\ud800 from an escape); it was skipped"
+            )
+            return self._problem(request, what, compact_json(message).decode())
         self._index += 1
-        return Record(_compact(message), self.name, request.number, self._index)
+        return Record(data, self.name, request.number, self._index)
 
     def _problem(self, request: _Request, what: str, data: str = "") -> InputProblem:
-        sample = data.encode("utf-8", "surrogateescape")[:_SAMPLE_BYTES]
-        return InputProblem(
-            file=self.name,
-            line=request.number,
-            index=None,
-            message=f"{request.where()}: {what}",
-            data=sample,
-        )
+        return self.problem(f"{request.where()}: {what}", request.number, _sample(data))
 
     # -- Segment
 
@@ -266,12 +210,9 @@ class _Capture:
             return
         try:
             payload = json.loads(request.body)
-        except json.JSONDecodeError as error:
+        except (ValueError, RecursionError) as error:
             reason = _json_reason(error, request.body)
             yield self._problem(request, f"the body ({body_path}) is not JSON: {reason}")
-            return
-        except RecursionError:
-            yield self._problem(request, f"the body ({body_path}) is nested too deeply")
             return
         if endpoint in _SEGMENT_BATCHES:
             if not isinstance(payload, dict) or not isinstance(payload.get("batch"), list):
@@ -283,9 +224,12 @@ class _Capture:
                 self._index += 1
                 where = f"item {position} of the batch in entry {request.number}"
                 message = _without_write_key(item) if isinstance(item, dict) else item
-                yield _batch_record(
+                item = batch_record(
                     message, defaults, self.name, request.number, self._index, where
                 )
+                if isinstance(item, InputProblem):
+                    self.problems += 1
+                yield item
             return
         if not isinstance(payload, dict):
             what = (
@@ -320,7 +264,7 @@ class _Capture:
                     f"event {position} of the Mixpanel data is {describe_json(event)}, not an event"
                     ' object ({"event": NAME, "properties": {...}}); it was skipped'
                 )
-                yield self._problem(request, what, _compact(event).decode())
+                yield self._problem(request, what, compact_json(event).decode())
                 continue
             message = _mixpanel_message(event, sent)
             message.setdefault("messageId", request.message_id(position))
@@ -403,10 +347,13 @@ def _without_write_key(message: dict[str, object]) -> dict[str, object]:
     return {key: value for key, value in message.items() if key != "writeKey"}
 
 
-def _json_reason(error: json.JSONDecodeError, text: str) -> str:
-    where = f"line {error.lineno} column {error.colno}" if "\n" in text else f"column {error.colno}"
-    hint = " (the text ends there: is it truncated?)" if _cut(error, text) else ""
-    return f"{_what(error)} at {where}{hint}"
+def _sample(text: str) -> bytes:
+    """Up to 200 bytes of `text` for a problem's samples, whatever surrogates it holds."""
+    try:
+        data = text.encode("utf-8", "surrogateescape")  # the bytes of the file
+    except UnicodeEncodeError:
+        data = text.encode("utf-8", "backslashreplace")  # a lone surrogate from an escape
+    return data[:_SAMPLE_BYTES]
 
 
 def _utc(text: str | None) -> str | None:
@@ -448,7 +395,7 @@ def _mixpanel_payload(value: str) -> object:
         encoded = text.replace(" ", "+").replace("-", "+").replace("_", "/")
         try:
             raw = base64.b64decode(encoded + "=" * (-len(encoded) % 4), validate=True)
-        except binascii.Error as error:
+        except ValueError as error:  # binascii.Error, or text that is not ASCII
             raise _Undecodable(f"is not valid base64 ({error}): is it truncated?") from None
         try:
             text = raw.decode()
@@ -456,10 +403,8 @@ def _mixpanel_payload(value: str) -> object:
             raise _Undecodable("decodes to bytes that are not UTF-8 text") from None
     try:
         return json.loads(text)
-    except json.JSONDecodeError as error:
+    except (ValueError, RecursionError) as error:
         raise _Undecodable(f"does not decode to JSON: {_json_reason(error, text)}") from None
-    except RecursionError:
-        raise _Undecodable("decodes to JSON nested too deeply") from None
 
 
 def _mixpanel_message(event: dict[str, object], sent: str | None) -> dict[str, object]:
@@ -505,10 +450,10 @@ def _mixpanel_time(value: object) -> str:
     is kept as text, for the timestamp check to report."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
-    seconds = value / 1000 if abs(value) >= _MILLISECONDS else value
     try:
+        seconds = value / 1000 if abs(value) >= _MILLISECONDS else value
         return _iso(datetime.fromtimestamp(seconds, UTC))
-    except (OverflowError, OSError, ValueError):
+    except (OverflowError, OSError, ValueError):  # no time: too large, or not a number
         return str(value)
 
 
@@ -552,7 +497,10 @@ def _ga4_message(params: dict[str, str], sent: str | None) -> dict[str, object]:
 def _number(text: str) -> object:
     """An `epn.` value as a JSON number; text that is not a finite number stays text."""
     if _INTEGER.fullmatch(text):
-        return int(text)
+        try:
+            return int(text)
+        except ValueError:  # more digits than Python reads: left as text
+            return text
     try:
         number = float(text)
     except ValueError:

@@ -19,15 +19,16 @@ from .drift import drift_diagnostics
 from .engine import INPUT_LABEL, EventValidator, RecordSink, ValidateOptions
 from .explain import SLUGS, Finding
 from .inputs import (
+    Input,
     InputProblem,
     Record,
-    line_blocks,
     lines_before,
     plain_lines,
-    read_input,
+    range_blocks,
     read_range,
     split_ranges,
 )
+from .records import one_line
 from .stats import RunStats
 
 
@@ -130,7 +131,7 @@ class _Writers:
         def write(record: Record, valid: bool, findings: list[Finding], definition: str) -> None:
             target = self.valid if valid else self.invalid
             if target is not None and definition != INPUT_LABEL:
-                target.write(_one_line(record.data) + b"\n")
+                target.write(one_line(record.data) + b"\n")
             if self.findings is not None:
                 for finding in findings:
                     text = json.dumps(
@@ -144,13 +145,6 @@ class _Writers:
     def close(self) -> None:
         for handle in self.files:
             handle.close()
-
-
-def _one_line(data: bytes) -> bytes:
-    """Records are written unchanged; a pretty-printed one is compacted to stay one JSONL line."""
-    if b"\n" not in data and b"\r" not in data:
-        return data
-    return json.dumps(json.loads(data), ensure_ascii=False, separators=(",", ":")).encode()
 
 
 _LABELS = {"valid": "--valid-out", "invalid": "--invalid-out"}
@@ -214,11 +208,6 @@ def _tasks(inputs: list[str], jobs: int, window: int = 0) -> list[Task]:
     return tasks
 
 
-def _items(task: Task) -> Iterator[Record | InputProblem]:
-    source, start, end = task
-    return read_input(source) if end < 0 else read_range(source, start, end)
-
-
 def _run_tasks(
     plan: Plan,
     tasks: list[Task],
@@ -232,30 +221,44 @@ def _run_tasks(
     """Validate tasks in this process. Without `count_lines`, a part of a file read by the
     native scanner numbers its lines from the part's start (see `_worker`)."""
     validator = validator or EventValidator(plan, options)
+    # The scanner passes over valid records: not when they are to be written out.
+    native = validator.native is not None and outputs.valid is None
     writers = _Writers(outputs, shown or {})
     sink = writers.sink()
     try:
-        for task in tasks:
-            source, start, end = task
-            blocks = None
-            # The scanner passes over valid records: not when they are to be written out.
-            if validator.native is not None and outputs.valid is None:
-                blocks = line_blocks(source, start, end, count_lines=count_lines)
-            if blocks is not None:
-                validator.run_blocks(
-                    blocks, source, index_is_line=end >= 0, progress=progress, sink=sink
-                )
+        for source, start, end in tasks:
+            if end >= 0:  # a part of a plain JSON Lines file
+                if native:
+                    part = range_blocks(source, start, end, count_lines=count_lines)
+                    validator.run_blocks(
+                        part, source, index_is_line=True, progress=progress, sink=sink
+                    )
+                else:
+                    validator.run(_counting(read_range(source, start, end), progress), sink)
                 continue
-            items = _items(task)
-            if progress is not None:
-                items = _counting(items, progress)
-            validator.run(items, sink)
+            with Input(source) as opened:
+                blocks = opened.blocks() if native else None
+                if blocks is not None:
+                    validator.run_blocks(
+                        blocks, opened.name, index_is_line=False, progress=progress, sink=sink
+                    )
+                else:
+                    validator.run(_counting(opened.records(), progress), sink)
+            if opened.har is not None:
+                validator.stats.har[opened.name] = opened.har
     finally:
         writers.close()
     return validator.finish()
 
 
 def _counting(
+    items: Iterator[Record | InputProblem], progress: Callable[[int], None] | None
+) -> Iterator[Record | InputProblem]:
+    """`items`, telling `progress` of every 10,000 (no extra step per item without one)."""
+    return items if progress is None else _counted(items, progress)
+
+
+def _counted(
     items: Iterator[Record | InputProblem], progress: Callable[[int], None]
 ) -> Iterator[Record | InputProblem]:
     for count, item in enumerate(items, 1):

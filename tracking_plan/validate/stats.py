@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from ..diagnostics import Severity
 from .explain import Finding
+from .har import HarSummary
 
 MAX_DISTINCT_NAMES = 10_000
 _INDEX = re.compile(r"/\d+(?=/|$)")
@@ -72,6 +73,8 @@ class RunStats:
     unplanned_events: Counter[str] = field(default_factory=Counter)
     unplanned_properties: Counter[tuple[str, str]] = field(default_factory=Counter)
     first_seen: dict[str, Sample] = field(default_factory=dict)
+    # What each HAR capture held, by input name, from the one read of it.
+    har: dict[str, HarSummary] = field(default_factory=dict)
 
     def definition(self, label: str) -> DefinitionStats:
         stats = self.definitions.get(label)
@@ -166,6 +169,7 @@ class RunStats:
             {k: c for k, c in self.unplanned_events.items() if k in names}
         )
         kept.first_seen = dict(self.first_seen)
+        kept.har = dict(self.har)
         return kept
 
     def merge(self, other: RunStats, max_samples: int) -> None:
@@ -198,3 +202,4 @@ class RunStats:
                 self.unplanned_properties[prop_key] += count
         for seen_key, sample in other.first_seen.items():
             self.first_seen.setdefault(seen_key, sample)
+        self.har.update(other.har)
