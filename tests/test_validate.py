@@ -833,3 +833,28 @@ def test_odd_records_go_to_the_invalid_out_file_as_they_are(tmp_path: Path) -> N
     assert [json.loads(line) for line in result.invalid] == [odd[0]]
     assert result.invalid[0].count(b"\\ud800") == 1
     assert [json.loads(line) for line in result.valid] == [odd[1]]
+
+
+def test_an_event_named_like_the_track_union_sentinel() -> None:
+    """The loader refuses names with control characters, but a plan built in Python may have
+    one: an event named "\\x00" (the fast path's placeholder tag) is validated like any other."""
+    from tracking_plan.model import CallType, Definition, Property
+    from tracking_plan.validate.engine import EventValidator
+    from tracking_plan.validate.inputs import Record
+
+    total = (Property(name="total", types=("integer",), required=True),)
+    plan = Plan(
+        name="sentinel",
+        events=tuple(
+            Definition(call=CallType.TRACK, name=name, properties=total)
+            for name in ("\x00", "\x00\x00", "A")
+        ),
+    )
+    validator = EventValidator(plan)
+    for index, (event, total_value, valid) in enumerate(
+        [("\x00", 1, True), ("\x00", "x", False), ("\x00\x00", 2, True), ("A", None, False)]
+    ):
+        message = {"type": "track", "event": event, "userId": "u", "messageId": f"m{index}"}
+        data = json.dumps({**message, "properties": {"total": total_value}}).encode()
+        verdict, findings, _ = validator.check(Record(data, "t", index + 1, index + 1))
+        assert verdict is valid, (event, findings)

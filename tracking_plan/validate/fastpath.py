@@ -185,7 +185,11 @@ def _track_union(
         return None, {}
     # A lone tagged struct would not require its tag; a second member with a tag no event has
     # keeps `event` required.
-    union: Any = msgspec.defstruct("NoEvent", [], tag_field="event", tag="\x00")
+    names = {route.definition.name for _key, route in members.values()}
+    sentinel = "\x00"
+    while sentinel in names:  # a plan built without the loader may name an event so
+        sentinel += "\x00"
+    union: Any = msgspec.defstruct("NoEvent", [], tag_field="event", tag=sentinel)
     for struct in members:
         union = union | struct
     return msgspec.json.Decoder(union), members
