@@ -21,6 +21,8 @@ from conftest import SHOP_PLAN, Run, run_tp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tracking_plan.loader.fragment import PROPERTY_KEYS
+
 EXAMPLES = int(os.environ.get("TP_FUZZ_EXAMPLES", "10"))
 FUZZ = settings(
     max_examples=EXAMPLES,
@@ -100,31 +102,6 @@ SCALARS = st.one_of(
     st.none(),
     st.sampled_from(RAW_VALUES),
 )
-PROPERTY_KEYS = [
-    "type",
-    "description",
-    "required",
-    "nullable",
-    "enum",
-    "const",
-    "examples",
-    "pattern",
-    "format",
-    "min_length",
-    "max_length",
-    "minimum",
-    "maximum",
-    "exclusive_minimum",
-    "exclusive_maximum",
-    "multiple_of",
-    "items",
-    "min_items",
-    "max_items",
-    "unique_items",
-    "properties",
-    "unplanned_properties",
-    "ref",
-]
 TYPE_WORDS = "string integer number boolean object array null any date-time date email uuid uri"
 TYPES = st.sampled_from(
     [*TYPE_WORDS.split(), "strnig", "[string, 'null']", "[date, date-time]", "[]"]
