@@ -131,9 +131,15 @@ class Run:
         return self.stdout + self.stderr
 
 
-def run_tp(*args: str | Path, cwd: Path | None = None, timeout: float = 60) -> Run:
-    """Run `tp ARGS...` as a user would: stdin is not a terminal, output is wide and plain."""
-    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb"}
+def run_tp(
+    *args: str | Path,
+    cwd: Path | None = None,
+    timeout: float = 60,
+    env: dict[str, str] | None = None,
+) -> Run:
+    """Run `tp ARGS...` as a user would: stdin is not a terminal, output is wide and plain;
+    `env` adds to the environment."""
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb", **(env or {})}
     env.pop("FORCE_COLOR", None)
     completed = subprocess.run(
         [tp_executable(), *map(str, args)],

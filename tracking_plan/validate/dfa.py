@@ -32,24 +32,24 @@ def _module(name: str, fallback: str) -> ModuleType:
         return importlib.import_module(fallback)
 
 
-_parser = _module("re._parser", "sre_parse")
-_compiler = _module("re._compiler", "sre_compile")
-_c = _module("re._constants", "sre_constants")
+sre_parser = _module("re._parser", "sre_parse")
+sre_compiler = _module("re._compiler", "sre_compile")
+sre = _module("re._constants", "sre_constants")
 
 _ALPHABET = 128
 # Flags that mean the same here as in `re.search`: the leaves are compiled with them, and
 # MULTILINE only adds matches next to "\n", which the input never contains.
-_ALLOWED_FLAGS = int(re.IGNORECASE | re.MULTILINE | re.DOTALL | re.VERBOSE | re.ASCII | re.UNICODE)
+ALLOWED_FLAGS = int(re.IGNORECASE | re.MULTILINE | re.DOTALL | re.VERBOSE | re.ASCII | re.UNICODE)
 # Expanded bounded repeats can be huge (`(a{1000}){1000}`); refuse rather than build them.
 _MAX_NFA_STATES = 20_000
 # Subsets of long bounded repeats grow with the DFA (`.{0,5000}x`); cap the total size of the
 # subsets expanded, per allowed DFA state, so such patterns are refused in well under a second.
 _WORK_PER_STATE = 256
 
-_LEAF_OPS = frozenset((_c.LITERAL, _c.NOT_LITERAL, _c.ANY, _c.IN))
-_REPEAT_OPS = frozenset((_c.MAX_REPEAT, _c.MIN_REPEAT))
-_START_ANCHORS = frozenset((_c.AT_BEGINNING, _c.AT_BEGINNING_STRING, _c.AT_BEGINNING_LINE))
-_END_ANCHORS = frozenset((_c.AT_END, _c.AT_END_STRING, _c.AT_END_LINE))
+LEAF_OPS = frozenset((sre.LITERAL, sre.NOT_LITERAL, sre.ANY, sre.IN))
+REPEAT_OPS = frozenset((sre.MAX_REPEAT, sre.MIN_REPEAT))
+_START_ANCHORS = frozenset((sre.AT_BEGINNING, sre.AT_BEGINNING_STRING, sre.AT_BEGINNING_LINE))
+_END_ANCHORS = frozenset((sre.AT_END, sre.AT_END_STRING, sre.AT_END_LINE))
 
 # Conditions on NFA epsilon edges.
 _FREE, _AT_START, _AT_END = 0, 1, 2
@@ -81,11 +81,11 @@ class Dfa:
         return self.accepting[state] == 1
 
 
-class _Refused(Exception):
+class Refused(Exception):
     """The pattern needs something this compiler does not translate exactly."""
 
 
-class _Nfa:
+class Nfa:
     """Thompson NFA: each state has at most one byte edge, plus conditional epsilon edges."""
 
     def __init__(self) -> None:
@@ -96,7 +96,7 @@ class _Nfa:
 
     def new_state(self) -> int:
         if len(self.mask) >= _MAX_NFA_STATES:
-            raise _Refused
+            raise Refused
         self.mask.append(0)
         self.target.append(-1)
         self.epsilon.append([])
@@ -114,32 +114,32 @@ class _Nfa:
         return start, end
 
     def node(self, op: Any, av: Any, flags: int) -> tuple[int, int]:
-        if op in _LEAF_OPS:
+        if op in LEAF_OPS:
             start, end = self.new_state(), self.new_state()
             self.mask[start] = self.leaf_mask(op, av, flags)
             self.target[start] = end
             return start, end
-        if op is _c.SUBPATTERN:
+        if op is sre.SUBPATTERN:
             _group, add_flags, del_flags, body = av
-            inner = int(_compiler._combine_flags(flags, add_flags, del_flags))
-            if inner & ~_ALLOWED_FLAGS:
-                raise _Refused
+            inner = int(sre_compiler._combine_flags(flags, add_flags, del_flags))
+            if inner & ~ALLOWED_FLAGS:
+                raise Refused
             return self.sequence(body, inner)
-        if op is _c.BRANCH:
+        if op is sre.BRANCH:
             start, end = self.new_state(), self.new_state()
             for alternative in av[1]:
                 first, last = self.sequence(alternative, flags)
                 self.link(start, first)
                 self.link(last, end)
             return start, end
-        if op in _REPEAT_OPS:  # lazy or greedy: the same for a yes/no search
+        if op in REPEAT_OPS:  # lazy or greedy: the same for a yes/no search
             low, high, body = av
-            return self.repeat(int(low), None if high == _c.MAXREPEAT else int(high), body, flags)
-        if op is _c.AT and (av in _START_ANCHORS or av in _END_ANCHORS):
+            return self.repeat(int(low), None if high == sre.MAXREPEAT else int(high), body, flags)
+        if op is sre.AT and (av in _START_ANCHORS or av in _END_ANCHORS):
             start, end = self.new_state(), self.new_state()
             self.link(start, end, _AT_START if av in _START_ANCHORS else _AT_END)
             return start, end
-        raise _Refused
+        raise Refused
 
     def repeat(self, low: int, high: int | None, body: Any, flags: int) -> tuple[int, int]:
         start = end = self.new_state()
@@ -168,9 +168,9 @@ class _Nfa:
         key = (str(op), repr(av), flags)
         mask = self._leaf_masks.get(key)
         if mask is None:
-            state = _parser.State()
+            state = sre_parser.State()
             state.flags = flags
-            leaf = _compiler.compile(_parser.SubPattern(state, [(op, av)]), 0)
+            leaf = sre_compiler.compile(sre_parser.SubPattern(state, [(op, av)]), 0)
             mask = sum(1 << code for code in range(_ALPHABET) if leaf.fullmatch(chr(code)))
             self._leaf_masks[key] = mask
         return mask
@@ -211,7 +211,7 @@ _Key = tuple[frozenset[int], bool] | None
 class _SubsetBuilder:
     """Subset construction with an implicit `.*` in front (search) and an accepting sink."""
 
-    def __init__(self, nfa: _Nfa, start: int, final: int, max_states: int) -> None:
+    def __init__(self, nfa: Nfa, start: int, final: int, max_states: int) -> None:
         self.nfa = nfa
         self.final = final
         self.max_states = max_states
@@ -260,7 +260,7 @@ class _SubsetBuilder:
         found = self.ids.get(key)
         if found is None:
             if len(self.keys) >= self.max_states:
-                raise _Refused
+                raise Refused
             found = self.ids[key] = len(self.keys)
             self.keys.append(key)
         return found
@@ -286,7 +286,7 @@ class _SubsetBuilder:
                 continue
             budget -= len(key[0])
             if budget < 0:
-                raise _Refused
+                raise Refused
             by_class: list[set[int]] = [set() for _ in range(self.classes)]
             for state in key[0]:
                 for byte_class in self.edge_classes[state]:
@@ -387,15 +387,15 @@ def search_dfa(pattern: str, *, max_states: int = 2048) -> Dfa | None:
     """
     try:
         re.compile(pattern)
-        parsed = _parser.parse(pattern, 0)
+        parsed = sre_parser.parse(pattern, 0)
         flags = int(parsed.state.flags)
-        if flags & ~_ALLOWED_FLAGS:
+        if flags & ~ALLOWED_FLAGS:
             return None
-        nfa = _Nfa()
+        nfa = Nfa()
         start, final = nfa.sequence(parsed, flags)
         subsets = _SubsetBuilder(nfa, start, final, max_states)
         rows, accepting = _minimise(*subsets.build())
-    except (_Refused, re.error, RecursionError, OverflowError):
+    except (Refused, re.error, RecursionError, OverflowError):
         return None
     class_of = subsets.class_of
     table = array("i", (row[class_of[code]] for row in rows for code in range(_ALPHABET)))

@@ -30,6 +30,7 @@ from ..model import CallType, Definition, Plan, Policy, Property
 from ..naming import squash, word_key
 from ..similarity import NeighbourIndex
 from .fastpath import DATE_PATTERN, DATE_TIME_PATTERN, UUID_PATTERN
+from .linear import Matcher, SchemaValidator, pattern_search
 
 _VALUE_WIDTH = 60
 _JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)  # json.dumps makes one per call
@@ -437,7 +438,7 @@ class Checker:
 
     def __init__(self, schema: dict[str, Any]) -> None:
         self._rust: Any = None
-        self._python: Draft202012Validator | None = None
+        self._python: Any = None
         rust: Any
         try:
             import jsonschema_rs as rust
@@ -446,7 +447,7 @@ class Checker:
         stand_ins = PatternFormats()
         rewritten = None if rust is None else stand_ins.rewrite(schema)
         if rewritten is None or _differs_in_rust(rewritten):
-            self._python = Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
+            self._python = SchemaValidator(schema, format_checker=FORMAT_CHECKER)
             return
         formats = {**_python_formats(), **stand_ins.checks}
         self._rust = rust.validator_for(rewritten, validate_formats=True, formats=formats)
@@ -463,7 +464,7 @@ class Checker:
         if self._rust is not None:
             return bool(self._rust.is_valid(instance))
         assert self._python is not None
-        return self._python.is_valid(instance)
+        return bool(self._python.is_valid(instance))
 
 
 _SUBSCHEMAS = frozenset(
@@ -556,7 +557,7 @@ class PatternFormats:
         if name is not None:
             return name
         try:
-            search = re.compile(pattern).search
+            search = pattern_search(pattern)
         except re.error as error:
             raise _Unsupported(pattern) from error
         name = _unused_name(len(self._names), self._taken)
@@ -584,8 +585,8 @@ def _formats_in(schema: Any) -> set[str]:
     return set()
 
 
-def _found(search: Callable[[str], re.Match[str] | None], value: Any) -> bool:
-    return not isinstance(value, str) or search(value) is not None
+def _found(search: Matcher, value: Any) -> bool:
+    return not isinstance(value, str) or search(value)
 
 
 def _differs_in_rust(schema: Any) -> bool:

@@ -19,6 +19,7 @@ from jsonschema import Draft202012Validator
 
 from ..compiler.jsonschema import MESSAGE_TYPES, property_schema
 from ..model import CallType, Definition, Plan, Policy, Property
+from .linear import SchemaValidator, backtracks
 
 # RFC 3339 date-time as jsonschema's format checker accepts it, minus Feb 29 (left to the
 # schema path, which knows leap years): every string this matches is a valid date-time.
@@ -449,6 +450,8 @@ def _string(prop: Property, *, check_format: bool = True) -> Any:
             re.compile(pattern)
         except re.error as error:
             raise Unsupported(str(error)) from None
+        if backtracks(pattern):  # msgspec runs `re`: leave it to the schema path's linear search
+            raise Unsupported("a pattern that can backtrack")
     meta = _meta(pattern=pattern, min_length=prop.min_length, max_length=prop.max_length)
     return str if meta is None else Annotated[str, meta]
 
@@ -487,7 +490,7 @@ def _enum(prop: Property) -> Any:
     """Enum values the property's other keywords also accept, as a Literal."""
     assert prop.enum is not None
     schema = property_schema(prop, "2020-12")
-    checker = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    checker = SchemaValidator(schema, format_checker=FORMAT_CHECKER)
     values = [v for v in prop.enum if checker.is_valid(v)]
     strings = [v for v in values if isinstance(v, str)]
     ints = [v for v in values if isinstance(v, int) and not isinstance(v, bool)]

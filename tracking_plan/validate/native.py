@@ -17,8 +17,6 @@ from functools import lru_cache
 from types import ModuleType
 from typing import Any
 
-from jsonschema import Draft202012Validator
-
 from ..compiler.jsonschema import property_schema
 from ..model import CallType, Definition, Plan, Policy, Property
 from .dfa import search_dfa
@@ -29,6 +27,7 @@ from .fastpath import (
     checked_formats,
     format_pattern,
 )
+from .linear import SchemaValidator
 
 _scan: ModuleType | None
 try:
@@ -394,7 +393,7 @@ def _enum(prop: Property) -> tuple[tuple[tuple[bytes, ...], tuple[int, ...], boo
     values pass and the property has no keyword but `type` and `enum`."""
     assert prop.enum is not None
     schema = property_schema(prop, "2020-12")
-    checker = Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
+    checker = SchemaValidator(schema, format_checker=FORMAT_CHECKER)
     values = [v for v in schema["enum"] if checker.is_valid(v)]
     strings = tuple(v.encode("utf-8", "surrogatepass") for v in values if isinstance(v, str))
     ints = tuple(
