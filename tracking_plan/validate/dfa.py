@@ -94,6 +94,14 @@ class Nfa:
         self.epsilon: list[list[tuple[int, int]]] = []  # (condition, target)
         self._leaf_masks: dict[tuple[str, str, int], int] = {}
 
+    def build(self, pattern: str) -> tuple[int, int]:
+        """The start and final states of the whole pattern (raises Refused, re.error)."""
+        parsed = sre_parser.parse(pattern, 0)
+        flags = int(parsed.state.flags)
+        if flags & ~ALLOWED_FLAGS:
+            raise Refused
+        return self.sequence(parsed, flags)
+
     def new_state(self) -> int:
         if len(self.mask) >= _MAX_NFA_STATES:
             raise Refused
@@ -387,12 +395,8 @@ def search_dfa(pattern: str, *, max_states: int = 2048) -> Dfa | None:
     """
     try:
         re.compile(pattern)
-        parsed = sre_parser.parse(pattern, 0)
-        flags = int(parsed.state.flags)
-        if flags & ~ALLOWED_FLAGS:
-            return None
         nfa = Nfa()
-        start, final = nfa.sequence(parsed, flags)
+        start, final = nfa.build(pattern)
         subsets = _SubsetBuilder(nfa, start, final, max_states)
         rows, accepting = _minimise(*subsets.build())
     except (Refused, re.error, RecursionError, OverflowError):

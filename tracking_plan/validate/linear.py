@@ -19,7 +19,6 @@ from typing import Any
 from jsonschema import Draft202012Validator, ValidationError, validators
 
 from .dfa import (
-    ALLOWED_FLAGS,
     LEAF_OPS,
     REPEAT_OPS,
     Nfa,
@@ -172,13 +171,9 @@ def pattern_search(pattern: str) -> Matcher:
 
 
 def _simulation(pattern: str) -> _Simulation | None:
+    nfa = _AnchoredNfa()
     try:
-        parsed = sre_parser.parse(pattern, 0)
-        flags = int(parsed.state.flags)
-        if flags & ~ALLOWED_FLAGS:
-            return None
-        nfa = _AnchoredNfa()
-        start, final = nfa.sequence(parsed, flags)
+        start, final = nfa.build(pattern)
     except (Refused, re.error, RecursionError, OverflowError):
         return None
     return _Simulation(nfa, start, final)
