@@ -24,6 +24,7 @@ from .tp102_property_name_convention import PropertyNameConvention
 from .tp103_value_in_name import ValueInName
 from .tp104_reserved_name import ReservedName
 from .tp105_verb_tense import VerbTense
+from .tp106_hidden_character import HiddenCharacter
 from .tp201_duplicate_event import DuplicateEvent
 from .tp202_near_duplicate_event import NearDuplicateEvent
 from .tp203_near_duplicate_property import NearDuplicateProperty
@@ -54,6 +55,7 @@ RULES = (
     ValueInName,
     ReservedName,
     VerbTense,
+    HiddenCharacter,
     DuplicateEvent,
     NearDuplicateEvent,
     NearDuplicateProperty,

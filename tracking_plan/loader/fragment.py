@@ -7,7 +7,6 @@ Fragments hold "specs": plain dicts with only the keys the file wrote, so that s
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -293,36 +292,15 @@ def read_properties(entry: Entry, reader: NodeReader, label: str) -> dict[str, S
 
 
 def _name_fits(entry: Entry, reader: NodeReader, what: str) -> bool:
-    if len(entry.key) > MAX_NAME_LENGTH:
-        reader.error(
-            entry.key_node,
-            entry.pointer,
-            f"{what} is {len(entry.key):,} characters long; names may have at most "
-            f"{MAX_NAME_LENGTH} ({show_text(entry.key)})",
-        )
-        return False
-    hidden = next((ch for ch in entry.key if _is_hidden(ch)), None)
-    if hidden is not None:
-        reader.error(
-            entry.key_node,
-            entry.pointer,
-            f"{what} holds the invisible character U+{ord(hidden):04X} "
-            f"({unicodedata.name(hidden, 'a control character').lower()}): "
-            f"{show_text(entry.key)}; names are sent as typed, so write it without",
-        )
-        return False
-    return True
-
-
-# Bidirectional controls reorder what a reader sees of a name (Trojan Source).
-_BIDI_CONTROLS = frozenset(
-    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-)
-
-
-def _is_hidden(ch: str) -> bool:
-    """Control characters, line and paragraph separators, lone surrogates and bidi controls."""
-    return unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") or ch in _BIDI_CONTROLS
+    if len(entry.key) <= MAX_NAME_LENGTH:
+        return True
+    reader.error(
+        entry.key_node,
+        entry.pointer,
+        f"{what} is {len(entry.key):,} characters long; names may have at most "
+        f"{MAX_NAME_LENGTH} ({show_text(entry.key)})",
+    )
+    return False
 
 
 def _is_plan_version(text: str) -> bool:
