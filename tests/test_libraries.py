@@ -133,3 +133,33 @@ def test_documented_values_pass_the_libraries(
     if not valid:
         assert [f.code for f in findings] == ["EV109"]
         assert "is not a valid date or date-time" in findings[0].message
+
+
+@pytest.mark.parametrize(
+    ("event", "context", "valid"),
+    [
+        (
+            "Email Opened",
+            {"traits": {"email": "pgibbons@example.com"}, "ip": "67.207.109.102"},
+            True,
+        ),
+        ("Email Opened", {"traits": {"email": 42}}, False),
+        ("Account Created", {"groupId": "acct_123"}, True),
+        ("Account Created", {"groupId": 123}, False),
+    ],
+)
+def test_libraries_carry_the_context_fields_of_the_specs(
+    event: str, context: dict[str, Any], valid: bool, write_plan: WritePlan
+) -> None:
+    """The email and B2B SaaS specs document fields that go in `context`, not properties."""
+    path = write_plan(
+        "plan: docs\nconventions: {events: any, properties: any}\n"
+        "include: [segment/email, segment/b2b-saas]\n"
+    )
+    plan = load(path).plan
+    assert plan is not None
+    message = {"type": "track", "event": event, "userId": "u", "messageId": "m"}
+    data = json.dumps({**message, "properties": {}, "context": context}).encode()
+    verdict, findings, _label = EventValidator(plan).check(Record(data, "t", 1, 1))
+    assert verdict is valid, findings
+    assert valid or [f.code for f in findings] == ["EV112"]

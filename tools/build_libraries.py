@@ -109,7 +109,8 @@ def translate_properties(specs: dict[str, Any]) -> dict[str, Any]:
 
 def translate_event(event: dict[str, Any], property_sets: dict[str, Any]) -> dict[str, Any]:
     """Translate one reference event; its properties are, in this order, the shared property set
-    it names (video), its own `properties`, `extra_properties` and `sdk_extra_properties`."""
+    it names (video), its own `properties`, `extra_properties` and `sdk_extra_properties`. The
+    context fields it documents (dotted keys are paths) become its `context:`."""
     specs: dict[str, Any] = {}
     if "property_set" in event:
         specs.update(property_sets[event["property_set"]])
@@ -122,6 +123,8 @@ def translate_event(event: dict[str, Any], property_sets: dict[str, Any]) -> dic
     if category:
         definition["tags"] = [category]
     definition["properties"] = translate_properties(specs)
+    if event.get("context"):
+        definition["context"] = translate_properties(event["context"])
     return definition
 
 
