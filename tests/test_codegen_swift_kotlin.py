@@ -373,6 +373,8 @@ def test_wire_names_and_enum_values_round_trip(plan_name: str, language: str) ->
     plan = client(plan_name)
     expected = {plan.plan, plan.version}
     for call in plan.calls:
+        if call.call.value == "page":
+            continue  # the mobile SDKs have no page call: pages only get a comment
         expected |= set(wire_texts(call.payload))
         if call.call.value in ("track", "screen"):
             expected.add(call.name)

@@ -356,26 +356,80 @@ def test_envelope_errors(
     assert result.report.invalid == 1
 
 
-@pytest.mark.parametrize(
-    ("fields", "fragment"),
-    [
-        ({"timestamp": "2024-01-01T01:00:00.000+01:00", "sentAt": None}, "not in UTC"),
-        (
-            {"timestamp": "2024-01-02T00:00:00.000Z", "sentAt": "2024-01-01T00:00:00.000Z"},
-            "after it was sent",
-        ),
-    ],
-    ids=["not-utc", "future"],
-)
-def test_timestamp_warnings_keep_the_record_valid(
-    tmp_path: Path, fields: dict[str, Any], fragment: str
-) -> None:
+def test_a_timestamp_sent_after_the_message_is_a_warning(tmp_path: Path) -> None:
+    fields = {"timestamp": "2024-01-02T00:00:00.000Z", "sentAt": "2024-01-01T00:00:00.000Z"}
     result = run(make_plan(tmp_path), [message(**fields)], tmp_path)
     finding = only_finding(result, 1, "EN207")
     assert finding["severity"] == "warning"
     assert finding["location"]["pointer"] == "/timestamp"
-    assert fragment in finding["message"]
+    assert "after it was sent" in finding["message"]
     assert result.report.invalid == 0
+
+
+def test_local_utc_offsets_are_valid(tmp_path: Path) -> None:
+    """Python's, Ruby's and Go's SDKs send local time with its offset by default."""
+    records = [
+        message(timestamp="2024-01-01T01:00:00.000+01:00", sentAt=None),
+        message(timestamp="2023-12-31T17:00:00-07:00", sentAt="2024-01-01T00:00:01Z"),
+        message(timestamp="2024-01-01T05:30:00.123456+05:30"),
+    ]
+    result = run(make_plan(tmp_path), records, tmp_path)
+    assert result.findings == []
+    assert result.report.invalid == 0
+
+
+@pytest.mark.parametrize(
+    ("timestamp", "fragment"),
+    [
+        ("2024-01-01T01:00:00-0700", "is ISO 8601 but not RFC 3339, which JSON Schema's"),
+        ("2024-01-01T01:00:00+01", "with a colon (+01:00)"),
+        ("2024-01-01T01:00:00.000", "is ISO 8601 but has no UTC offset"),
+        ("yesterday", 'is not an RFC 3339 date-time such as "2024-01-31T23:59:59.123Z"'),
+        (1704067200, "must be an RFC 3339 date-time string, got integer 1704067200"),
+    ],
+)
+def test_a_timestamp_that_is_not_rfc_3339_says_what_it_is(
+    tmp_path: Path, timestamp: Any, fragment: str
+) -> None:
+    result = run(make_plan(tmp_path), [message(timestamp=timestamp)], tmp_path)
+    finding = only_finding(result, 1, "EN207")
+    assert finding["severity"] == "error"
+    assert fragment in finding["message"], finding["message"]
+
+
+def test_batch_sent_at_applies_to_its_items(tmp_path: Path) -> None:
+    """Server and mobile SDKs set sentAt on the batch, not on each message."""
+    item = message(timestamp="2024-01-09T00:00:00.000Z", sentAt=None)
+    batch = {"batch": [item, message(sentAt=None)], "sentAt": "2024-01-01T00:00:01.000Z"}
+    result = run(make_plan(tmp_path), [batch], tmp_path)
+    [finding] = result.findings
+    assert finding["code"] == "EN207" and "after it was sent" in finding["message"]
+    assert result.report.records == 2 and result.report.invalid == 0
+
+
+@pytest.mark.parametrize(
+    ("properties", "code", "fragment"),
+    [
+        ({"currency": 5}, "EV104", "expected string, got integer 5"),
+        ({"currency": None}, "EV110", "expected string, got null"),
+        ({"order_id": 7}, "EV104", "got integer 7"),
+        ({"coupon": ["a"]}, "EV104", "got array"),
+    ],
+)
+def test_one_cause_one_finding(
+    tmp_path: Path, properties: dict[str, Any], code: str, fragment: str
+) -> None:
+    """A value of the wrong type fails its type, not also its enum, pattern or length."""
+    result = run(make_plan(tmp_path), [order(**properties)], tmp_path)
+    finding = only_finding(result, 1, code)
+    assert fragment in finding["message"], finding["message"]
+    assert "null null" not in finding["message"]
+
+
+def test_a_user_id_that_is_not_a_string_is_one_finding(tmp_path: Path) -> None:
+    result = run(make_plan(tmp_path), [message(userId=5)], tmp_path)
+    finding = only_finding(result, 1, "EN203")
+    assert finding["message"] == "/userId must be a non-empty string, got 5"
 
 
 def test_duplicate_message_id_is_a_warning(tmp_path: Path) -> None:
@@ -858,3 +912,41 @@ def test_an_event_named_like_the_track_union_sentinel() -> None:
         data = json.dumps({**message, "properties": {"total": total_value}}).encode()
         verdict, findings, _ = validator.check(Record(data, "t", index + 1, index + 1))
         assert verdict is valid, (event, findings)
+
+
+PAGES_PLAN = """\
+plan: pages
+unplanned_properties: forbid
+pages:
+  Home:
+    properties:
+      section: {type: string}
+screens:
+  Settings: {}
+"""
+
+
+def test_what_sdks_add_to_page_and_screen_calls_is_valid(tmp_path: Path) -> None:
+    """analytics.js adds path, referrer, search, title and url to every page call and copies
+    name and category; segment-analytics-python sends `"name": null` without a name."""
+    path = tmp_path / "plan.yaml"
+    path.write_text(PAGES_PLAN, encoding="utf-8")
+    page = {
+        "name": "Home",
+        "category": "Docs",
+        "path": "/",
+        "referrer": "",
+        "search": "?q=1",
+        "title": "Home",
+        "url": "https://example.com/?q=1",
+        "section": "top",
+    }
+    records = [
+        message(type="page", event=None, name="Home", category="Docs", properties=page),
+        message(type="page", event=None, name=None, properties={}) | {"name": None},
+        message(type="screen", event=None, properties={}) | {"name": None, "category": None},
+        message(type="page", event=None, name="Home", properties={"title": 5}),
+        message(type="page", event=None, name="Home", properties={"sections": "x"}),
+    ]
+    result = run(load_plan(path), records, tmp_path)
+    assert [result.codes(line) for line in range(1, 6)] == [[], [], [], ["EV104"], ["EV102"]]

@@ -150,6 +150,13 @@ with every page call."""
 RESERVED_SCREEN_PROPERTIES: Mapping[str, ReservedField] = _fields(name=_STRING)
 """`message.reserved_screen_properties`."""
 
+SDK_PAGE_PROPERTIES: Mapping[str, ReservedField] = {
+    **RESERVED_PAGE_PROPERTIES,
+    "category": _STRING,
+}
+"""What Segment's SDKs put in a page call's properties by themselves: analytics.js adds `path`,
+`referrer`, `search`, `title` and `url` and copies the call's `name` and `category`."""
+
 WAREHOUSE_RESERVED_COLUMNS = (
     "anonymous_id",
     "event",

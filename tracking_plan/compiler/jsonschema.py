@@ -215,7 +215,7 @@ def envelope_schema() -> Schema:
         "properties": {
             "type": {"enum": list(MESSAGE_TYPES)},
             "event": {"type": "string", "minLength": 1},
-            "name": {"type": "string"},
+            "name": {"type": ["string", "null"]},  # page() and screen() without a name
             # Segment's SDKs send the id they do not have as null.
             "userId": {"type": ["string", "null"], "minLength": 1},
             "anonymousId": {"type": ["string", "null"], "minLength": 1},

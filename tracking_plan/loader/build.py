@@ -15,6 +15,7 @@ from ..model import (
     Property,
     Status,
 )
+from ..reserved import SDK_PAGE_PROPERTIES
 from .assemble import merge_spec, merge_specs
 from .codes import load_error
 from .fragment import COUNT_KEYS, NUMBER_KEYS, Fragment, Spec
@@ -99,6 +100,9 @@ class PlanBuilder:
         properties_spec: dict[str, Spec] = dict(spec.get("properties", {}))
         if "required_names" in spec:
             properties_spec = self._mark_required(properties_spec, spec["required_names"], name)
+        if call is CallType.PAGE and policy is not Policy.ALLOW:
+            added = _sdk_page_properties(spec["@loc"])
+            properties_spec |= {n: s for n, s in added.items() if n not in properties_spec}
         context = merge_specs(plan_context, spec.get("context", {}))
         return Definition(
             call=call,
@@ -283,3 +287,18 @@ def _is_empty(fragment: Fragment) -> bool:
 
 def _without_ref(spec: Spec) -> Spec:
     return {k: v for k, v in spec.items() if k not in ("ref", "@ref_loc", "@under")}
+
+
+def _sdk_page_properties(location: Location) -> dict[str, Spec]:
+    """The properties Segment's SDKs add to every page call, planned where a page does not
+    allow unplanned properties (a plan that lists one decides its shape)."""
+    specs: dict[str, Spec] = {}
+    for name, field in SDK_PAGE_PROPERTIES.items():
+        spec: Spec = {"type": field.types, "description": _SDK_PAGE_NOTE, "@loc": location}
+        if field.types == ("array",):
+            spec["items"] = {"type": ("string",), "@loc": location}
+        specs[name] = spec
+    return specs
+
+
+_SDK_PAGE_NOTE = "Set by Segment's SDKs on page calls (Segment's page spec reserves it)."

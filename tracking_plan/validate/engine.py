@@ -774,15 +774,8 @@ def _conforms(value: str, formats: tuple[str, ...]) -> bool:
 def _timestamp_warnings(
     timestamp: str, sent_at: Any, received_at: Any, findings: list[Finding]
 ) -> None:
-    if not timestamp.endswith(("Z", "z", "+00:00", "-00:00")):
-        findings.append(
-            Finding(
-                "EN207",
-                Severity.WARNING,
-                f"timestamp {timestamp!r} is not in UTC; Segment expects UTC ISO-8601",
-                "/timestamp",
-            )
-        )
+    """Clock skew against the time the message was sent (a local UTC offset is no fault:
+    SDKs in Python, Ruby and Go send local time with its offset by default)."""
     reference = (
         sent_at
         if isinstance(sent_at, str)

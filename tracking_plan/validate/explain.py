@@ -240,7 +240,7 @@ class SchemaPath:
         definition = self.definition_for(message)
         if definition is not None:
             errors.extend(self._definition_validator(definition).errors(message))
-        for error in errors:
+        for error in _one_per_cause(errors):
             for finding in self._findings(error, message):
                 key = (finding.code, finding.pointer + finding.message)
                 if key not in seen:
@@ -281,12 +281,7 @@ class SchemaPath:
                 where,
             )
         elif head in _TIMESTAMPS:
-            yield Finding(
-                "EN207",
-                Severity.ERROR,
-                f"/{head} is not an ISO-8601 date-time: {show(value)}",
-                where,
-            )
+            yield Finding("EN207", Severity.ERROR, f"/{head} {_timestamp_fault(value)}", where)
         elif head in ("userId", "anonymousId"):
             yield Finding(
                 "EN203",
@@ -370,13 +365,7 @@ class SchemaPath:
                     )
         elif keyword == "type":
             code = "EV110" if value is None else "EV104"
-            got = "null" if value is None else f"{instance_type(value)} {show(value)}"
-            yield Finding(
-                code,
-                Severity.ERROR,
-                f"{where}: expected {_expected_type(error.expected)}, got {got}",
-                where,
-            )
+            yield Finding(code, Severity.ERROR, f"{where}: {_rule(error)}", where)
         else:
             code = _PAYLOAD_CODES.get(keyword, "EV111")
             yield Finding(code, Severity.ERROR, f"{where}: {_rule(error)}", where)
@@ -698,11 +687,54 @@ _RULE_TEXTS = {
 }
 
 
+def _one_per_cause(errors: list[SchemaError]) -> list[SchemaError]:
+    """The errors that each have a cause of their own: a value of the wrong type (or null)
+    fails only its type, not also its enum, pattern or range; a userId or anonymousId that is
+    not a string is not also a message without an identity."""
+    mistyped = {error.path for error in errors if error.keyword == "type"}
+    identity_faults = any(error.path[:1] in (("userId",), ("anonymousId",)) for error in errors)
+    return [
+        error
+        for error in errors
+        if not (error.keyword != "type" and error.path in mistyped)
+        and not (identity_faults and not error.path and error.keyword == "anyOf")
+    ]
+
+
+_ISO_DATE_TIME = re.compile(r"\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?")
+
+
+def _timestamp_fault(value: Any) -> str:
+    """Why a timestamp is not an RFC 3339 date-time (JSON Schema's `date-time`, which
+    Segment's SDKs send), saying so when it is still ISO 8601."""
+    if not isinstance(value, str):
+        return f"must be an RFC 3339 date-time string, got {_got(value)}"
+    text = show(value)
+    head = _ISO_DATE_TIME.match(value)
+    rest = value[head.end() :] if head else None
+    if rest is not None and re.fullmatch(r"[+-]\d\d\d\d|[+-]\d\d", rest):
+        colon = f"{rest[:3]}:{rest[3:] or '00'}"
+        return (
+            f"{text} is ISO 8601 but not RFC 3339, which JSON Schema's date-time requires:"
+            f" write the UTC offset with a colon ({colon})"
+        )
+    if rest == "":
+        return (
+            f"{text} is ISO 8601 but has no UTC offset, so its moment is unknown:"
+            " add Z for UTC or the offset (+01:00)"
+        )
+    return f'{text} is not an RFC 3339 date-time such as "2024-01-31T23:59:59.123Z"'
+
+
+def _got(value: Any) -> str:
+    """A value for "got ...": `null`, or its JSON type and the value (`integer 5`)."""
+    return "null" if value is None else f"{instance_type(value)} {show(value)}"
+
+
 def _rule(error: SchemaError) -> str:
     """What the schema wanted, in words, with the value cut to size."""
     if error.keyword == "type":
-        got = instance_type(error.instance)
-        return f"expected {_expected_type(error.expected)}, got {got} {show(error.instance)}"
+        return f"expected {_expected_type(error.expected)}, got {_got(error.instance)}"
     text = _RULE_TEXTS.get(error.keyword)
     if text is None:
         return error.message

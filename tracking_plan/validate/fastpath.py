@@ -85,7 +85,7 @@ class Envelope(msgspec.Struct, kw_only=True):
     type: str
     messageId: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
     event: NonEmpty | msgspec.UnsetType = msgspec.UNSET
-    name: str | msgspec.UnsetType = msgspec.UNSET
+    name: str | msgspec.UnsetType | None = msgspec.UNSET
     userId: NonEmpty | msgspec.UnsetType | None = msgspec.UNSET  # SDKs send the other as null
     anonymousId: NonEmpty | msgspec.UnsetType | None = msgspec.UNSET
     groupId: NonEmpty | msgspec.UnsetType = msgspec.UNSET

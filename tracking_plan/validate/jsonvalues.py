@@ -380,7 +380,7 @@ class JsonValues:
         item_line: int,
         position: int,
         batch_line: int,
-        defaults: dict[str, dict[str, object]],
+        defaults: dict[str, object],
     ) -> Record | InputProblem:
         self._index += 1
         where = f"item {position} of the batch on line {batch_line}"

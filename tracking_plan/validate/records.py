@@ -50,7 +50,7 @@ class InputProblem:
 
 def batch_record(
     item: object,
-    defaults: dict[str, dict[str, object]],
+    defaults: dict[str, object],
     name: str,
     line: int,
     index: int,

@@ -161,10 +161,52 @@ GroupTraits = TypedDict(
 )
 
 # The properties of page Home.
-HomePage = TypedDict("HomePage", {}, total=False)
+HomePage = TypedDict(
+    "HomePage",
+    {
+        # Set by Segment's SDKs on page calls (Segment's page spec reserves it).
+        "name": str,
+        # Set by Segment's SDKs on page calls (Segment's page spec reserves it).
+        "path": str,
+        # Set by Segment's SDKs on page calls (Segment's page spec reserves it).
+        "referrer": str,
+        # Set by Segment's SDKs on page calls (Segment's page spec reserves it).
+        "search": str,
+        # Set by Segment's SDKs on page calls (Segment's page spec reserves it).
+        "title": str,
+        # Set by Segment's SDKs on page calls (Segment's page spec reserves it).
+        "url": str,
+        # Set by Segment's SDKs on page calls (Segment's page spec reserves it).
+        "keywords": list[str],
+        # Set by Segment's SDKs on page calls (Segment's page spec reserves it).
+        "category": str,
+    },
+    total=False,
+)
 
 # The properties of page home.
-HomePage2 = TypedDict("HomePage2", {}, total=False)
+HomePage2 = TypedDict(
+    "HomePage2",
+    {
+        # Set by Segment's SDKs on page calls (Segment's page spec reserves it).
+        "name": str,
+        # Set by Segment's SDKs on page calls (Segment's page spec reserves it).
+        "path": str,
+        # Set by Segment's SDKs on page calls (Segment's page spec reserves it).
+        "referrer": str,
+        # Set by Segment's SDKs on page calls (Segment's page spec reserves it).
+        "search": str,
+        # Set by Segment's SDKs on page calls (Segment's page spec reserves it).
+        "title": str,
+        # Set by Segment's SDKs on page calls (Segment's page spec reserves it).
+        "url": str,
+        # Set by Segment's SDKs on page calls (Segment's page spec reserves it).
+        "keywords": list[str],
+        # Set by Segment's SDKs on page calls (Segment's page spec reserves it).
+        "category": str,
+    },
+    total=False,
+)
 
 # The properties of screen Settings.
 SettingsScreen = TypedDict(

@@ -966,6 +966,14 @@ HomePage = TypedDict(
         "title": str,
         # Full URL of the previous page (document.referrer); empty on direct visits.
         "referrer": str,
+        # Set by Segment's SDKs on page calls (Segment's page spec reserves it).
+        "name": str,
+        # Set by Segment's SDKs on page calls (Segment's page spec reserves it).
+        "search": str,
+        # Set by Segment's SDKs on page calls (Segment's page spec reserves it).
+        "keywords": list[str],
+        # Set by Segment's SDKs on page calls (Segment's page spec reserves it).
+        "category": str,
     },
     total=False,
 )
@@ -984,6 +992,12 @@ CategoryPage = TypedDict(
         "referrer": str,
         # Slug of the category shown.
         "category": Required[str],
+        # Set by Segment's SDKs on page calls (Segment's page spec reserves it).
+        "name": str,
+        # Set by Segment's SDKs on page calls (Segment's page spec reserves it).
+        "search": str,
+        # Set by Segment's SDKs on page calls (Segment's page spec reserves it).
+        "keywords": list[str],
     },
     total=False,
 )
@@ -1002,6 +1016,14 @@ ProductPage = TypedDict(
         "referrer": str,
         # Product id from the catalog service (not the public SKU).
         "product_id": Required[str],
+        # Set by Segment's SDKs on page calls (Segment's page spec reserves it).
+        "name": str,
+        # Set by Segment's SDKs on page calls (Segment's page spec reserves it).
+        "search": str,
+        # Set by Segment's SDKs on page calls (Segment's page spec reserves it).
+        "keywords": list[str],
+        # Set by Segment's SDKs on page calls (Segment's page spec reserves it).
+        "category": str,
     },
     total=False,
 )
@@ -1018,6 +1040,14 @@ CartPage = TypedDict(
         "title": str,
         # Full URL of the previous page (document.referrer); empty on direct visits.
         "referrer": str,
+        # Set by Segment's SDKs on page calls (Segment's page spec reserves it).
+        "name": str,
+        # Set by Segment's SDKs on page calls (Segment's page spec reserves it).
+        "search": str,
+        # Set by Segment's SDKs on page calls (Segment's page spec reserves it).
+        "keywords": list[str],
+        # Set by Segment's SDKs on page calls (Segment's page spec reserves it).
+        "category": str,
     },
     total=False,
 )

@@ -199,7 +199,22 @@ export interface GroupTraits {
  * The home page.
  */
 export interface HomePage {
-  [key: string]: never;
+  /** Set by Segment's SDKs on page calls (Segment's page spec reserves it). */
+  name?: string;
+  /** Set by Segment's SDKs on page calls (Segment's page spec reserves it). */
+  path?: string;
+  /** Set by Segment's SDKs on page calls (Segment's page spec reserves it). */
+  referrer?: string;
+  /** Set by Segment's SDKs on page calls (Segment's page spec reserves it). */
+  search?: string;
+  /** Set by Segment's SDKs on page calls (Segment's page spec reserves it). */
+  title?: string;
+  /** Set by Segment's SDKs on page calls (Segment's page spec reserves it). */
+  url?: string;
+  /** Set by Segment's SDKs on page calls (Segment's page spec reserves it). */
+  keywords?: string[];
+  /** Set by Segment's SDKs on page calls (Segment's page spec reserves it). */
+  category?: string;
 }
 
 /**
@@ -208,7 +223,22 @@ export interface HomePage {
  * Collides with Home.
  */
 export interface HomePage2 {
-  [key: string]: never;
+  /** Set by Segment's SDKs on page calls (Segment's page spec reserves it). */
+  name?: string;
+  /** Set by Segment's SDKs on page calls (Segment's page spec reserves it). */
+  path?: string;
+  /** Set by Segment's SDKs on page calls (Segment's page spec reserves it). */
+  referrer?: string;
+  /** Set by Segment's SDKs on page calls (Segment's page spec reserves it). */
+  search?: string;
+  /** Set by Segment's SDKs on page calls (Segment's page spec reserves it). */
+  title?: string;
+  /** Set by Segment's SDKs on page calls (Segment's page spec reserves it). */
+  url?: string;
+  /** Set by Segment's SDKs on page calls (Segment's page spec reserves it). */
+  keywords?: string[];
+  /** Set by Segment's SDKs on page calls (Segment's page spec reserves it). */
+  category?: string;
 }
 
 /** Properties of `screen` "Settings". */

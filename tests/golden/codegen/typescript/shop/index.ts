@@ -991,6 +991,14 @@ export interface HomePage {
   title?: string;
   /** Full URL of the previous page (document.referrer); empty on direct visits. */
   referrer?: string;
+  /** Set by Segment's SDKs on page calls (Segment's page spec reserves it). */
+  name?: string;
+  /** Set by Segment's SDKs on page calls (Segment's page spec reserves it). */
+  search?: string;
+  /** Set by Segment's SDKs on page calls (Segment's page spec reserves it). */
+  keywords?: string[];
+  /** Set by Segment's SDKs on page calls (Segment's page spec reserves it). */
+  category?: string;
 }
 
 /**
@@ -1013,6 +1021,12 @@ export interface CategoryPage {
   referrer?: string;
   /** Slug of the category shown. */
   category: string;
+  /** Set by Segment's SDKs on page calls (Segment's page spec reserves it). */
+  name?: string;
+  /** Set by Segment's SDKs on page calls (Segment's page spec reserves it). */
+  search?: string;
+  /** Set by Segment's SDKs on page calls (Segment's page spec reserves it). */
+  keywords?: string[];
 }
 
 /**
@@ -1035,6 +1049,14 @@ export interface ProductPage {
   referrer?: string;
   /** Product id from the catalog service (not the public SKU). */
   product_id: string;
+  /** Set by Segment's SDKs on page calls (Segment's page spec reserves it). */
+  name?: string;
+  /** Set by Segment's SDKs on page calls (Segment's page spec reserves it). */
+  search?: string;
+  /** Set by Segment's SDKs on page calls (Segment's page spec reserves it). */
+  keywords?: string[];
+  /** Set by Segment's SDKs on page calls (Segment's page spec reserves it). */
+  category?: string;
 }
 
 /**
@@ -1055,6 +1077,14 @@ export interface CartPage {
   title?: string;
   /** Full URL of the previous page (document.referrer); empty on direct visits. */
   referrer?: string;
+  /** Set by Segment's SDKs on page calls (Segment's page spec reserves it). */
+  name?: string;
+  /** Set by Segment's SDKs on page calls (Segment's page spec reserves it). */
+  search?: string;
+  /** Set by Segment's SDKs on page calls (Segment's page spec reserves it). */
+  keywords?: string[];
+  /** Set by Segment's SDKs on page calls (Segment's page spec reserves it). */
+  category?: string;
 }
 
 /**
