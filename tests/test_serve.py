@@ -26,6 +26,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
@@ -47,13 +48,15 @@ class Server:
     `get` and `reset` send its write key (the value of `--write-key` in `args`), if any;
     `descriptors` caps the files the server may open (ulimit -n)."""
 
-    def __init__(self, db: Path, *args: str, descriptors: int | None = None) -> None:
+    def __init__(
+        self, db: Path, *args: str, descriptors: int | None = None, plan: str | Path = PLAN
+    ) -> None:
         self.db = db
         self.args = args
         self.key = args[args.index("--write-key") + 1] if "--write-key" in args else None
         env = {**os.environ, "NO_COLOR": "1", "TERM": "dumb", "COLUMNS": "200"}
         self.process = subprocess.Popen(
-            [tp_executable(), "serve", PLAN, "--port", "0", "--db", str(db), *args],
+            [tp_executable(), "serve", str(plan), "--port", "0", "--db", str(db), *args],
             cwd=REPO_ROOT,
             env=env,
             stdin=subprocess.DEVNULL,
@@ -167,8 +170,10 @@ def start_server(tmp_path: Path) -> Iterator[StartServer]:
     """Starts servers of a test's own (`start_server("db name", *options)`); kills them after."""
     started: list[Server] = []
 
-    def start(name: str, *args: str, descriptors: int | None = None) -> Server:
-        started.append(Server(tmp_path / name, *args, descriptors=descriptors))
+    def start(
+        name: str, *args: str, descriptors: int | None = None, plan: str | Path = PLAN
+    ) -> Server:
+        started.append(Server(tmp_path / name, *args, descriptors=descriptors, plan=plan))
         return started[-1]
 
     yield start
@@ -533,6 +538,71 @@ def test_segment_python_client(collector: Server) -> None:
         "id", "received_at", "type", "label", "valid", "message", "findings"
     }  # fmt: skip
     assert collector.get("/tp/events?valid=true&limit=1")["events"][0]["type"] == "group"
+
+
+SDK_DEFAULTS_PLAN = """\
+plan: sdk-defaults
+include: [segment/mobile, segment/ecommerce]
+conventions: {events: any, properties: any}
+unplanned_events: forbid
+unplanned_properties: forbid
+identify:
+  traits:
+    email: email
+group:
+  traits:
+    name: string
+pages:
+  Home: {}
+screens:
+  Settings: {}
+"""
+
+
+def test_what_the_python_sdk_sends_by_default_is_valid(
+    start_server: StartServer, tmp_path: Path
+) -> None:
+    """segment-analytics-python's defaults: a page or screen without a name (sent as null),
+    timestamps in local time with their offset, sentAt on the batch only, an alias; and a
+    mobile spec event with the null version analytics-kotlin sends. Nothing of it is a finding,
+    live or when the stored messages are validated as a file."""
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(SDK_DEFAULTS_PLAN, encoding="utf-8")
+    collector = start_server("sdk.sqlite", plan=plan)
+    errors: list[Exception] = []
+    client = segment.analytics.Client(
+        "any-key", host=collector.url, on_error=lambda error, _: errors.append(error)
+    )
+    local = datetime.now(timezone(timedelta(hours=-7)))  # what a server in Denver sends
+    client.page("usr_1")
+    client.page("usr_1", name="Home", timestamp=local)
+    client.screen(anonymous_id="anon_1")
+    client.screen("usr_1", name="Settings", timestamp=datetime.now(UTC))
+    client.identify("usr_1", {"email": "a@example.com"}, timestamp=local)
+    client.group("usr_1", "biz_1", {"name": "Harbor Lane School"})
+    client.alias("anon_1", "usr_1")
+    client.track("usr_1", "Application Installed", {"version": None, "build": "1"})
+    client.track(
+        "usr_1",
+        "Order Completed",
+        {"order_id": "50314b8e9bcf000000000000", "total": 27.5, "currency": "USD"},
+        timestamp=local,
+    )
+    client.flush()
+    client.join()
+    assert not errors
+    events = collector.get("/tp/events")["events"]
+    assert len(events) == 9, events
+    assert [(e["label"], e["findings"]) for e in events if e["findings"]] == []
+    assert all(e["valid"] for e in events)
+    unnamed = [e["message"] for e in events if e["type"] in ("page", "screen")][:1]
+    assert unnamed and unnamed[0]["name"] is None  # the SDK's default really is null
+    dump = tmp_path / "captured.jsonl"
+    dump.write_text("".join(json.dumps(e["message"]) + "\n" for e in events), encoding="utf-8")
+    result = run_tp("validate", plan, dump, "--format", "json")
+    report = json.loads(result.stdout)
+    worrying = [d for d in report["diagnostics"] if d["severity"] != "info"]  # DR304: unsent
+    assert (result.code, report["summary"]["invalid"], worrying) == (0, 0, []), report
 
 
 def test_violation_lines_and_naming_drift(collector: Server) -> None:

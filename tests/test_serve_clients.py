@@ -1,8 +1,9 @@
 """`tp serve` end to end with Segment's own clients, not with hand-made requests.
 
 - Node: @segment/analytics-node, run by node (tests/fixtures/serve/node_client.cjs), sends an
-  identify and two "Order Completed" tracks (one breaks the plan's currency enum) to
-  POST /v1/batch with the write key as Basic auth.
+  identify, two "Order Completed" tracks (one breaks the plan's currency enum), and a page and
+  a screen without a name (the SDK's defaults, which must raise nothing) to POST /v1/batch with
+  the write key as Basic auth.
 - Browser: Debian's headless Chromium, driven by Playwright, opens tests/fixtures/serve/page.html
   from a static server on another port than the collector, so every call crosses origins (the
   SDK's Authorization header makes the browser send a CORS preflight first). The page loads
@@ -186,11 +187,13 @@ def test_analytics_node_batches_are_stored_and_validated(
         )
         assert sent.returncode == 0, f"the SDK reported an error:\n{sent.stdout}{sent.stderr}"
 
-        summary = collector.wait_for_events(3)
-        assert (summary["events"], summary["valid"], summary["invalid"]) == (3, 2, 1), summary
+        summary = collector.wait_for_events(5)
+        assert (summary["events"], summary["valid"], summary["invalid"]) == (5, 4, 1), summary
         assert summary["by_event"]["identify"] == {"valid": 1, "invalid": 0}, summary
         assert summary["violations"] == {"EV105": 1}, summary
         assert_order_checked(collector, summary)
+        unnamed = collector.events(event="page") + collector.events(event="screen")
+        assert [(e["type"], e["findings"]) for e in unnamed] == [("page", []), ("screen", [])]
 
         identify = collector.events(event="identify")
         assert [e["type"] for e in identify] == ["identify"]
