@@ -3,7 +3,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-python lint typecheck clean
+PYTEST_ARGS ?=
+
+.PHONY: demo test test-python venv clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,15 +21,17 @@ demo: $(STAMP)
 	@echo
 	@echo "Schemas: out/shop-schemas/  Segment Protocols JSON: out/shop-segment.json"
 
+venv: $(STAMP)
+
 test: $(STAMP)
 	$(BIN)/ruff check tracking_plan rules tests tools bench
 	$(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 # The suite alone on another interpreter, in a venv of its own (.ci/run does this for every
 # supported minor version the machine has): make test-python PYTHON=python3.13 VENV=.venv-3.13
 test-python: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) .venv-3.* out .pytest_cache .mypy_cache .ruff_cache

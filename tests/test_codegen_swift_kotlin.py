@@ -702,6 +702,7 @@ def compile_kotlin(sources: list[Path], out: Path) -> subprocess.CompletedProces
     return subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
 
 
+@pytest.mark.e2e
 @needs_kotlinc
 def test_kotlin_clients_compile_and_stamp_every_call(tmp_path: Path) -> None:
     sources = write_sources(tmp_path, [*sorted(PLANS)], USAGE)
@@ -733,6 +734,7 @@ def ascii_quoted(text: str) -> str:
     return '"' + "".join(ch if " " <= ch <= "~" else f"\\u{ord(ch):04x}" for ch in text) + '"'
 
 
+@pytest.mark.e2e
 @needs_kotlinc
 def test_kotlin_rejects_a_wrong_property_type(tmp_path: Path) -> None:
     sources = write_sources(tmp_path, ["hostile"], WRONG)

@@ -440,6 +440,7 @@ def compiled(toolchain: Toolchain, tmp_path_factory: pytest.TempPathFactory) -> 
     return Compiled(root, errors, codes)
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("setting", sorted(MODULE_SETTINGS))
 def test_tsc_fails_only_on_the_negative_cases(compiled: Compiled, setting: str) -> None:
     errors = compiled.errors[setting]
@@ -452,6 +453,7 @@ def test_tsc_fails_only_on_the_negative_cases(compiled: Compiled, setting: str) 
     )
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("variant", VARIANTS, ids=lambda v: v.folder)
 def test_client_and_usage_compile_against_the_sdk(compiled: Compiled, variant: Variant) -> None:
     for errors in compiled.errors.values():
@@ -460,6 +462,7 @@ def test_client_and_usage_compile_against_the_sdk(compiled: Compiled, variant: V
     assert (compiled.root / variant.folder / "index.ts").is_file()
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize(("sdk", "case"), NEGATIVE_CASES)
 def test_mistakes_do_not_compile(compiled: Compiled, sdk: str, case: str) -> None:
     name = f"negative/{sdk}-{case}.ts"
@@ -641,6 +644,7 @@ def ran(toolchain: Toolchain, tmp_path_factory: pytest.TempPathFactory) -> dict[
     return results
 
 
+@pytest.mark.e2e
 def test_loading_the_hostile_client_runs_none_of_its_plan_text(ran: dict[str, Any]) -> None:
     assert ran["pwned"] == []
 
@@ -649,6 +653,7 @@ def stamped(plan: str, **context: Any) -> dict[str, Any]:
     return {"context": {**context, "tracking_plan": client(plan).stamp}}
 
 
+@pytest.mark.e2e
 def test_wire_names_and_the_stamp_are_sent_unchanged(ran: dict[str, Any]) -> None:
     classes = HOSTILE_CLASSES
     calls = ran["hostile"]["calls"]
@@ -680,6 +685,7 @@ def test_wire_names_and_the_stamp_are_sent_unchanged(ran: dict[str, Any]) -> Non
     ]
 
 
+@pytest.mark.e2e
 def test_analytics_node_messages(ran: dict[str, Any]) -> None:
     order = {
         "order_id": "ord_7k2m9x4q1b8z",
@@ -718,6 +724,7 @@ def errors_of(violation: dict[str, Any]) -> dict[str, str]:
     return {e["path"]: e["message"] for e in violation["errors"]}
 
 
+@pytest.mark.e2e
 def test_runtime_checks_report_violations_to_the_handler(ran: dict[str, Any]) -> None:
     bad = ran["hostileBad"]
     assert bad["sent"] == 2  # a handler that returns lets the call through
@@ -740,6 +747,7 @@ def test_runtime_checks_report_violations_to_the_handler(ran: dict[str, Any]) ->
     }
 
 
+@pytest.mark.e2e
 def test_a_throwing_handler_stops_the_call(ran: dict[str, Any]) -> None:
     assert ran["thrown"] == "bad Order Completed: /properties/order id"
     assert ran["sentAfterThrow"] == 0
@@ -748,6 +756,7 @@ def test_a_throwing_handler_stops_the_call(ran: dict[str, Any]) -> None:
     assert "/properties/order id must be string" in warning
 
 
+@pytest.mark.e2e
 def test_runtime_checks_cover_the_compiled_keywords(ran: dict[str, Any]) -> None:
     found = {
         (v["name"], path): message for v in ran["shopBad"] for path, message in errors_of(v).items()
@@ -767,6 +776,7 @@ def test_runtime_checks_cover_the_compiled_keywords(ran: dict[str, Any]) -> None
     }
 
 
+@pytest.mark.e2e
 def test_production_build_sends_without_checking(ran: dict[str, Any]) -> None:
     production = ran["production"]
     assert production["violations"] == [] and production["returned"] == "delivered"

@@ -41,6 +41,8 @@ from typing import Any, NoReturn
 import pytest
 from conftest import REPO_ROOT, SHOP_PLAN, npm_packages, run_tp, tp_executable
 
+pytestmark = pytest.mark.e2e
+
 FIXTURES = REPO_ROOT / "tests" / "fixtures" / "serve"
 NPM_CACHE = REPO_ROOT / ".cache" / "serve-npm"
 # Checked to work with these tests; bump them together and run them again.
