@@ -83,6 +83,7 @@ def test_public_api_round_trip(tmp_path: Path) -> None:
     )
     assert plan.name == "acme-web"
     assert plan.description == "Events of the Acme web shop."
+    assert [d.name for d in plan.definitions() if d.deprecated] == []  # deprecatedAt: 0001-01-01
     original = data["data"]["rules"]
     exported = exported_rules(plan)
     assert len(exported) == len(original)
@@ -429,6 +430,30 @@ def test_labels_deprecation_common_context_and_names(tmp_path: Path) -> None:
     assert schema["labels"] == {"team": "growth", "kpi": ""}
     assert schema["properties"]["context"] == context
     assert schema["required"] == ["context"]
+
+
+@pytest.mark.parametrize(
+    ("deprecated_at", "deprecated"),
+    [
+        ("0001-01-01T00:00:00.000Z", False),  # Go's zero time: what every real export holds
+        ("0001-01-01T00:00:00Z", False),
+        ("0001-01-01 00:00:00 +0000 UTC", False),
+        ("0001-01-01", False),
+        ("0000-12-31T19:00:00-05:00", False),  # the same instant, west of UTC
+        (None, False),
+        ("", False),
+        ("2024-01-01T00:00:00Z", True),
+        ("2024-06-18T08:40:51.000Z", True),
+        ("0002-01-01T00:00:00Z", True),
+        ("soon", True),
+    ],
+)
+def test_deprecated_at(deprecated_at: str | None, deprecated: bool, tmp_path: Path) -> None:
+    data = {"rules": [track("Invite Sent", {}, deprecatedAt=deprecated_at)]}
+    result, plan = reimport(data, tmp_path)
+    assert result.diagnostics == []
+    invite = plan.event("Invite Sent")
+    assert invite is not None and invite.deprecated is deprecated
 
 
 def test_config_identify_as_bare_traits_or_wrapped(tmp_path: Path) -> None:

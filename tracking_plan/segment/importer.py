@@ -50,6 +50,7 @@ _COUNTS = (
     ("minItems", "min_items"),
     ("maxItems", "max_items"),
 )
+_YEAR = re.compile(r"\s*([+-]?\d{1,9})-")
 _MESSAGE_FIELDS = ("properties", "traits", "context")
 _ORDER = ("plan", "description", "context", "events", "identify", "group", "pages", "screens")
 
@@ -267,7 +268,7 @@ class _Importer:
                     schema=schema,
                     path=(*here, schema_key),
                     version=self._version(item.get("version"), (*here, "version")),
-                    deprecated=bool(item.get("deprecatedAt")),
+                    deprecated=_deprecated(item.get("deprecatedAt")),
                 )
             )
         return result
@@ -731,6 +732,16 @@ def _unwrap(value: Any, path: JsonPath) -> tuple[Any, JsonPath]:
     if isinstance(value, dict) and "rules" in value and "properties" not in value:
         return value["rules"], (*path, "rules")
     return value, path
+
+
+def _deprecated(deprecated_at: Any) -> bool:
+    """Whether a rule's `deprecatedAt` marks it deprecated. Segment's exports write Go's zero
+    time (`0001-01-01T00:00:00.000Z`, or that instant in another format or time zone, year 0 or
+    1) on every rule that is not."""
+    if isinstance(deprecated_at, str):
+        year = _YEAR.match(deprecated_at)
+        return bool(deprecated_at.strip()) and not (year and int(year[1]) <= 1)
+    return bool(deprecated_at)
 
 
 def _trivial(schema: Any) -> bool:
