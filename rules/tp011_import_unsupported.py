@@ -10,9 +10,12 @@ class ImportUnsupported(Rule):
     """An imported JSON Schema keyword has no equivalent in the plan format.
 
     ## What it does
-    Reported by `tp import segment` for JSON Schema keywords the plan format cannot express
-    (`oneOf`, `anyOf`, `$ref`, `not`, `patternProperties`, ...), with the JSON path of each. The
-    rest of the plan is imported.
+    Reported by `tp import segment` for JSON Schema keywords that change what validates and
+    that the plan format cannot express (`oneOf`, `anyOf`, `$ref`, `not`, `if`/`then`/`else`,
+    `patternProperties`, `dependentRequired`, ...), with the JSON path of each. The rest of the
+    plan is imported. Keywords that change no verdict (`$id`, `id`, `$schema`, `$comment`,
+    `title`, `default`, `definitions`, Segment's `eventMetadata`, ...) are left out without a
+    warning.
 
     ## Why is this bad?
     The imported plan is looser than the original in that place; review it and restate the

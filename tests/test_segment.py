@@ -241,6 +241,84 @@ def test_unsupported_keyword_is_a_warning_with_its_path(tmp_path: Path) -> None:
     assert len(list(plan.definitions())) == 7
 
 
+ANNOTATIONS = {
+    "$id": "#/properties/properties/properties/x",
+    "id": "/properties/x",
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$comment": "generated",
+    "title": "X",
+    "default": "a",
+    "readOnly": False,
+    "writeOnly": False,
+    "deprecated": False,
+    "$anchor": "x",
+    "definitions": {"unused": {"type": "string"}},
+    "$defs": {"unused": {"type": "string"}},
+    "eventMetadata": {"name": "X", "description": "", "labels": {}},
+}
+
+
+def _annotate(schema: dict[str, Any]) -> None:
+    """Every annotation keyword on every schema object of a message schema: message fields,
+    payloads, properties, nested properties and array items."""
+    for key, value in ANNOTATIONS.items():
+        schema.setdefault(key, value)
+    for sub in (schema.get("properties") or {}).values():
+        if isinstance(sub, dict):
+            _annotate(sub)
+    if isinstance(schema.get("items"), dict):
+        _annotate(schema["items"])
+
+
+def test_annotation_keywords_are_dropped_silently(tmp_path: Path) -> None:
+    """`$id`, `id`, `eventMetadata`, `title`, ... change no verdict: they are no loss, so no
+    TP011 (real exports had 189 such warnings for 25 events), wherever they stand."""
+    clean = _rules_only()
+    annotated = copy.deepcopy(clean)
+    for rule in annotated["rules"]:
+        _annotate(rule["jsonSchema"])
+    result = import_segment(annotated, source="plan.json")
+    assert result.diagnostics == []
+    assert result.yaml_text == import_segment(clean, source="plan.json").yaml_text
+
+
+@pytest.mark.parametrize(
+    ("keyword", "value"),
+    [
+        ("if", {"properties": {"a": {"const": 1}}}),
+        ("then", {"required": ["b"]}),
+        ("else", {"required": ["c"]}),
+        ("not", {"const": ""}),
+        ("allOf", [{"minLength": 1}]),
+        ("oneOf", [{"type": "string"}, {"type": "number"}]),
+        ("$ref", "#/definitions/x"),
+        ("dependentRequired", {"a": ["b"]}),
+        ("dependencies", {"a": ["b"]}),
+        ("dependentSchemas", {"a": {"required": ["b"]}}),
+        ("patternProperties", {"^x_": {"type": "string"}}),
+        ("propertyNames", {"pattern": "^[a-z_]+$"}),
+        ("minProperties", 1),
+        ("maxProperties", 3),
+        ("contains", {"const": 1}),
+        ("unevaluatedProperties", False),
+        ("contentEncoding", "base64"),
+    ],
+)
+def test_keywords_that_change_validation_are_reported(
+    keyword: str, value: Any, tmp_path: Path
+) -> None:
+    data = _rules_only()
+    price = data["rules"][0]["jsonSchema"]["properties"]["properties"]["properties"]["price"]
+    price[keyword] = value
+    payload = data["rules"][1]["jsonSchema"]["properties"]["properties"]
+    payload[keyword] = value
+    result, _ = reimport(data, tmp_path)
+    assert [(d.code, d.data["path"]) for d in result.diagnostics] == [
+        ("TP011", f"rules[0].jsonSchema.properties.properties.properties.price.{keyword}"),
+        ("TP011", f"rules[1].jsonSchema.properties.properties.{keyword}"),
+    ]
+
+
 @pytest.mark.parametrize(
     "data",
     [

@@ -27,16 +27,24 @@ Spec = dict[str, Any]
 
 RULE_CALLS = {c.name: c for c in CallType}
 MAX_DEPTH = 32
-_SILENT = frozenset({"$schema", "$comment"})
+_ANNOTATIONS = frozenset(
+    {"$schema", "$id", "id", "$anchor", "$comment", "title", "description", "examples", "default",
+     "readOnly", "writeOnly", "deprecated", "definitions", "$defs", "eventMetadata"}
+)  # fmt: skip
+"""Keywords that change no verdict (annotations, identifiers, definitions, which only a `$ref`
+reported on its own uses, and the `eventMetadata` of Segment's exports): left out without a
+warning, except a property's `description` and `examples`, which the plan keeps."""
 _PROPERTY_KEYWORDS = frozenset(
     {
         "type", "format", "description", "examples", "enum", "const", "pattern",
         "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
         "multipleOf", "items", "minItems", "maxItems", "uniqueItems", "properties", "required",
-        "additionalProperties", "anyOf", *_SILENT,
+        "additionalProperties", "anyOf", *_ANNOTATIONS,
     }
 )  # fmt: skip
-_OBJECT_KEYWORDS = frozenset({"type", "properties", "required", "additionalProperties", *_SILENT})
+_OBJECT_KEYWORDS = frozenset(
+    {"type", "properties", "required", "additionalProperties", *_ANNOTATIONS}
+)
 _NUMBERS = (
     ("minimum", "minimum"),
     ("maximum", "maximum"),
@@ -409,7 +417,7 @@ class _Importer:
             return result
         for key, value in schema.items():
             here = (*path, key)
-            if key in _SILENT or key in ("properties", "labels", "description"):
+            if key in _ANNOTATIONS or key in ("properties", "labels"):
                 continue
             if key == "type":
                 if value != "object":
@@ -438,7 +446,7 @@ class _Importer:
         if not isinstance(schema, dict):
             self.warn(path, f"must be an object schema, not {_kind(schema)}; ignored")
             return {}, False
-        skip = {"labels", "description"} if meta else set()
+        skip = {"labels"} if meta else set()
         self._check_keywords(schema, path, _OBJECT_KEYWORDS | skip, object_type=True)
         extra = schema.get("additionalProperties")
         forbid = extra is False
@@ -745,10 +753,11 @@ def _deprecated(deprecated_at: Any) -> bool:
 
 
 def _trivial(schema: Any) -> bool:
-    """`{}`, `{"type": "object"}` or `{"type": "object", "properties": {}}`: no constraint."""
+    """`{}`, `{"type": "object"}` or `{"type": "object", "properties": {}}`, annotations aside:
+    no constraint."""
     if schema is True or schema is None:
         return True
-    if not isinstance(schema, dict) or not set(schema) <= {"type", "properties"}:
+    if not isinstance(schema, dict) or not set(schema) - _ANNOTATIONS <= {"type", "properties"}:
         return False
     return schema.get("type", "object") == "object" and not schema.get("properties")
 
