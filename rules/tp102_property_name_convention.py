@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tracking_plan.diagnostics import Location, Severity
-from tracking_plan.lint.rule import NoOptions, Rule, Violation, all_properties, payload_properties
-from tracking_plan.lint.spec import spec_event
+from tracking_plan.lint.rule import NoOptions, Rule, Violation, payload_properties
+from tracking_plan.lint.spec import spec_paths
 from tracking_plan.model import CallType, Definition, Plan
 from tracking_plan.naming import convert, follows
 
@@ -67,10 +67,10 @@ class PropertyNameConvention(Rule):
             return
         seen: set[Location] = set()
         for definition in plan.definitions():
-            spec_paths = _spec_paths(definition)
+            defined_by_spec = spec_paths(definition.call, definition.name)
             kind = "trait" if definition.call.payload_field == "traits" else "property"
             for path, prop in payload_properties(definition):
-                if path in spec_paths or prop.location in seen:
+                if path in defined_by_spec or prop.location in seen:
                     continue
                 if follows(prop.name, convention):
                     continue
@@ -85,14 +85,6 @@ class PropertyNameConvention(Rule):
                     definition=definition,
                     data={"property": path},
                 )
-
-
-def _spec_paths(definition: Definition) -> set[str]:
-    """Paths of the properties the Segment spec event of the same name defines."""
-    if definition.call is not CallType.TRACK:
-        return set()
-    spec = spec_event(definition.name)
-    return set() if spec is None else {path for path, _ in all_properties(spec.properties)}
 
 
 def _owner(definition: Definition) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from tracking_plan.diagnostics import Severity
-from tracking_plan.lint.rule import NoOptions, Rule, Violation, all_properties
-from tracking_plan.lint.spec import spec_event, type_label
+from tracking_plan.lint.rule import NoOptions, Rule, Violation
+from tracking_plan.lint.spec import spec_paths, type_label
 from tracking_plan.model import CallType, Definition, Plan, Property
 from tracking_plan.naming import convert, is_past_form, squash, words
 from tracking_plan.reserved import (
@@ -136,17 +136,13 @@ class ReservedName(Rule):
                         location=definition.location,
                         definition=definition,
                     )
+            any_spec = spec_paths(definition.call, definition.name)
             yield from _column_violations(
-                definition, definition.properties, "", "", _spec_paths(definition), convention
+                definition, definition.properties, "", "", any_spec, convention
             )
-            yield from _type_violations(definition, _spec_paths(definition, plan))
-
-
-def _spec_paths(definition: Definition, plan: Plan | None = None) -> frozenset[str]:
-    """Paths the Segment spec event of the same name defines (in any built-in library, or in
-    those `plan` includes: where TP501 compares types with the spec)."""
-    spec = spec_event(definition.name, plan) if definition.call is CallType.TRACK else None
-    return frozenset() if spec is None else frozenset(p for p, _ in all_properties(spec.properties))
+            # Types only against the libraries the plan includes, where TP501 compares them.
+            included_spec = spec_paths(definition.call, definition.name, plan)
+            yield from _type_violations(definition, included_spec)
 
 
 def _column_violations(

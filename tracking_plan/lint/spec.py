@@ -15,7 +15,8 @@ from .. import libraries
 from ..loader.assemble import library_events
 from ..loader.build import PlanBuilder
 from ..loader.fragment import Fragment
-from ..model import Definition, Plan, Property
+from ..model import CallType, Definition, Plan, Property
+from .rule import all_properties
 
 
 @functools.cache
@@ -49,6 +50,14 @@ def spec_event(name: str, plan: Plan | None = None) -> Definition | None:
     when `plan` is None); its `origin` names the library."""
     names = libraries.NAMES if plan is None else included_libraries(plan)
     return _spec_events(names).get(name)
+
+
+def spec_paths(call: CallType, name: str, plan: Plan | None = None) -> frozenset[str]:
+    """Paths (as `all_properties` writes them) of the properties that the spec event called
+    `name` defines, in the libraries `plan` includes (any built-in library when `plan` is None);
+    none for a call other than track."""
+    spec = spec_event(name, plan) if call is CallType.TRACK else None
+    return frozenset() if spec is None else frozenset(p for p, _ in all_properties(spec.properties))
 
 
 def from_library(definition: Definition) -> bool:
