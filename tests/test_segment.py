@@ -10,6 +10,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+from conftest import run_tp
 
 from tracking_plan.diagnostics import Severity
 from tracking_plan.loader import load_plan, read_plan
@@ -532,6 +533,82 @@ def test_deprecated_at(deprecated_at: str | None, deprecated: bool, tmp_path: Pa
     assert result.diagnostics == []
     invite = plan.event("Invite Sent")
     assert invite is not None and invite.deprecated is deprecated
+
+
+def _named(events: list[str], properties: list[str]) -> dict[str, Any]:
+    """Public API rules: each event has the properties; the last one holds an array of objects
+    with the one before it (`products.$.sku`)."""
+    *flat, nested, array = properties
+    items = {"type": "object", "properties": {nested: {"type": "number"}}}
+    payload = {
+        "type": "object",
+        "properties": {
+            **{name: {"type": "string"} for name in flat},
+            array: {"type": "array", "items": items},
+        },
+    }
+    return {"rules": [track(name, payload) for name in events]}
+
+
+@pytest.mark.parametrize(
+    ("events", "properties", "conventions"),
+    [
+        (["order_completed", "signup"], ["order_id", "sku", "products"], "snake_case snake_case"),
+        (
+            ["Order Completed", "Cart Viewed"],
+            ["orderId", "sku", "cartItems"],
+            "object-action camelCase",
+        ),
+        (["orderCompleted", "Cart Viewed"], ["orderId", "cart_id", "Sku", "items"], "any any"),
+        # Names a Segment spec event defines are not the authors' choice, and TP102 leaves them
+        # alone: the E-commerce spec's order_id and products.$.product_id in a camelCase plan.
+        (
+            ["Order Completed"],
+            ["order_id", "couponName", "product_id", "products"],
+            "object-action camelCase",
+        ),
+        (
+            ["Orders Done"],
+            ["order_id", "couponName", "product_id", "products"],
+            "object-action any",
+        ),
+    ],
+)
+def test_conventions_are_inferred_from_the_names(
+    events: list[str], properties: list[str], conventions: str, tmp_path: Path
+) -> None:
+    _, plan = reimport(_named(events, properties), tmp_path)
+    assert f"{plan.conventions.events} {plan.conventions.properties}" == conventions
+
+
+def test_imported_plan_passes_its_own_naming_rules(tmp_path: Path) -> None:
+    """The whole way, as a user goes: import a snake_case export as Segment writes it (zero
+    `deprecatedAt`, `$id` everywhere), lint the plan, validate events against it."""
+    export = _named(["order_completed", "cart_viewed", "signup"], ["cart_id", "sku", "products"])
+    for rule in export["rules"]:
+        rule["deprecatedAt"] = "0001-01-01T00:00:00.000Z"
+        _annotate(rule["jsonSchema"])
+    export["rules"][2]["deprecatedAt"] = "2024-05-02T09:00:00.000Z"
+    (tmp_path / "export.json").write_text(json.dumps(export), encoding="utf-8")
+    imported = run_tp("import", "segment", "export.json", "-o", "plan.yaml", cwd=tmp_path)
+    assert imported.code == 0, imported.stderr
+    assert "TP011" not in imported.stdout + imported.stderr
+
+    lint = run_tp("lint", "plan.yaml", "--format", "json", cwd=tmp_path)
+    assert lint.code == 0, lint.stdout
+    codes = {d["code"] for d in json.loads(lint.stdout)["diagnostics"]}
+    assert not codes & {"TP101", "TP102", "TP105"}, codes
+
+    events = [
+        {"type": "track", "event": name, "userId": "u1", "messageId": f"m{n}", "properties": {}}
+        for n, name in enumerate(["order_completed", "cart_viewed", "signup"])
+    ]
+    dump = "".join(json.dumps(e) + "\n" for e in events)
+    (tmp_path / "events.jsonl").write_text(dump, encoding="utf-8")
+    report = run_tp("validate", "plan.yaml", "events.jsonl", "--format", "json", cwd=tmp_path)
+    found = json.loads(report.stdout)["diagnostics"]
+    deprecated = [d["data"]["definition"] for d in found if d["code"] == "EV114"]
+    assert deprecated == ["signup"], report.stdout
 
 
 def test_config_identify_as_bare_traits_or_wrapped(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z]|\d|\b|_|$)|[A-Z]?[a-z]+|[A-Z]+|\d+|[^\W\d_]+", re.UNICODE)
 _SMALL_WORDS = frozenset(
@@ -59,6 +60,27 @@ def follows(name: str, convention: str) -> bool:
         return _is_title_case(name) and not _reads_reversed(words(name), convention)
     pattern = _PATTERNS.get(convention)
     return bool(pattern and pattern.fullmatch(name))
+
+
+DOMINANT_SHARE = 0.9
+"""The share of names a convention must cover to be inferred when not every name follows it."""
+
+
+def infer_convention(names: Iterable[str], conventions: Sequence[str]) -> str | None:
+    """The convention of `conventions` that `names` are written in (None without names).
+
+    Each distinct name counts once. The convention followed by the most names is the answer
+    when it covers at least `DOMINANT_SHARE` of them (then the others are what `follows`
+    rejects, and `tp lint` reports), else `any`. A tie goes to the convention listed first:
+    `signup` is snake_case as much as camelCase, `Page View` object-action as much as
+    action-object.
+    """
+    distinct = list(dict.fromkeys(names))
+    if not distinct:
+        return None
+    counts = {c: sum(follows(n, c) for n in distinct) for c in conventions if c != "any"}
+    best = max(counts, key=counts.__getitem__)
+    return best if counts[best] >= DOMINANT_SHARE * len(distinct) else "any"
 
 
 def _is_title_case(name: str) -> bool:

@@ -20,6 +20,7 @@ from ..diagnostics import Diagnostic, Location, Severity
 from ..loader.fragment import MAX_NAME_LENGTH
 from ..model import JSON_TYPES, STRING_FORMATS, CallType, Policy
 from ..yaml_writer import dump_plan
+from .conventions import infer_conventions
 from .json_source import JsonProblem, parse_json
 
 JsonPath = tuple[str | int, ...]
@@ -60,7 +61,17 @@ _COUNTS = (
 )
 _YEAR = re.compile(r"\s*([+-]?\d{1,9})-")
 _MESSAGE_FIELDS = ("properties", "traits", "context")
-_ORDER = ("plan", "description", "context", "events", "identify", "group", "pages", "screens")
+_ORDER = (
+    "plan",
+    "description",
+    "conventions",
+    "context",
+    "events",
+    "identify",
+    "group",
+    "pages",
+    "screens",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +208,12 @@ class _Importer:
         if context:
             plan["context"] = context
         self._definitions(collected, plan)
+        conventions = infer_conventions(plan)
+        if conventions:
+            plan["conventions"] = conventions
+        for section in _ORDER:
+            if section in plan:
+                plan[section] = plan.pop(section)
         try:
             return dump_plan(plan, f"Imported from {self.source} by tp import segment")
         except (RecursionError, ValueError, TypeError, YAMLError) as problem:
@@ -241,9 +258,6 @@ class _Importer:
                 plan.setdefault(sections[call], {})[name] = spec
             else:
                 plan[call.value] = spec
-        for section in _ORDER:
-            if section in plan:
-                plan[section] = plan.pop(section)
 
     # -- finding rules ---------------------------------------------------------------------
 
