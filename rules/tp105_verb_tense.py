@@ -9,13 +9,14 @@ from tracking_plan.diagnostics import Severity
 from tracking_plan.lint.rule import Rule, Violation
 from tracking_plan.lint.spec import spec_event
 from tracking_plan.model import Definition, Plan
-from tracking_plan.naming import is_past_form, past_action, words
+from tracking_plan.naming import is_past_form, past_action, replace_word, words
 
 _LINKS = frozenset(
     {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the",
      "to", "via", "with", "up", "out", "off", "down", "over", "back", "away"}
 )  # fmt: skip
 """Words that start the phrase after a verb: `Added to Cart`, `Signed Up`, `Marked as Spam`."""
+_NOT_VERB_ENDINGS = ("ation", "tive")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +37,9 @@ class VerbTense(Rule):
     Spam`). With `action-object`, checks that the first word is a past-tense verb (`Completed
     Order`). Irregular verbs count (`Sent`, `Shown`, `Hidden`). It suggests the name with the
     action word in the past tense: `Signup Complete` -> `Signup Completed`, `Video Playing` ->
-    `Video Played`, `User Signup` -> `User Signed Up`.
+    `Video Played`, `User Signup` -> `User Signed Up`, `Message Unpin` -> `Message Unpinned`,
+    the rest of the name as written (`user_signup` -> `user_signed_up`). A word that is not a
+    verb (`Account Activation`, `Space Active`) gets no suggestion.
 
     Other conventions are not checked, nor are the names of Segment's spec events (the video
     spec's `Video Content Playing` is a spec name). A name whose past-tense verb is in the
@@ -100,10 +103,8 @@ def _check(event: Definition, convention: str, extra: list[tuple[str, ...]]) -> 
     action = parts[slot]
     suggestion = None
     if _looks_like_verb(action):
-        renamed = [*parts[:slot], past_action(action, participle=slot > 0), *parts[slot + 1 :]]
-        suggestion = " ".join(renamed)
-        if suggestion == event.name:
-            suggestion = None
+        past = past_action(action, participle=slot > 0)
+        suggestion = replace_word(event.name, slot, past) if past != action else None
     place = "first word" if convention == "action-object" else "action"
     hint = f"; rename it to {suggestion!r}" if suggestion else ""
     return Violation(
@@ -129,9 +130,10 @@ def _has_extra(lower: list[str], extra: list[tuple[str, ...]], convention: str) 
 
 
 def _looks_like_verb(word: str) -> bool:
-    """False for what is clearly not a verb: numbers, and plural nouns (`Product Details`)."""
+    """False for what is clearly not a verb: numbers, plural nouns (`Product Details`), nouns
+    and adjectives of a verb (`Account Activation`, `Space Active`)."""
     lower = word.casefold()
     if not lower.isalpha():
         return False
     plural = lower.endswith("s") and not lower.endswith(("ss", "us", "is"))
-    return not plural
+    return not plural and not lower.endswith(_NOT_VERB_ENDINGS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z]|\d|\b|_|$)|[A-Z]?[a-z]+|[A-Z]+|\d+|[^\W\d_]+", re.UNICODE)
 _SMALL_WORDS = frozenset(
@@ -39,6 +39,19 @@ def words(name: str) -> list[str]:
     """Split any style of name into its words: `orderCompleted`, `order_completed`,
     `Order Completed` and `ORDER-COMPLETED` all give ['order', 'completed'] (case kept)."""
     return _WORD.findall(name)
+
+
+def replace_word(name: str, index: int, replacement: str) -> str:
+    """`name` with its word number `index` (as `words` splits it) replaced and the rest kept as
+    written. The words of a replacement of several are joined as the name joins its words:
+    `user_signup` -> `user_signed_up`, `userSignup` -> `userSignedUp`."""
+    spans = [match.span() for match in _WORD.finditer(name)]
+    separator = " "
+    if len(spans) > 1:
+        right = max(index, 1)  # the separator before the word, or after the first
+        separator = name[spans[right - 1][1] : spans[right][0]]
+    start, end = spans[index]
+    return name[:start] + separator.join(replacement.split(" ")) + name[end:]
 
 
 def squash(name: str) -> str:
@@ -144,17 +157,56 @@ def _title(parts: list[str]) -> str:
     return " ".join(titled)
 
 
-_IRREGULAR_PAST = frozenset(
-    """ate awoke became began bent bet bit bled blew bought broke brought built burnt caught
-    chose clung came cost crept cut dealt did drew dreamt drank drove dug fed felt fell fled
-    flew forbade forgave forgot fought found froze gave got grew hid held hit hung hurt kept
-    knew laid led leapt learnt left lent let lit lost made meant met mistook overtook paid
-    put quit ran rang read rebuilt redid remade reran reset resold rewrote rode rose said sang
-    sank sat saw sent set shone shook shot showed shrank shut slept slid sold sought spent
-    spoke spun split spread sprang stood stole stuck stung struck strove swept swore swam swung
-    taught tore told thought threw took understood undid upheld upset went withdrew woke wore
-    won wound wrote""".split()
+_IRREGULAR = {
+    verb: (past, participle)
+    for verb, past, participle in (
+        row.split()
+        for row in """
+        arise arose arisen; awake awoke awoken; beat beat beaten; become became become;
+        begin began begun; bend bent bent; bet bet bet; bid bid bid; bind bound bound;
+        bite bit bitten; bleed bled bled; blow blew blown; break broke broken;
+        bring brought brought; build built built; buy bought bought; catch caught caught;
+        choose chose chosen; cling clung clung; come came come; cost cost cost; creep crept crept;
+        cut cut cut; deal dealt dealt; dig dug dug; do did done; draw drew drawn; drink drank drunk;
+        drive drove driven; eat ate eaten; fall fell fallen; feed fed fed; feel felt felt;
+        fight fought fought; find found found; flee fled fled; fling flung flung; fly flew flown;
+        forbid forbade forbidden; forget forgot forgotten; forgive forgave forgiven;
+        freeze froze frozen; get got got; give gave given; go went gone; grow grew grown;
+        hang hung hung; have had had; hear heard heard; hide hid hidden; hit hit hit;
+        hold held held; hurt hurt hurt; keep kept kept; know knew known; lay laid laid;
+        lead led led; leave left left; lend lent lent; let let let; light lit lit; lose lost lost;
+        make made made; mean meant meant; meet met met; mistake mistook mistaken;
+        override overrode overridden; overtake overtook overtaken; pay paid paid;
+        prove proved proven; put put put; quit quit quit; read read read; rebuild rebuilt rebuilt;
+        redo redid redone; remake remade remade; rerun reran rerun; resell resold resold;
+        reset reset reset; rewrite rewrote rewritten; ride rode ridden; ring rang rung;
+        rise rose risen; run ran run; say said said; see saw seen; seek sought sought;
+        sell sold sold; send sent sent; set set set; shake shook shaken; shine shone shone;
+        shoot shot shot; show showed shown; shrink shrank shrunk; shut shut shut; sing sang sung;
+        sink sank sunk; sit sat sat; sleep slept slept; slide slid slid; sling slung slung;
+        speak spoke spoken; spend spent spent; spin spun spun; split split split;
+        spread spread spread; spring sprang sprung; stand stood stood; steal stole stolen;
+        stick stuck stuck; sting stung stung; strike struck struck; string strung strung;
+        strive strove striven; swear swore sworn; sweep swept swept; swim swam swum;
+        swing swung swung; take took taken; teach taught taught; tear tore torn; tell told told;
+        think thought thought; throw threw thrown; understand understood understood;
+        undo undid undone; unhide unhid unhidden; uphold upheld upheld; upset upset upset;
+        wake woke woken; wear wore worn; win won won; wind wound wound; withdraw withdrew withdrawn;
+        wring wrung wrung; write wrote written
+        """.split(";")
+    )
+}
+"""Irregular verbs, their past tense and past participle: what `is_past_form` recognises and
+`past_action` writes. A verb made of a prefix and one of them (`resend`, `overwrite`) is written
+like it, and recognised only if listed (`rebuilt`)."""
+_IRREGULAR_PAST = frozenset(past for past, _ in _IRREGULAR.values()) | {
+    "burnt", "dreamt", "leapt", "learnt",  # the past of regular verbs, in British spelling
+}  # fmt: skip
+_IRREGULAR_PARTICIPLES = frozenset(
+    participle for verb, (_, participle) in _IRREGULAR.items() if participle != verb
 )
+"""Participles that are not also the infinitive (`run`, `come`): a name ending in `Run` is not
+taken as past."""
 _NOT_PAST = frozenset(
     """bed bleed breed creed deed embed exceed feed greed heed need proceed red reed seed shed
     speed steed succeed weed""".split()
@@ -224,33 +276,6 @@ def _plural_of(name: str, other: str) -> bool:
     return a == b + "s" or b == a + "s"
 
 
-_IRREGULAR_PARTICIPLES = frozenset(
-    """arisen awoken beaten begun bitten blown broken chosen done drawn driven drunk eaten
-    fallen flown forbidden forgiven forgotten frozen given gone grown hidden known mistaken
-    overridden overtaken proven redone ridden risen rung seen shaken shown shrunk spoken stolen
-    sung sunk sworn swum taken thrown torn undone unhidden withdrawn woken worn written""".split()
-)
-_IRREGULAR_BASE = {
-    "begin": "began", "build": "built", "buy": "bought", "choose": "chose", "do": "did",
-    "find": "found", "get": "got", "give": "gave", "go": "went", "hold": "held",
-    "keep": "kept", "leave": "left", "lose": "lost", "make": "made", "pay": "paid",
-    "read": "read", "send": "sent", "sell": "sold", "set": "set", "spend": "spent",
-    "take": "took", "tell": "told", "upload": "uploaded", "win": "won", "write": "wrote",
-    "reset": "reset", "quit": "quit", "shut": "shut", "put": "put", "cut": "cut",
-}  # fmt: skip
-_IRREGULAR_ACTIONS = {
-    **_IRREGULAR_BASE, "break": "broke", "come": "came", "fly": "flew", "have": "had",
-    "hide": "hid", "run": "ran", "see": "saw", "show": "showed",
-}  # fmt: skip
-_PARTICIPLE_ACTIONS = {
-    "begin": "begun", "break": "broken", "choose": "chosen", "come": "come", "do": "done",
-    "draw": "drawn", "drive": "driven", "eat": "eaten", "fly": "flown", "forget": "forgotten",
-    "forgive": "forgiven", "freeze": "frozen", "give": "given", "go": "gone", "grow": "grown",
-    "hide": "hidden", "know": "known", "redo": "redone", "rewrite": "rewritten", "ride": "ridden",
-    "run": "run", "see": "seen", "shake": "shaken", "show": "shown", "speak": "spoken",
-    "steal": "stolen", "take": "taken", "tear": "torn", "throw": "thrown", "undo": "undone",
-    "wake": "woken", "wear": "worn", "withdraw": "withdrawn", "write": "written",
-}  # fmt: skip
 _COMPOUND_ACTIONS = {
     "signup": "signed up", "signin": "signed in", "signout": "signed out",
     "login": "logged in", "logon": "logged on", "logout": "logged out", "logoff": "logged off",
@@ -259,11 +284,13 @@ _COMPOUND_ACTIONS = {
     "rollback": "rolled back", "dropoff": "dropped off", "payout": "paid out",
 }  # fmt: skip
 _DOUBLING_VERBS = frozenset(
-    """admit cancel commit compel control emit equip excel expel label level model omit
-    patrol permit prefer propel rebel recur refer regret signal submit transfer transmit travel
-    occur""".split()
+    """admit cancel commit compel confer control defer deter dispel emit equip excel expel incur
+    infer label level model omit patrol permit prefer propel rebel recur refer regret signal
+    submit transfer transmit travel occur""".split()
 )  # verbs of more than one syllable that double their last consonant: submitted, cancelled
 _SHORT_CVC = re.compile(r"[^aeiou]*[aeiou][^aeiouwxy]")
+_PREFIXES = ("under", "over", "pre", "mis", "re", "un")
+_REGULAR_PREFIXED = frozenset({"relay"})  # not re- and lay
 
 
 def is_past_form(word: str) -> bool:
@@ -274,39 +301,75 @@ def is_past_form(word: str) -> bool:
 def past_action(word: str, *, participle: bool = False) -> str:
     """The past tense of an event's action word, keeping its capitalisation.
 
-    It doubles final consonants (`Tap` -> `Tapped`, `Submitting` -> `Submitted`) and splits
-    compounds of a verb and a particle (`Signup` -> `Signed Up`, `login` -> `logged in`). With
-    `participle`, irregular verbs take their past participle, as after an object
+    It doubles final consonants (`Tap` -> `Tapped`, `Submitting` -> `Submitted`), knows the
+    irregular verbs, also after a prefix (`Resend` -> `Resent`, `unpin` -> `unpinned`), and
+    splits compounds of a verb and a particle (`Signup` -> `Signed Up`, `login` -> `logged
+    in`). With `participle`, irregular verbs take their past participle, as after an object
     (`Photo Taken`, `Message Seen`) rather than before one (`Took Photo`).
     """
-    irregular = {**_IRREGULAR_ACTIONS, **_PARTICIPLE_ACTIONS} if participle else _IRREGULAR_ACTIONS
     lower = word.casefold()
     if lower in _COMPOUND_ACTIONS:
         past = _COMPOUND_ACTIONS[lower]
     elif is_past_form(lower):
         return word
-    elif lower.endswith("ing") and len(lower) > 4:
-        past = _past_of_stem(lower[:-3], irregular)
-    elif lower in irregular:
-        past = irregular[lower]
-    elif lower.endswith("e"):
-        past = lower + "d"
-    elif len(lower) > 1 and lower.endswith("y") and lower[-2] not in "aeiou":
-        past = lower[:-1] + "ied"
-    elif lower in _DOUBLING_VERBS or _SHORT_CVC.fullmatch(lower):
-        past = lower + lower[-1] + "ed"
+    elif lower.endswith("ing") and len(lower) > 4 and _irregular_past(lower, participle) is None:
+        past = _past_of_stem(lower[:-3], participle)  # not `bring`, `string`
     else:
-        past = lower + "ed"
+        past = _past_of_verb(lower, participle)
     if word[:1].isupper():
         return " ".join(part.capitalize() for part in past.split(" "))
     return past
 
 
-def _past_of_stem(stem: str, irregular: dict[str, str]) -> str:
-    """The past tense from what is left of an `-ing` form: `play`, `shopp`, `sav`, `gett`."""
-    for base in (stem, stem[:-1] if stem[-1:] == stem[-2:-1] else None, stem + "e"):
-        if base is not None and base in irregular:
-            return irregular[base]
-    if len(stem) > 1 and stem.endswith("y") and stem[-2] not in "aeiou":
-        return stem[:-1] + "ied"
-    return stem + "ed"
+def _past_of_verb(verb: str, participle: bool) -> str:
+    irregular = _irregular_past(verb, participle)
+    if irregular is not None:
+        return irregular
+    if verb.endswith("ic"):
+        return verb + "ked"
+    if any(_doubles(root) for _, root in _roots(verb)):
+        return verb + verb[-1] + "ed"
+    return _add_ed(verb)
+
+
+def _past_of_stem(stem: str, participle: bool) -> str:
+    """The past tense from what is left of an `-ing` form: `play`, `shopp`, `sav`, `gett`,
+    `free`, `panick`. A regular verb's stem is spelt as its past, but for the `-ed`."""
+    undoubled = stem[:-1] if stem[-1:] == stem[-2:-1] else None
+    for verb in (stem, undoubled, stem + "e"):
+        irregular = _irregular_past(verb, participle) if verb else None
+        if irregular is not None:
+            return irregular
+    return _add_ed(stem)
+
+
+def _add_ed(word: str) -> str:
+    """`-ed`, `-d` after an e, `-ied` for a y after a consonant: `opened`, `freed`, `copied`."""
+    if word.endswith("e"):
+        return word + "d"
+    if len(word) > 1 and word.endswith("y") and word[-2] not in "aeiou":
+        return word[:-1] + "ied"
+    return word + "ed"
+
+
+def _irregular_past(verb: str, participle: bool) -> str | None:
+    """The past (or participle) of an irregular verb, also after a prefix: `resend` -> `resent`."""
+    for prefix, root in _roots(verb):
+        if root in _IRREGULAR and verb not in _REGULAR_PREFIXED:
+            past, past_participle = _IRREGULAR[root]
+            return prefix + (past_participle if participle else past)
+    return None
+
+
+def _roots(verb: str) -> Iterator[tuple[str, str]]:
+    """The verb itself, then (prefix, rest) for each prefix it starts with: `unpin` -> `pin`."""
+    yield "", verb
+    for prefix in _PREFIXES:
+        if verb.startswith(prefix) and len(verb) - len(prefix) >= 2:
+            yield prefix, verb[len(prefix) :]
+
+
+def _doubles(verb: str) -> bool:
+    """Whether the verb doubles its last consonant before `-ed`: `stop`, `submit`, `cancel`
+    (not the `it` of `unit`)."""
+    return verb in _DOUBLING_VERBS or (len(verb) > 2 and bool(_SHORT_CVC.fullmatch(verb)))
