@@ -46,6 +46,32 @@ YAML12_NUMBER = re.compile(
 )
 
 
+_AD_TYPES = ["pre-roll", "mid-roll", "post-roll"]
+
+# Where Segment's own examples send more than the reference's property tables allow, the
+# library widens to what is sent: keyed by (spec, event name or property set; "*" for every
+# event of the spec). docs/spec-libraries.md lists each case.
+WIDENED: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
+    ("live_chat", "*"): {
+        "message_body": {
+            "type": "string",
+            "description": "text of the message (every example on live-chat.md sends it; the"
+            " property tables leave it out)",
+        },
+    },
+    ("video", "playback"): {
+        "ad_type": {
+            "type": ["string", "array", "null"],
+            "pattern": "^(" + "|".join(_AD_TYPES) + ")$",
+            "items": {"type": "string", "enum": _AD_TYPES},
+            "example": "mid-roll",
+            "description": "type of the ad playing: pre-roll, mid-roll or post-roll; a list of"
+            " them on Video Playback Started (video.md's example)",
+        },
+    },
+}
+
+
 class LibraryDumper(yaml.SafeDumper):
     """PyYAML's safe dumper, without anchors for values shared between events."""
 
@@ -89,6 +115,8 @@ def translate_property(spec: dict[str, Any]) -> dict[str, Any]:
         prop["description"] = spec["description"]
     if "enum" in spec:
         prop["enum"] = spec["enum"]
+    if "pattern" in spec:
+        prop["pattern"] = spec["pattern"]
     if "example" in spec:
         prop["examples"] = [spec["example"]]
     if "items" in spec:
@@ -107,15 +135,19 @@ def translate_properties(specs: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def translate_event(event: dict[str, Any], property_sets: dict[str, Any]) -> dict[str, Any]:
+def translate_event(
+    event: dict[str, Any], property_sets: dict[str, Any], spec_key: str
+) -> dict[str, Any]:
     """Translate one reference event; its properties are, in this order, the shared property set
     it names (video), its own `properties`, `extra_properties` and `sdk_extra_properties`. The
     context fields it documents (dotted keys are paths) become its `context:`."""
     specs: dict[str, Any] = {}
     if "property_set" in event:
         specs.update(property_sets[event["property_set"]])
+        specs.update(WIDENED.get((spec_key, event["property_set"]), {}))
     for key in ("properties", "extra_properties", "sdk_extra_properties"):
         specs.update(event.get(key) or {})
+    specs.update(WIDENED.get((spec_key, "*"), {}))
     definition: dict[str, Any] = {}
     if "description" in event:
         definition["description"] = event["description"]
@@ -138,7 +170,9 @@ def build_library(name: str, reference: dict[str, Any]) -> str:
         "version": str(reference["retrieved_from"]["segmentio/segment-docs"]["commit_date"]),
         "description": f"Segment {title} spec, from {spec['source']}.",
         "conventions": {"events": "any", "properties": "any"},
-        "events": {e["name"]: translate_event(e, property_sets) for e in spec["events"]},
+        "events": {
+            e["name"]: translate_event(e, property_sets, spec_key) for e in spec["events"]
+        },
     }
     expected = reference["event_counts"][spec_key]
     if len(plan["events"]) != expected:
