@@ -950,3 +950,22 @@ def test_what_sdks_add_to_page_and_screen_calls_is_valid(tmp_path: Path) -> None
     ]
     result = run(load_plan(path), records, tmp_path)
     assert [result.codes(line) for line in range(1, 6)] == [[], [], [], ["EV104"], ["EV102"]]
+
+
+def test_a_type_list_holding_null_is_nullable(tmp_path: Path) -> None:
+    """`type: [string, 'null']` means `nullable: true`: an enum then allows null too."""
+    path = tmp_path / "plan.yaml"
+    path.write_text(
+        "plan: n\nevents:\n  Ad Played:\n    properties:\n"
+        "      ad_type: {type: [string, 'null'], enum: [pre-roll, mid-roll]}\n"
+        "      other: {type: string, nullable: true, enum: [a]}\n",
+        encoding="utf-8",
+    )
+    plan = load_plan(path)
+    assert [(p.types, p.nullable) for p in plan.events[0].properties] == [(("string",), True)] * 2
+    records = [
+        message(event="Ad Played", properties={"ad_type": None, "other": None}),
+        message(event="Ad Played", properties={"ad_type": "post-roll"}),
+    ]
+    result = run(plan, records, tmp_path)
+    assert (result.codes(1), result.codes(2)) == ([], ["EV105"])
