@@ -208,3 +208,13 @@ def load_codegen_plan(path: str | Path) -> Plan:
     if Path(path).resolve() == HOSTILE_CODEGEN_PLAN:
         plan = dataclasses.replace(plan, version=HOSTILE_VERSION)
     return plan
+
+
+EXAMPLES_SCALE = float(os.environ.get("TP_EXAMPLES_SCALE", "1"))
+"""How much of its usual number of generated examples each property-based test runs:
+`.ci/run` runs a fifth of them on the extra Python versions (the default Python runs all)."""
+
+
+def scaled(examples: int) -> int:
+    """`examples` times TP_EXAMPLES_SCALE, at least 1."""
+    return max(1, round(examples * EXAMPLES_SCALE))

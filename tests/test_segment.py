@@ -10,7 +10,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from conftest import run_tp
+from conftest import run_tp, scaled
 
 from tracking_plan.diagnostics import Severity
 from tracking_plan.loader import load_plan, read_plan
@@ -653,7 +653,7 @@ def test_random_mutations_never_raise_and_always_load(tmp_path: Path) -> None:
                 found.extend(nodes(value))
         return found
 
-    for round_ in range(150):
+    for round_ in range(scaled(150)):
         data = copy.deepcopy(base)
         for _ in range(rng.randint(1, 4)):
             parent, key = rng.choice(nodes(data))

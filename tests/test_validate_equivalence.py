@@ -23,6 +23,7 @@ from functools import lru_cache
 from typing import Any
 
 import pytest
+from conftest import scaled
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.control import currently_in_test_context
@@ -848,7 +849,7 @@ COMMON = settings(
 )
 
 
-@settings(COMMON, max_examples=800)
+@settings(COMMON, max_examples=scaled(800))
 @_with_examples
 @given(case=cases())
 def test_engine_matches_bundle_schema(case: tuple[Plan, list[bytes]]) -> None:
@@ -856,7 +857,7 @@ def test_engine_matches_bundle_schema(case: tuple[Plan, list[bytes]]) -> None:
     assert_same(plan, batch, engine_verdict)
 
 
-@settings(COMMON, max_examples=400)
+@settings(COMMON, max_examples=scaled(400))
 @_with_examples
 @given(case=cases())
 def test_schema_path_matches_bundle_schema(case: tuple[Plan, list[bytes]]) -> None:
@@ -864,7 +865,7 @@ def test_schema_path_matches_bundle_schema(case: tuple[Plan, list[bytes]]) -> No
     assert_same(plan, batch, schema_verdict)
 
 
-@settings(COMMON, max_examples=200)
+@settings(COMMON, max_examples=scaled(200))
 @_with_examples
 @given(case=cases())
 def test_schema_path_without_jsonschema_rs_matches_bundle_schema(
@@ -875,7 +876,7 @@ def test_schema_path_without_jsonschema_rs_matches_bundle_schema(
         assert_same(plan, batch, schema_verdict)
 
 
-@settings(COMMON, max_examples=150)
+@settings(COMMON, max_examples=scaled(150))
 @_with_examples
 @given(case=cases())
 def test_engine_without_jsonschema_rs_matches_bundle_schema(
@@ -997,7 +998,7 @@ def test_native_edge_cases(name: str) -> None:
 
 
 @needs_native
-@settings(COMMON, max_examples=800)
+@settings(COMMON, max_examples=scaled(800))
 @_with_examples
 @given(case=cases())
 def test_native_matches_bundle_schema(case: tuple[Plan, list[bytes]]) -> None:
@@ -1013,7 +1014,7 @@ def many_messages(draw: st.DrawFn) -> tuple[Plan, list[bytes]]:
 
 
 @needs_native
-@settings(COMMON, max_examples=60)
+@settings(COMMON, max_examples=scaled(60))
 @given(case=many_messages())
 def test_native_signatures_name_one_report(case: tuple[Plan, list[bytes]]) -> None:
     plan, batch = case
