@@ -952,20 +952,21 @@ def test_what_sdks_add_to_page_and_screen_calls_is_valid(tmp_path: Path) -> None
     assert [result.codes(line) for line in range(1, 6)] == [[], [], [], ["EV104"], ["EV102"]]
 
 
-def test_a_type_list_holding_null_is_nullable(tmp_path: Path) -> None:
-    """`type: [string, 'null']` means `nullable: true`: an enum then allows null too."""
+def test_null_in_a_type_list_and_nullable(tmp_path: Path) -> None:
+    """`nullable: true` adds null to an enum; a type list holding null compiles as written,
+    so its enum must list null (JSON Schema's meaning, and what Segment exports mean)."""
     path = tmp_path / "plan.yaml"
     path.write_text(
         "plan: n\nevents:\n  Ad Played:\n    properties:\n"
-        "      ad_type: {type: [string, 'null'], enum: [pre-roll, mid-roll]}\n"
-        "      other: {type: string, nullable: true, enum: [a]}\n",
+        "      listed: {type: [string, 'null'], enum: [pre-roll, null]}\n"
+        "      unlisted: {type: [string, 'null'], enum: [pre-roll]}\n"
+        "      nullable: {type: string, nullable: true, enum: [pre-roll]}\n",
         encoding="utf-8",
     )
     plan = load_plan(path)
-    assert [(p.types, p.nullable) for p in plan.events[0].properties] == [(("string",), True)] * 2
     records = [
-        message(event="Ad Played", properties={"ad_type": None, "other": None}),
-        message(event="Ad Played", properties={"ad_type": "post-roll"}),
+        message(event="Ad Played", properties={"listed": None, "nullable": None}),
+        message(event="Ad Played", properties={"unlisted": None}),
     ]
     result = run(plan, records, tmp_path)
     assert (result.codes(1), result.codes(2)) == ([], ["EV105"])

@@ -300,7 +300,7 @@ BATCH_PAYLOAD = """\
       "userId": "u1",
       "integrations": {"Amplitude": false}
     },
-    {"type": "page", "name": "Café", "context": null}
+    {"type": "page", "name": "Café", "context": null, "sentAt": "2024-05-01T12:00:01Z"}
   ],
   "context": {"library": {"name": "analytics.js", "version": "4"}, "locale": "fr-FR"},
   "integrations": {"All": true},
@@ -316,21 +316,24 @@ def test_batch_payload_items_get_the_batch_context(tmp_path: Path) -> None:
 
     assert [(r.line, r.index) for r in items] == [(3, 1), (4, 2), (9, 3)]
     # The batch's context is a default for the item's, merged one level deep: the item's
-    # `library` replaces the batch's whole `library`.
+    # `library` replaces the batch's whole `library`. The batch's sentAt is the items'.
     assert json.loads(items[0].data) == {
         "type": "track",
         "event": "A",
         "context": {"library": {"name": "own"}, "locale": "fr-FR", "ip": "1.2.3.4"},
         "integrations": {"All": True},
+        "sentAt": "2024-05-01T12:00:00Z",
     }
     assert json.loads(items[1].data) == {
         "type": "identify",
         "userId": "u1",
         "integrations": {"All": True, "Amplitude": False},
         "context": {"library": {"name": "analytics.js", "version": "4"}, "locale": "fr-FR"},
+        "sentAt": "2024-05-01T12:00:00Z",
     }
-    # An item's own key wins even when it is not an object.
+    # An item's own key wins even when it is not an object, and its own sentAt.
     assert json.loads(items[2].data)["context"] is None
+    assert json.loads(items[2].data)["sentAt"] == "2024-05-01T12:00:01Z"
     # Compact, UTF-8 (not \\u escapes).
     assert items[2].data.startswith('{"type":"page","name":"Café"'.encode())
 

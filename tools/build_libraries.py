@@ -102,7 +102,12 @@ def translate_property(spec: dict[str, Any]) -> dict[str, Any]:
     """
     prop: dict[str, Any] = {}
     if "type" in spec:
-        prop["type"] = translate_type(spec["type"])
+        types = translate_type(spec["type"])
+        if isinstance(types, list) and "null" in types:
+            # `nullable: true`, not null in the type list: then an enum allows null too
+            types = [t for t in types if t != "null"]
+            prop["nullable"] = True
+        prop["type"] = types[0] if isinstance(types, list) and len(types) == 1 else types
     elif "properties" in spec:
         prop["type"] = "object"
     elif "items" in spec:
@@ -170,9 +175,7 @@ def build_library(name: str, reference: dict[str, Any]) -> str:
         "version": str(reference["retrieved_from"]["segmentio/segment-docs"]["commit_date"]),
         "description": f"Segment {title} spec, from {spec['source']}.",
         "conventions": {"events": "any", "properties": "any"},
-        "events": {
-            e["name"]: translate_event(e, property_sets, spec_key) for e in spec["events"]
-        },
+        "events": {e["name"]: translate_event(e, property_sets, spec_key) for e in spec["events"]},
     }
     expected = reference["event_counts"][spec_key]
     if len(plan["events"]) != expected:

@@ -197,10 +197,6 @@ class PlanBuilder:
                     "object) or `ref:` to a shared definition",
                 )
                 types = ()
-        nullable: bool = spec.get("nullable", False)
-        if "null" in types and len(types) > 1:  # `[string, 'null']` is `nullable: true`
-            types = tuple(t for t in types if t != "null")
-            nullable = True
         children_spec: dict[str, Spec] = dict(spec.get("properties", {}))
         if "required_children" in spec:
             children_spec = self._mark_required(children_spec, spec["required_children"], name)
@@ -219,7 +215,7 @@ class PlanBuilder:
             description=spec.get("description"),
             examples=spec.get("examples", ()),
             required=spec.get("required", False),
-            nullable=nullable,
+            nullable=spec.get("nullable", False),
             enum=spec.get("enum"),
             pattern=spec.get("pattern"),
             items=None

@@ -9,6 +9,7 @@ text in any of them is reported with the line and column of the first bad byte.
 from __future__ import annotations
 
 import codecs
+import errno
 import os
 import stat
 import sys
@@ -65,9 +66,13 @@ def resolve(path: Path) -> Path:
     try:
         return path.resolve()
     except RuntimeError:  # Python before 3.13: a symbolic link loop
-        raise SourceError("its symbolic links form a loop", unreadable=True) from None
-    except OSError as error:
-        raise SourceError(error.strerror or str(error), unreadable=True) from None
+        raise SourceError(_LOOP, unreadable=True) from None
+    except OSError as error:  # Python 3.13 raises ELOOP for a loop
+        reason = _LOOP if error.errno == errno.ELOOP else error.strerror or str(error)
+        raise SourceError(reason, unreadable=True) from None
+
+
+_LOOP = "its symbolic links form a loop"
 
 
 def read_source(path: Path, *, limit: int = MAX_PLAN_BYTES) -> str:

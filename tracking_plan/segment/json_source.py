@@ -14,6 +14,8 @@ import re
 import sys
 from typing import Any
 
+from ..validate.syntax import json_error
+
 MAX_NESTING = 100
 """Arrays and objects inside each other; plans (and the loader) stop at the same depth."""
 _DIGITS_OF_LARGEST_FLOAT = len(str(int(sys.float_info.max)))
@@ -43,7 +45,14 @@ def parse_json(text: str) -> Any:
     try:
         data = json.loads(text, parse_constant=_constant, parse_int=_integer, parse_float=_float)
     except json.JSONDecodeError as error:
-        raise JsonProblem(f"not valid JSON: {error.msg}", error.lineno, error.colno) from None
+        # Where and why from our own scanner: the interpreter's words and columns differ
+        # between Python versions (3.13 reports a trailing comma, not what it expected).
+        found = json_error(text)
+        if found is None:
+            raise JsonProblem(f"not valid JSON: {error.msg}", error.lineno, error.colno) from None
+        line = text.count("\n", 0, found.pos) + 1
+        column = found.pos - text.rfind("\n", 0, found.pos)
+        raise JsonProblem(f"not valid JSON: {found.reason}", line, column) from None
     except _BadNumber as error:
         line, column = _find_number(text, error.text)
         raise JsonProblem(f"{_shown(error.text)} {error.why}", line, column) from None
