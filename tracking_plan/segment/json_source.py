@@ -50,9 +50,11 @@ def parse_json(text: str) -> Any:
         found = json_error(text)
         if found is None:
             raise JsonProblem(f"not valid JSON: {error.msg}", error.lineno, error.colno) from None
-        line = text.count("\n", 0, found.pos) + 1
-        column = found.pos - text.rfind("\n", 0, found.pos)
-        raise JsonProblem(f"not valid JSON: {found.reason}", line, column) from None
+        raise JsonProblem(
+            f"not valid JSON: {found.reason}",
+            text.count("\n", 0, found.pos) + 1,
+            found.pos - text.rfind("\n", 0, found.pos),
+        ) from None
     except _BadNumber as error:
         line, column = _find_number(text, error.text)
         raise JsonProblem(f"{_shown(error.text)} {error.why}", line, column) from None
