@@ -67,12 +67,17 @@ def resolve(path: Path) -> Path:
         return path.resolve()
     except RuntimeError:  # Python before 3.13: a symbolic link loop
         raise SourceError(_LOOP, unreadable=True) from None
-    except OSError as error:  # Python 3.13 raises ELOOP for a loop
-        reason = _LOOP if error.errno == errno.ELOOP else error.strerror or str(error)
-        raise SourceError(reason, unreadable=True) from None
+    except OSError as error:
+        raise SourceError(os_reason(error), unreadable=True) from None
 
 
 _LOOP = "its symbolic links form a loop"
+
+
+def os_reason(error: OSError) -> str:
+    """Why the system refused a path, in words: a link loop (ELOOP, which Python 3.13 lets
+    through to `open`) is named as such."""
+    return _LOOP if error.errno == errno.ELOOP else error.strerror or str(error)
 
 
 def read_source(path: Path, *, limit: int = MAX_PLAN_BYTES) -> str:
@@ -98,7 +103,7 @@ def read_capped(path: Path, *, limit: int, allow_pipes: bool) -> bytes:
             flags |= getattr(os, "O_NONBLOCK", 0)
         descriptor = os.open(path, flags)
     except OSError as error:
-        raise SourceError(error.strerror or str(error), unreadable=True) from None
+        raise SourceError(os_reason(error), unreadable=True) from None
     mode = os.fstat(descriptor).st_mode
     if not (stat.S_ISREG(mode) or (allow_pipes and stat.S_ISFIFO(mode))):
         os.close(descriptor)
@@ -108,7 +113,7 @@ def read_capped(path: Path, *, limit: int, allow_pipes: bool) -> bytes:
         try:
             data = stream.read(limit + 1)
         except OSError as error:
-            raise SourceError(error.strerror or str(error), unreadable=True) from None
+            raise SourceError(os_reason(error), unreadable=True) from None
     return _within(data, limit)
 
 
