@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tracking_plan.codes import Phase
 from tracking_plan.lint.rule import Rule
 
 
@@ -44,4 +45,4 @@ class YamlSyntax(Rule):
     code = "TP001"
     slug = "yaml-syntax"
     summary = "The plan file is not valid YAML"
-    phase = "load"
+    phase = Phase.LOAD

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tracking_plan.codes import Phase
 from tracking_plan.lint.rule import Rule
 
 
@@ -46,4 +47,4 @@ class InvalidPlanShape(Rule):
     code = "TP002"
     slug = "invalid-plan-shape"
     summary = "A key or value does not fit the plan format"
-    phase = "load"
+    phase = Phase.LOAD

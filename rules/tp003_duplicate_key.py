@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tracking_plan.codes import Phase
 from tracking_plan.lint.rule import Rule
 
 
@@ -34,4 +35,4 @@ class DuplicateKey(Rule):
     code = "TP003"
     slug = "duplicate-key"
     summary = "The same key appears twice in one mapping"
-    phase = "load"
+    phase = Phase.LOAD

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tracking_plan.codes import Phase
 from tracking_plan.lint.rule import Rule
 
 
@@ -45,4 +46,4 @@ class UnresolvedReference(Rule):
     code = "TP004"
     slug = "unresolved-reference"
     summary = "An include, library, library event or ref does not resolve"
-    phase = "load"
+    phase = Phase.LOAD

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tracking_plan.codes import Phase
 from tracking_plan.lint.rule import Rule
 
 
@@ -38,4 +39,4 @@ class RequiredUndefined(Rule):
     code = "TP005"
     slug = "required-undefined"
     summary = "A required list names a property that is not defined"
-    phase = "load"
+    phase = Phase.LOAD

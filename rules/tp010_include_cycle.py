@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tracking_plan.codes import Phase
 from tracking_plan.lint.rule import Rule
 
 
@@ -36,4 +37,4 @@ class IncludeCycle(Rule):
     code = "TP010"
     slug = "include-cycle"
     summary = "Plan files include each other in a cycle"
-    phase = "load"
+    phase = Phase.LOAD

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tracking_plan.codes import Phase
 from tracking_plan.diagnostics import Severity
 from tracking_plan.lint.rule import Rule
 
@@ -36,5 +37,5 @@ class ImportUnsupported(Rule):
     code = "TP011"
     slug = "import-unsupported"
     summary = "An imported JSON Schema keyword has no equivalent in the plan format"
-    phase = "import"
+    phase = Phase.IMPORT
     default_severity = Severity.WARNING

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tracking_plan.codes import Phase
 from tracking_plan.lint.rule import Rule
 
 
@@ -34,4 +35,4 @@ class InvalidConfig(Rule):
     code = "TP013"
     slug = "invalid-config"
     summary = "The lint configuration is invalid"
-    phase = "config"
+    phase = Phase.CONFIG

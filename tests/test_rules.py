@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
+from tracking_plan.codes import Phase
 from tracking_plan.diagnostics import Diagnostic
 from tracking_plan.lint import RULES, RULES_BY_CODE, ConfigError, lint_plan, load_config
 from tracking_plan.lint.config import LintConfig, RuleSetting
@@ -66,7 +67,7 @@ def test_rule_has_pass_and_fail_cases(rule: type[Rule]) -> None:
     assert document["rule"] == rule.code
     expectations = [bool(c["expect"]) for c in document["cases"]]
     assert True in expectations, f"{rule.code}: no failing case"
-    if rule.phase != "load":
+    if rule.phase is not Phase.LOAD:
         assert False in expectations, f"{rule.code}: no passing case"
 
 
@@ -92,9 +93,9 @@ def test_case(
 
 
 def _run(rule: type[Rule], case: dict[str, Any], tmp_path: Path) -> list[Diagnostic]:
-    if rule.phase == "import":
+    if rule.phase is Phase.IMPORT:
         return import_segment(case["segment"], source="case.json").diagnostics
-    if rule.phase == "config":
+    if rule.phase is Phase.CONFIG:
         config = tmp_path / ".tracking-plan.yaml"
         config.write_text(case["config"], encoding="utf-8")
         try:
@@ -105,7 +106,7 @@ def _run(rule: type[Rule], case: dict[str, Any], tmp_path: Path) -> list[Diagnos
     plan_path = tmp_path / "plan.yaml"
     plan_path.write_text(case["plan"], encoding="utf-8")
     result = read_plan(os.path.relpath(plan_path))
-    if rule.phase == "load":
+    if rule.phase is Phase.LOAD:
         return result.diagnostics
     assert result.plan is not None, [f"{d.location} {d.message}" for d in result.diagnostics]
     settings = {

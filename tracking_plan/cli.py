@@ -879,7 +879,7 @@ def rules_command(
                 "slug": r.slug,
                 "summary": r.summary,
                 "default_severity": r.default_severity.label,
-                "phase": r.phase,
+                "phase": r.phase.value,
                 "recommended": r.code in enabled,
             }
             for r in RULES
@@ -888,7 +888,7 @@ def rules_command(
         return
     table = Table("code", "slug", "severity", "in", "summary", box=None)
     for rule in RULES:
-        where = {"load": "loader", "import": "import", "config": "config"}.get(rule.phase)
+        where = {"load": "loader", "import": "import", "config": "config"}.get(rule.phase.value)
         preset = where or ("recommended" if rule.code in enabled else "strict/all")
         table.add_row(rule.code, rule.slug, rule.default_severity.label, preset, rule.summary)
     out.print(table)

@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from ..codes import Phase
 from ..diagnostics import Diagnostic, Location, Severity
 from ..loader.reader import did_you_mean, join_pointer
 from ..loader.source_file import SourceError, read_source, resolve
@@ -299,7 +300,7 @@ class _Resolver:
 
     def select(self, selectors: Sequence[str]) -> None:
         for code, rule in RULES_BY_CODE.items():
-            if rule.phase != "lint":
+            if rule.phase is not Phase.LINT:
                 continue
             current = self.settings.get(code)
             if _matches_any(code, selectors):

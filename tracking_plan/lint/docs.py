@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from ..codes import Phase
 from .registry import RULES
 
-_PHASES = {"load": "the loader", "import": "`tp import`", "config": "the configuration reader"}
+_PHASES = {
+    Phase.LOAD: "the loader",
+    Phase.IMPORT: "`tp import`",
+    Phase.CONFIG: "the configuration reader",
+}
 
 
 def rules_markdown(recommended: Collection[str]) -> str:

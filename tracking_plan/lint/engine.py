@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..codes import Phase
 from ..diagnostics import Diagnostic, Severity
 from ..model import Plan
 from .config import LintConfig
@@ -20,7 +21,7 @@ def lint_plan(plan: Plan, config: LintConfig) -> list[Diagnostic]:
     """
     found: list[tuple[type[Rule], Violation, Severity]] = []
     for rule in RULES:
-        if rule.phase != "lint" or not _may_report(rule.code, config):
+        if rule.phase is not Phase.LINT or not _may_report(rule.code, config):
             continue
         for violation in rule().check(plan, config.options_for(rule.code)):
             if not user_written(violation.location):

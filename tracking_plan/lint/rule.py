@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from ..codes import Phase
 from ..diagnostics import Location, Severity
 from ..model import CallType, Definition, Plan, Property
 
@@ -49,8 +50,9 @@ class Rule:
     summary: ClassVar[str]
     default_severity: ClassVar[Severity] = Severity.ERROR
     Options: ClassVar[type] = NoOptions
-    phase: ClassVar[str] = "lint"
-    """`load` for codes the loader reports (they document problems that stop loading)."""
+    phase: ClassVar[Phase] = Phase.LINT
+    """Another phase for codes reported outside `tp lint`: `Phase.LOAD` for problems that stop
+    the plan from loading, `Phase.IMPORT` and `Phase.CONFIG` likewise."""
 
     def check(self, plan: Plan, options: Any) -> Iterable[Violation]:
         return ()
