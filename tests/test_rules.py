@@ -1,4 +1,5 @@
-"""Every rule: documentation sections, a unique code and slug, and its pass/fail case file.
+"""Every rule has its pass/fail case file (its documentation is checked with every other code's
+in test_codes.py).
 
 Case files live in tests/rule_cases/<CODE>.yaml, one per rule, run by one parametrised test
 (as sqlfluff does). A case gives a `plan` (or, for the importer and the config reader,
@@ -20,7 +21,7 @@ from tracking_plan.codes import Phase
 from tracking_plan.diagnostics import Diagnostic
 from tracking_plan.lint import RULES, RULES_BY_CODE, ConfigError, lint_plan, load_config
 from tracking_plan.lint.config import LintConfig, RuleSetting
-from tracking_plan.lint.rule import DOC_SECTIONS, Rule
+from tracking_plan.lint.rule import Rule
 from tracking_plan.loader import read_plan
 from tracking_plan.segment import import_segment
 
@@ -41,22 +42,6 @@ def _cases() -> list[Any]:
         for case in document["cases"]:
             params.append(pytest.param(rule, case, id=f"{rule.code}-{case['name']}"))
     return params
-
-
-def test_codes_and_slugs_are_unique() -> None:
-    codes = [r.code for r in RULES]
-    slugs = [r.slug for r in RULES]
-    assert len(codes) == len(set(codes)), "duplicate rule code"
-    assert len(slugs) == len(set(slugs)), "duplicate rule slug"
-
-
-@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
-def test_rule_is_documented(rule: type[Rule]) -> None:
-    assert rule.summary and not rule.summary.endswith(".")
-    assert rule.missing_sections() == [], f"{rule.code} lacks sections"
-    doc = rule.documentation()
-    positions = [doc.index(f"## {s}") for s in DOC_SECTIONS]
-    assert positions == sorted(positions), f"{rule.code}: sections out of order"
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)

@@ -1,5 +1,6 @@
 """What a lint rule is: a stable code, a slug, a default severity, typed options, a docstring
-with fixed sections, and a pure `check` that yields violations. The engine stamps severity."""
+with fixed sections, and a pure `check` that yields violations. The engine stamps severity.
+Its `entry()` is its part of the catalogue of codes (`tracking_plan.codes`)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from ..codes import Phase
+from ..codes import CodeEntry, Option, Phase
 from ..diagnostics import Location, Severity
 from ..model import CallType, Definition, Plan, Property
-
-DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -62,13 +61,21 @@ class Rule:
         return inspect.cleandoc(cls.__doc__ or "")
 
     @classmethod
-    def missing_sections(cls) -> list[str]:
-        doc = cls.documentation()
-        return [s for s in DOC_SECTIONS if f"## {s}" not in doc]
-
-    @classmethod
     def option_fields(cls) -> list[dataclasses.Field[Any]]:
         return list(dataclasses.fields(cls.Options))
+
+    @classmethod
+    def entry(cls) -> CodeEntry:
+        """The rule's entry in the catalogue of codes (`tracking_plan.codes`)."""
+        return CodeEntry(
+            code=cls.code,
+            slug=cls.slug,
+            summary=cls.summary,
+            default_severity=cls.default_severity,
+            phase=cls.phase,
+            documentation=cls.documentation(),
+            options=tuple(Option(name=f.name, default=f.default) for f in cls.option_fields()),
+        )
 
     @classmethod
     def make_options(cls, values: Mapping[str, Any]) -> Any:

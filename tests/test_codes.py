@@ -1,0 +1,95 @@
+"""The catalogue of codes: every code documented as a rule is (ruff's sections, in order), codes
+and slugs unique, a phase that fits the family, and unknown codes refused loudly."""
+
+from __future__ import annotations
+
+import pytest
+
+from tracking_plan.codes import (
+    DOC_SECTIONS,
+    FAMILIES,
+    CatalogueError,
+    CodeEntry,
+    Phase,
+    UnknownCodeError,
+    catalogue,
+    code_entry,
+    diagnostic,
+    lookup,
+)
+from tracking_plan.codes.catalogue import _index
+from tracking_plan.diagnostics import Location, Severity
+from tracking_plan.lint import RULES
+
+ENTRIES = list(catalogue().values())
+PHASES = {
+    "TP": {Phase.LOAD, Phase.IMPORT, Phase.CONFIG, Phase.LINT},
+    "EV": {Phase.VALIDATE},
+    "EN": {Phase.VALIDATE, Phase.SERVE},
+    "DR": {Phase.DRIFT},
+}
+
+
+def test_the_catalogue_holds_every_rule_then_each_family() -> None:
+    assert [e.code for e in ENTRIES if e.family == "TP"] == [r.code for r in RULES]
+    families = [e.family for e in ENTRIES]
+    assert sorted(set(families), key=families.index) == list(FAMILIES)
+    assert families == sorted(families, key=list(FAMILIES).index)
+
+
+def test_codes_and_slugs_are_unique() -> None:
+    assert len({e.code for e in ENTRIES}) == len(ENTRIES)
+    assert len({e.slug for e in ENTRIES}) == len(ENTRIES)
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e.code)
+def test_code_is_documented(entry: CodeEntry) -> None:
+    assert entry.summary and not entry.summary.endswith(".")
+    assert entry.missing_sections() == [], f"{entry.code} lacks sections"
+    doc = entry.documentation
+    positions = [doc.index(f"## {s}") for s in DOC_SECTIONS]
+    assert positions == sorted(positions), f"{entry.code}: sections out of order"
+    assert not doc.startswith("#") and doc.splitlines()[0].endswith("."), "a first sentence"
+    assert entry.phase in PHASES[entry.family]
+    if entry.phase is Phase.LOAD:
+        assert entry.default_severity is Severity.ERROR, "a plan that does not load is an error"
+
+
+def test_a_contradicting_catalogue_fails_when_it_is_built() -> None:
+    entry = code_entry("EV104")
+    with pytest.raises(CatalogueError, match="twice"):
+        _index([entry, entry])
+    with pytest.raises(CatalogueError, match="share the slug"):
+        _index([entry, CodeEntry(**{**_fields(entry), "code": "EV199"})])
+    with pytest.raises(CatalogueError, match="not a code"):
+        _index([CodeEntry(**{**_fields(entry), "code": "XX104"})])
+
+
+def _fields(entry: CodeEntry) -> dict[str, object]:
+    return {name: getattr(entry, name) for name in CodeEntry.__slots__}
+
+
+@pytest.mark.parametrize("code", ["EV999", "EV101", "DR302", "ev104", "TP"])
+def test_unknown_codes_fail_loudly(code: str) -> None:
+    """Codes the reference reserves but tp does not report (EV101, DR302) are not entries."""
+    with pytest.raises(UnknownCodeError):
+        code_entry(code)
+    with pytest.raises(UnknownCodeError):
+        diagnostic(code, "a message")
+
+
+def test_a_diagnostic_takes_its_slug_and_default_severity_from_the_catalogue() -> None:
+    where = Location(file="dump.jsonl", line=3, pointer="/properties/revenue")
+    found = diagnostic("EV104", "expected number", location=where, data={"record": 3})
+    assert (found.code, found.slug, found.severity) == ("EV104", "type-mismatch", Severity.ERROR)
+    assert (found.location, found.data, found.suggestion) == (where, {"record": 3}, None)
+    assert diagnostic("EN205", "seen twice", severity=Severity.WARNING).severity is Severity.WARNING
+    assert diagnostic("TP011", "dropped").slug == "import-unsupported"  # from the rule class
+    assert diagnostic("TP011", "dropped").severity is Severity.WARNING
+
+
+def test_lookup_takes_a_code_in_any_case_or_a_slug() -> None:
+    assert lookup("ev104") is lookup("type-mismatch") is lookup(" EV104 ") is code_entry("EV104")
+    assert lookup("tp101") is code_entry("TP101")
+    with pytest.raises(UnknownCodeError):
+        lookup("Type-Mismatch")
