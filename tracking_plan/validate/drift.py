@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from typing import Any
 
-from ..diagnostics import Diagnostic, Location, Severity
+from ..codes import diagnostic
+from ..diagnostics import Diagnostic, Location
 from ..model import CallType, Plan, Property
 from ..naming import squash, word_key
 from ..similarity import NeighbourIndex
 from .engine import label
-from .explain import SLUGS
 from .stats import RunStats
 
 MIN_RECORDS = 10
@@ -26,11 +25,10 @@ def drift_diagnostics(plan: Plan, stats: RunStats) -> list[Diagnostic]:
         if per is None:
             if definition.call is CallType.TRACK:
                 found.append(
-                    _diagnostic(
+                    diagnostic(
                         "DR304",
-                        Severity.INFO,
                         f"planned event {definition.name!r} never appears in the input",
-                        definition.location,
+                        location=definition.location,
                         data={"definition": name},
                     )
                 )
@@ -52,11 +50,10 @@ def _sometimes_missing(
         present = total - absent
         if total and absent > 0 and present / total >= 0.5:
             share = absent / total
-            yield _diagnostic(
+            yield diagnostic(
                 "DR300",
-                Severity.INFO,
                 f"{prop.name!r} of {name!r} is missing in {share:.1%} of {total:,} records",
-                prop.location,
+                location=prop.location,
                 data={
                     "definition": name,
                     "property": prop.name,
@@ -81,11 +78,10 @@ def _inconsistent_types(
             f"{kind} {count / total:.1%}"
             for kind, count in sorted(kinds.items(), key=lambda kv: -kv[1])
         )
-        yield _diagnostic(
+        yield diagnostic(
             "DR301",
-            Severity.WARNING,
             f"{prop!r} of {name!r} arrives with several types: {shares}",
-            location,
+            location=location,
             data={
                 "definition": name,
                 "property": prop,
@@ -110,11 +106,10 @@ def _name_drift(plan: Plan, stats: RunStats) -> list[Diagnostic]:
             continue
         sample = stats.first_seen.get(f"event:{name}")
         found.append(
-            _diagnostic(
+            diagnostic(
                 "DR305",
-                Severity.WARNING,
                 f"{_records(count)} {name!r}, which looks like the planned {match!r}",
-                Location(file=sample.file, line=sample.line) if sample else Location(),
+                location=Location(file=sample.file, line=sample.line) if sample else Location(),
                 suggestion=match,
                 data={"observed": name, "planned": match, "records": count},
             )
@@ -140,11 +135,10 @@ def _property_drift(plan: Plan, stats: RunStats) -> list[Diagnostic]:
             continue
         sample = stats.first_seen.get(f"property:{name}:{pointer}")
         found.append(
-            _diagnostic(
+            diagnostic(
                 "DR306",
-                Severity.WARNING,
                 f"{_records(count, name)} {observed!r}, which looks like the planned {match!r}",
-                Location(file=sample.file, line=sample.line, pointer=pointer)
+                location=Location(file=sample.file, line=sample.line, pointer=pointer)
                 if sample
                 else Location(pointer=pointer),
                 suggestion=match,
@@ -158,23 +152,3 @@ def _records(count: int, kind: str | None = None) -> str:
     """`3 records send`, `1 'Order Completed' record sends`."""
     noun = "record sends" if count == 1 else "records send"
     return f"{count:,} {kind!r} {noun}" if kind else f"{count:,} {noun}"
-
-
-def _diagnostic(
-    code: str,
-    severity: Severity,
-    message: str,
-    location: Location,
-    *,
-    suggestion: str | None = None,
-    data: dict[str, Any] | None = None,
-) -> Diagnostic:
-    return Diagnostic(
-        code=code,
-        slug=SLUGS[code],
-        severity=severity,
-        message=message,
-        location=location,
-        suggestion=suggestion,
-        data=data or {},
-    )

@@ -257,9 +257,8 @@ class EventValidator:
         """Count a record that has findings (or came through the schema path)."""
         if len(record.data) > MAX_MESSAGE_BYTES:
             findings.append(
-                Finding(
+                Finding.of(
                     "EN201",
-                    Severity.ERROR,
                     f"the message is {len(record.data):,} bytes; Segment rejects messages over "
                     "32 KB",
                 )
@@ -382,12 +381,7 @@ class EventValidator:
         for name in _KEYS.decode(raw):
             if name not in planned:
                 findings.append(
-                    Finding(
-                        code,
-                        Severity.WARNING,
-                        f"/{field}/{name} is not in the plan",
-                        f"/{field}/{name}",
-                    )
+                    Finding.of(code, f"/{field}/{name} is not in the plan", f"/{field}/{name}")
                 )
         return payload
 
@@ -397,7 +391,7 @@ class EventValidator:
         try:
             message = _GENERIC.decode(data)
         except msgspec.DecodeError as error:
-            findings.append(Finding("EN200", Severity.ERROR, _not_json(data, error)))
+            findings.append(Finding.of("EN200", _not_json(data, error)))
             return "", ("", "")
         except RecursionError:
             findings.append(_too_deep())
@@ -502,7 +496,7 @@ class EventValidator:
 
     def _problem(self, item: InputProblem, sink: RecordSink | None = None) -> None:
         self.stats.problems += 1
-        finding = Finding("EN200", Severity.ERROR, item.message)
+        finding = Finding.of("EN200", item.message)
         self.stats.add(
             finding,
             definition=INPUT_LABEL,
@@ -721,11 +715,11 @@ def _never(message_id: str) -> bool:
 
 
 def duplicate_finding(message_id: str) -> Finding:
-    return Finding(
+    return Finding.of(
         "EN205",
-        Severity.WARNING,
         f"messageId {message_id!r} was already seen; Segment drops duplicates",
         "/messageId",
+        severity=Severity.WARNING,
     )
 
 
@@ -741,18 +735,16 @@ def _not_json(data: bytes, error: msgspec.DecodeError) -> str:
 
 
 def _too_deep() -> Finding:
-    return Finding(
+    return Finding.of(
         "EN200",
-        Severity.ERROR,
         "the record is nested too deeply to check (hundreds of levels); no analytics message "
         "needs that: fix the code that builds it",
     )
 
 
 def _deprecated(definition: Definition) -> Finding:
-    return Finding(
+    return Finding.of(
         "EV114",
-        Severity.WARNING,
         f"{definition.name!r} is deprecated in the plan but still sent",
         "/event" if definition.call is CallType.TRACK else "/name",
     )
@@ -793,19 +785,19 @@ def _timestamp_warnings(
         return
     if skew > MAX_FUTURE_SKEW:
         findings.append(
-            Finding(
+            Finding.of(
                 "EN207",
-                Severity.WARNING,
                 f"timestamp is {skew} after it was sent; the device clock is probably wrong",
                 "/timestamp",
+                severity=Severity.WARNING,
             )
         )
     elif -skew > MAX_PAST_SKEW:
         findings.append(
-            Finding(
+            Finding.of(
                 "EN207",
-                Severity.WARNING,
                 f"timestamp is {-skew} before it was sent (more than {MAX_PAST_SKEW.days} days)",
                 "/timestamp",
+                severity=Severity.WARNING,
             )
         )

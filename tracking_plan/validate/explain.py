@@ -19,6 +19,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from ..codes import code_entry
 from ..compiler.jsonschema import (
     call_rules,
     definition_schema,
@@ -51,34 +52,6 @@ _PAYLOAD_CODES = {
     "maxItems": "EV108",
     "format": "EV109",
 }
-SLUGS = {
-    "EV100": "unplanned-event",
-    "EV102": "unplanned-property",
-    "EV103": "required-missing",
-    "EV104": "type-mismatch",
-    "EV105": "enum-violation",
-    "EV106": "pattern-mismatch",
-    "EV107": "out-of-range",
-    "EV108": "length-violation",
-    "EV109": "format-violation",
-    "EV110": "null-not-allowed",
-    "EV111": "composite-violation",
-    "EV112": "context-violation",
-    "EV113": "unplanned-trait",
-    "EV114": "deprecated-event",
-    "EN200": "not-json",
-    "EN201": "message-too-large",
-    "EN203": "missing-identity",
-    "EN204": "missing-event-name",
-    "EN205": "bad-message-id",
-    "EN206": "bad-type",
-    "EN207": "bad-timestamp",
-    "DR300": "property-sometimes-missing",
-    "DR301": "property-type-inconsistent",
-    "DR304": "planned-not-observed",
-    "DR305": "observed-name-drift",
-    "DR306": "property-name-drift",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +63,22 @@ class Finding:
     message: str
     pointer: str = ""
     suggestion: str | None = None
+
+    @classmethod
+    def of(
+        cls,
+        code: str,
+        message: str,
+        pointer: str = "",
+        suggestion: str | None = None,
+        *,
+        severity: Severity | None = None,
+    ) -> Finding:
+        """A finding of `code` with the default severity the catalogue gives it, unless
+        `severity` says otherwise (a policy of the plan, a duplicate that is only a warning)."""
+        if severity is None:
+            severity = code_entry(code).default_severity
+        return cls(code, severity, message, pointer, suggestion)
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,10 +216,8 @@ class SchemaPath:
         """Every violation of the bundle schema (empty: the schema accepts the message)."""
         if not isinstance(message, dict):
             return [
-                Finding(
-                    "EN200",
-                    Severity.ERROR,
-                    f"the record is a JSON {instance_type(message)}, not a message object",
+                Finding.of(
+                    "EN200", f"the record is a JSON {instance_type(message)}, not a message object"
                 )
             ]
         findings: list[Finding] = []
@@ -257,9 +244,8 @@ class SchemaPath:
         if head is None:
             yield from self._root(error, message)
         elif head == "type":
-            yield Finding(
+            yield Finding.of(
                 "EN206",
-                Severity.ERROR,
                 f"/type: {show(value)} is not a message type "
                 "(track, identify, group, page, screen, alias)",
                 where,
@@ -267,61 +253,56 @@ class SchemaPath:
         elif head == "event" and keyword == "enum" and value:
             yield self._unplanned_event(str(value), Severity.ERROR)
         elif head == "event":
-            yield Finding(
-                "EN204",
-                Severity.ERROR,
-                f"/event must be a non-empty string, got {show(value)}",
-                where,
+            yield Finding.of(
+                "EN204", f"/event must be a non-empty string, got {show(value)}", where
             )
         elif head == "messageId":
-            yield Finding(
+            yield Finding.of(
                 "EN205",
-                Severity.ERROR,
                 f"/messageId must be a string of 1 to 100 characters, got {show(value)}",
                 where,
             )
         elif head in _TIMESTAMPS:
-            yield Finding("EN207", Severity.ERROR, f"/{head} {_timestamp_fault(value)}", where)
+            yield Finding.of("EN207", f"/{head} {_timestamp_fault(value)}", where)
         elif head in ("userId", "anonymousId"):
-            yield Finding(
-                "EN203",
-                Severity.ERROR,
-                f"/{head} must be a non-empty string, got {show(value)}",
-                where,
+            yield Finding.of(
+                "EN203", f"/{head} must be a non-empty string, got {show(value)}", where
             )
         elif head in ("properties", "traits"):
             yield from self._payload(error, str(head), where)
         elif head == "context":
             for finding in self._payload(error, "context", where):
-                yield Finding("EV112", finding.severity, finding.message, finding.pointer)
+                yield Finding.of(
+                    "EV112", finding.message, finding.pointer, severity=finding.severity
+                )
         else:
-            yield Finding("EN206", Severity.ERROR, f"{where}: {_rule(error)}", where)
+            yield Finding.of("EN206", f"{where}: {_rule(error)}", where)
 
     def _root(self, error: SchemaError, message: dict[str, Any]) -> Iterator[Finding]:
         keyword = error.keyword
         if keyword == "anyOf":
-            yield Finding("EN203", Severity.ERROR, "the message has neither userId nor anonymousId")
+            yield Finding.of("EN203", "the message has neither userId nor anonymousId")
             return
         if keyword == "type":
-            yield Finding("EN200", Severity.ERROR, "the record is not a message object")
+            yield Finding.of("EN200", "the record is not a message object")
             return
         if keyword != "required":
-            yield Finding("EN206", Severity.ERROR, _rule(error))
+            yield Finding.of("EN206", _rule(error))
             return
         for name in error.expected:
             if name in message:
                 continue
             if name == "type":
-                yield Finding("EN206", Severity.ERROR, "the message has no type", "/type")
+                yield Finding.of("EN206", "the message has no type", "/type")
             elif name == "messageId":
-                yield Finding("EN205", Severity.ERROR, "the message has no messageId", "/messageId")
+                yield Finding.of("EN205", "the message has no messageId", "/messageId")
             elif name == "event":
-                yield Finding("EN204", Severity.ERROR, "a track call has no event name", "/event")
+                yield Finding.of("EN204", "a track call has no event name", "/event")
             elif name in ("properties", "traits", "context"):
                 yield from self._missing_object(name, message)
             else:
                 call = message.get("type")
-                yield Finding("EN206", Severity.ERROR, f"a {call} call needs {name}", f"/{name}")
+                yield Finding.of("EN206", f"a {call} call needs {name}", f"/{name}")
 
     def _missing_object(self, name: str, message: dict[str, Any]) -> Iterator[Finding]:
         definition = self.definition_for(message)
@@ -333,11 +314,8 @@ class SchemaPath:
         missing = [p.name for p in props if p.required]
         code = "EV112" if name == "context" else "EV103"
         for prop in missing:
-            yield Finding(
-                code,
-                Severity.ERROR,
-                f"/{name}/{prop} is required but {name} is missing",
-                f"/{name}/{prop}",
+            yield Finding.of(
+                code, f"/{name}/{prop} is required but {name} is missing", f"/{name}/{prop}"
             )
 
     def _payload(self, error: SchemaError, field: str, where: str) -> Iterator[Finding]:
@@ -346,35 +324,36 @@ class SchemaPath:
         if keyword == "required":
             for name in error.expected:
                 if isinstance(value, dict) and name not in value:
-                    yield Finding(
-                        "EV103",
-                        Severity.ERROR,
-                        f"{where}/{name} is required but missing",
-                        f"{where}/{name}",
+                    yield Finding.of(
+                        "EV103", f"{where}/{name} is required but missing", f"{where}/{name}"
                     )
         elif keyword == "additionalProperties" and isinstance(value, dict):
             code = "EV113" if field == "traits" and where.count("/") == 1 else "EV102"
             for name in error.expected:
                 if name in value:
-                    yield Finding(
+                    yield Finding.of(
                         code,
-                        Severity.ERROR,
                         f"{where}/{name} is not in the plan (unplanned properties are "
                         "forbidden here)",
                         f"{where}/{name}",
+                        severity=Severity.ERROR,
                     )
         elif keyword == "type":
             code = "EV110" if value is None else "EV104"
-            yield Finding(code, Severity.ERROR, f"{where}: {_rule(error)}", where)
+            yield Finding.of(code, f"{where}: {_rule(error)}", where)
         else:
             code = _PAYLOAD_CODES.get(keyword, "EV111")
-            yield Finding(code, Severity.ERROR, f"{where}: {_rule(error)}", where)
+            yield Finding.of(code, f"{where}: {_rule(error)}", where)
 
     def _unplanned_event(self, name: str, severity: Severity) -> Finding:
         suggestion = self.closest_event(name)
         hint = f"; did you mean {suggestion!r}?" if suggestion else ""
-        return Finding(
-            "EV100", severity, f"event {name!r} is not in the plan{hint}", "/event", suggestion
+        return Finding.of(
+            "EV100",
+            f"event {name!r} is not in the plan{hint}",
+            "/event",
+            suggestion,
+            severity=severity,
         )
 
     def closest_event(self, name: str) -> str | None:
@@ -649,12 +628,7 @@ def _unplanned(
             if policy is Policy.WARN:
                 code = "EV113" if traits and where.count("/") == 1 else "EV102"
                 found.append(
-                    Finding(
-                        code,
-                        Severity.WARNING,
-                        f"{where}/{key} is not in the plan",
-                        f"{where}/{key}",
-                    )
+                    Finding.of(code, f"{where}/{key} is not in the plan", f"{where}/{key}")
                 )
             continue
         if prop.properties and isinstance(item, dict):

@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..codes import diagnostic
 from ..diagnostics import Diagnostic, Location, Severity
 from ..model import Plan
 from ..output_files import OutputBatch, OutputError, OutputStream
 from .drift import drift_diagnostics
 from .engine import INPUT_LABEL, EventValidator, RecordSink, ValidateOptions
-from .explain import SLUGS, Finding
+from .explain import Finding
 from .inputs import (
     Input,
     InputProblem,
@@ -66,11 +67,10 @@ class ValidationReport:
         ):
             first = group.example
             result.append(
-                Diagnostic(
-                    code=group.code,
-                    slug=SLUGS.get(group.code, group.code.lower()),
+                diagnostic(
+                    group.code,
+                    first.message,
                     severity=group.severity,
-                    message=first.message,
                     location=Location(
                         file=first.file, line=first.line, pointer=group.pointer or None
                     ),
@@ -93,11 +93,10 @@ class ValidationReport:
 
 
 def finding_diagnostic(record: Record, finding: Finding, definition: str) -> Diagnostic:
-    return Diagnostic(
-        code=finding.code,
-        slug=SLUGS.get(finding.code, finding.code.lower()),
+    return diagnostic(
+        finding.code,
+        finding.message,
         severity=finding.severity,
-        message=finding.message,
         location=Location(
             file=record.file, line=record.line or None, pointer=finding.pointer or None
         ),
