@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from ..codes import Phase
+from ..codes import Phase, diagnostic
 from ..diagnostics import Diagnostic, Location, Severity
 from ..loader.reader import did_you_mean, join_pointer
 from ..loader.source_file import SourceError, read_source, resolve
@@ -126,16 +126,7 @@ class _Source:
         """Report at the value of `pointer`, or at its key with `at_key` (unknown keys)."""
         where = (self.keys if at_key else self.values).get(pointer)
         location = where or Location(file=self.file, pointer=pointer)
-        self.problems.append(
-            Diagnostic(
-                code="TP013",
-                slug="invalid-config",
-                severity=Severity.ERROR,
-                message=message,
-                location=location,
-                suggestion=suggestion,
-            )
-        )
+        self.problems.append(diagnostic("TP013", message, location=location, suggestion=suggestion))
 
 
 def _read_yaml(path: Path, display: str) -> _Source:
@@ -163,15 +154,7 @@ def _read_yaml(path: Path, display: str) -> _Source:
         walk(root, "")
     source = _Source({} if root is None else node_value(root), display, values, keys)
     for error in errors:
-        source.problems.append(
-            Diagnostic(
-                code="TP013",
-                slug="invalid-config",
-                severity=Severity.ERROR,
-                message=error.message,
-                location=error.location,
-            )
-        )
+        source.problems.append(diagnostic("TP013", error.message, location=error.location))
     return source
 
 
@@ -445,13 +428,7 @@ def _as_list(value: Any) -> list[Any]:
 
 
 def _config_error(message: str, file: str) -> Diagnostic:
-    return Diagnostic(
-        code="TP013",
-        slug="invalid-config",
-        severity=Severity.ERROR,
-        message=message,
-        location=Location(file=file),
-    )
+    return diagnostic("TP013", message, location=Location(file=file))
 
 
 def load_config(

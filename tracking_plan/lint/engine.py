@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..codes import Phase
+from ..codes import Phase, diagnostic
 from ..diagnostics import Diagnostic, Severity
 from ..model import Plan
 from .config import LintConfig
@@ -102,11 +102,10 @@ def _diagnostic(rule: type[Rule], violation: Violation, severity: Severity) -> D
     if violation.definition is not None:
         data.setdefault("definition", violation.definition.name)
         data.setdefault("call", violation.definition.call.value)
-    return Diagnostic(
-        code=rule.code,
-        slug=rule.slug,
+    return diagnostic(
+        rule.code,
+        violation.message,
         severity=severity,
-        message=violation.message,
         location=violation.location,
         suggestion=violation.suggestion,
         data=data,

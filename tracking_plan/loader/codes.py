@@ -1,28 +1,16 @@
-"""The diagnostics the loader reports: codes, their slugs, and one way to make them."""
+"""The one way the loader makes a diagnostic: an error that stops the plan from loading."""
 
 from __future__ import annotations
 
-from ..diagnostics import Diagnostic, Location, Severity
-
-LOADER_CODES = {
-    "TP001": "yaml-syntax",
-    "TP002": "invalid-plan-shape",
-    "TP003": "duplicate-key",
-    "TP004": "unresolved-reference",
-    "TP005": "required-undefined",
-    "TP010": "include-cycle",
-}
+from ..codes import Phase, code_entry, diagnostic
+from ..diagnostics import Diagnostic, Location
 
 
 def load_error(
     code: str, message: str, location: Location, *, suggestion: str | None = None
 ) -> Diagnostic:
-    """An error that stops the plan from loading; `code` is one of LOADER_CODES."""
-    return Diagnostic(
-        code=code,
-        slug=LOADER_CODES[code],
-        severity=Severity.ERROR,
-        message=message,
-        location=location,
-        suggestion=suggestion,
-    )
+    """An error of a loader code (TP001, TP004, ...: the rules whose phase is `Phase.LOAD`),
+    with its slug and severity from the catalogue."""
+    if code_entry(code).phase is not Phase.LOAD:
+        raise ValueError(f"{code} is not a code of the loader")
+    return diagnostic(code, message, location=location, suggestion=suggestion)

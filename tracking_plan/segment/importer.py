@@ -16,7 +16,8 @@ from typing import Any
 
 from ruamel.yaml.error import YAMLError
 
-from ..diagnostics import Diagnostic, Location, Severity
+from ..codes import diagnostic
+from ..diagnostics import Diagnostic, Location
 from ..loader.fragment import MAX_NAME_LENGTH
 from ..model import JSON_TYPES, STRING_FORMATS, CallType, Policy
 from ..yaml_writer import dump_plan
@@ -113,13 +114,7 @@ def import_segment_text(text: str, *, source: str) -> ImportResult:
         if problem.message.startswith("not valid JSON"):
             hint = "; export the plan from Segment as JSON (Public API or Typewriter plan.json)"
         location = Location(file=source, line=problem.line, column=problem.column)
-        error = Diagnostic(
-            code="TP002",
-            slug="invalid-plan-shape",
-            severity=Severity.ERROR,
-            message=problem.message + hint,
-            location=location,
-        )
+        error = diagnostic("TP002", problem.message + hint, location=location)
         return ImportResult(None, [error])
     return import_segment(data, source=source)
 
@@ -153,28 +148,25 @@ class _Importer:
 
     # -- diagnostics -----------------------------------------------------------------------
 
-    def _report(self, code: str, severity: Severity, path: JsonPath, message: str) -> None:
-        slug = "import-unsupported" if code == "TP011" else "invalid-plan-shape"
+    def _report(self, code: str, path: JsonPath, message: str) -> None:
         self.diagnostics.append(
-            Diagnostic(
-                code=code,
-                slug=slug,
-                severity=severity,
-                message=message,
+            diagnostic(
+                code,
+                message,
                 location=Location(file=self.source, pointer=_pointer(path)),
                 data={"path": format_path(path)},
             )
         )
 
     def warn(self, path: JsonPath, message: str) -> None:
-        self._report("TP011", Severity.WARNING, path, f"{format_path(path)}: {message}")
+        self._report("TP011", path, f"{format_path(path)}: {message}")
 
     def unsupported(self, path: JsonPath, what: str | None = None) -> None:
         what = what or f"`{path[-1]}`"
         self.warn(path, f"{what} cannot be expressed in a tracking plan; dropped")
 
     def error(self, path: JsonPath, message: str) -> None:
-        self._report("TP002", Severity.ERROR, path, message)
+        self._report("TP002", path, message)
 
     # -- plan ------------------------------------------------------------------------------
 
