@@ -3,7 +3,12 @@ and slugs unique, a phase that fits the family, and unknown codes refused loudly
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Callable
+
 import pytest
+from conftest import Run
 
 from tracking_plan.codes import (
     DOC_SECTIONS,
@@ -93,3 +98,52 @@ def test_lookup_takes_a_code_in_any_case_or_a_slug() -> None:
     assert lookup("tp101") is code_entry("TP101")
     with pytest.raises(UnknownCodeError):
         lookup("Type-Mismatch")
+
+
+# -- tp rule and tp rules ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", ["EV104", "en207", "property-name-drift", "TP101"])
+def test_tp_rule_explains_every_kind_of_code(code: str, tp: Callable[..., Run]) -> None:
+    entry = lookup(code)
+    result = tp("rule", code)
+    assert result.code == 0, result.output
+    assert result.stdout.startswith(
+        f"{entry.code} {entry.slug} (default severity: {entry.default_severity.label})\n"
+    )
+    assert entry.documentation in result.stdout
+
+
+def test_tp_rule_refuses_an_unknown_code(tp: Callable[..., Run]) -> None:
+    result = tp("rule", "EV101")
+    assert (result.code, result.stdout) == (2, "")
+    assert "no rule 'EV101'" in result.stderr
+
+
+def test_tp_rules_lists_every_code_by_family(tp: Callable[..., Run]) -> None:
+    result = tp("rules")
+    assert result.code == 0, result.output
+    lines = result.stdout.splitlines()
+    titles = [lines.index(title) for title in FAMILIES.values()]
+    assert titles == sorted(titles)
+    for entry in ENTRIES:
+        assert re.search(
+            rf"^ {entry.code} +{entry.slug} +{entry.default_severity.label} ", result.stdout, re.M
+        )
+
+
+def test_tp_rules_lists_one_family(tp: Callable[..., Run]) -> None:
+    result = tp("rules", "--family", "dr", "--format", "json")
+    assert result.code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert [row["code"] for row in rows] == [e.code for e in ENTRIES if e.family == "DR"]
+    assert rows[0] == {
+        "code": "DR300",
+        "slug": "property-sometimes-missing",
+        "summary": code_entry("DR300").summary,
+        "default_severity": "info",
+        "phase": "drift",
+        "recommended": False,
+    }
+    refused = tp("rules", "--family", "XX")
+    assert refused.code == 2 and "unknown family 'XX'" in refused.stderr

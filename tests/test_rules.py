@@ -105,9 +105,10 @@ def _run(rule: type[Rule], case: dict[str, Any], tmp_path: Path) -> list[Diagnos
 
 
 def test_rules_reference_is_up_to_date() -> None:
-    """docs/rules.md is generated from the rules; regenerate it with the command it names."""
-    from tracking_plan.lint.docs import rules_markdown
+    """docs/rules.md is generated from the catalogue of codes; regenerate it with the command it
+    names."""
+    from tracking_plan.codes.docs import codes_markdown
 
-    expected = rules_markdown(set(load_config().enabled()))
+    expected = codes_markdown(set(load_config().enabled()))
     current = (Path(__file__).parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
     assert current == expected, "run: tp rules --format markdown > docs/rules.md"

@@ -856,22 +856,35 @@ def _progress(enabled: bool) -> Iterator[Callable[[int], None] | None]:
 def rules_command(
     output_format: Annotated[
         str,
-        typer.Option("--format", "-f", help="text, json, or markdown (every rule's full text)."),
+        typer.Option("--format", "-f", help="text, json, or markdown (every code's full text)."),
     ] = "text",
+    family: Annotated[
+        str | None,
+        typer.Option(
+            "--family",
+            help="List only TP (lint and load), EV (event), EN (envelope) or DR (drift) codes"
+            " (text and json; markdown is the whole reference).",
+        ),
+    ] = None,
 ) -> None:
-    """List every rule: code, slug, default severity, and what it checks.
+    """List every code: lint rules (TP), then the EV, EN and DR codes of tp validate and tp
+    serve, each with its slug, default severity, and what it reports.
 
     Example: tp rules --format markdown > docs/rules.md
     """
-    from .lint import RULES, load_config
-    from .lint.docs import rules_markdown
+    from .codes import FAMILIES, Phase, catalogue
+    from .codes.docs import codes_markdown
+    from .lint import load_config
 
     enabled = set(load_config().enabled())
     if output_format == "markdown":
-        sys.stdout.write(rules_markdown(enabled))
+        sys.stdout.write(codes_markdown(enabled))
         return
     if output_format not in ("text", "json"):
         _fail(f"unknown format {output_format!r} (choose from text, json, markdown)")
+    if family is not None and family.upper() not in FAMILIES:
+        _fail(f"unknown family {family!r} (choose from {', '.join(FAMILIES)})")
+    entries = [e for e in catalogue().values() if family is None or e.family == family.upper()]
     if output_format == "json":
         rows = [
             {
@@ -882,45 +895,57 @@ def rules_command(
                 "phase": r.phase.value,
                 "recommended": r.code in enabled,
             }
-            for r in RULES
+            for r in entries
         ]
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
         return
-    table = Table("code", "slug", "severity", "in", "summary", box=None)
-    for rule in RULES:
-        where = {"load": "loader", "import": "import", "config": "config"}.get(rule.phase.value)
-        preset = where or ("recommended" if rule.code in enabled else "strict/all")
-        table.add_row(rule.code, rule.slug, rule.default_severity.label, preset, rule.summary)
-    out.print(table)
+    listed_in = {
+        Phase.LOAD: "loader",
+        Phase.IMPORT: "import",
+        Phase.CONFIG: "config",
+        Phase.VALIDATE: "validate/serve",
+        Phase.DRIFT: "validate",
+        Phase.SERVE: "serve",
+    }
+    for prefix, title in FAMILIES.items():
+        table = Table("code", "slug", "severity", "in", "summary", box=None)
+        for rule in (e for e in entries if e.family == prefix):
+            where = listed_in.get(rule.phase)
+            preset = where or ("recommended" if rule.code in enabled else "strict/all")
+            table.add_row(rule.code, rule.slug, rule.default_severity.label, preset, rule.summary)
+        if table.row_count:
+            out.print(title)
+            out.print(table)
     out.print("Explain one with: tp rule CODE")
 
 
 @app.command("rule")
 def rule_command(
-    code: Annotated[str, typer.Argument(help="A rule code (TP101) or slug.", show_default=False)],
+    code: Annotated[
+        str, typer.Argument(help="A code (TP101, EV104) or its slug.", show_default=False)
+    ],
 ) -> None:
-    """Explain one rule: what it does, why it matters, an example and the fix.
+    """Explain one rule or code: what it reports, why it matters, an example and the fix.
 
-    Example: tp rule TP101
+    Example: tp rule TP101, tp rule EV104
     """
-    from .lint import rule_class
+    from .codes import UnknownCodeError, lookup
 
     try:
-        rule = rule_class(code)
-    except KeyError:
+        rule = lookup(code)
+    except UnknownCodeError:
         _fail(f"no rule {code!r}", hint="run `tp rules` to list them")
     out.print(
         f"[bold]{rule.code} {rule.slug}[/] (default severity: {rule.default_severity.label})",
         markup=True,
     )
     out.print()
-    out.print(rule.documentation())
-    fields = rule.option_fields()
-    if fields:
+    out.print(rule.documentation)
+    if rule.options:
         out.print()
         out.print("## Options")
-        for field in fields:
-            out.print(f"  {field.name} (default {field.default!r})")
+        for option in rule.options:
+            out.print(f"  {option.name} (default {option.default!r})")
 
 
 @app.command("init")
