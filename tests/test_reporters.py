@@ -31,14 +31,13 @@ import pytest
 from conftest import BAD_PLANS, GOLDEN, REPO_ROOT, tp_executable
 
 from tracking_plan import __version__
+from tracking_plan.codes import CodeEntry, Phase, catalogue
 from tracking_plan.diagnostics import Diagnostic, Location, Severity
-from tracking_plan.lint import RULES
 from tracking_plan.reporters import REPORTERS, get_reporter, resolve_format
 from tracking_plan.reporters.github import GithubReporter, annotation, escape_data, escape_property
 from tracking_plan.reporters.junit import JunitReporter
 from tracking_plan.reporters.sarif import (
     SCHEMA_URI,
-    RuleDescription,
     SarifReporter,
     artifact_location,
     sarif_log,
@@ -144,51 +143,57 @@ DIAGNOSTICS = (
     ),
 )
 
-# A fixed rule catalogue, so that editing a rule's docstring does not change the golden SARIF.
-# EV104 is left out on purpose: a code without a registered rule still gets a descriptor.
+# A fixed catalogue, so that editing a code's documentation does not change the golden SARIF.
+# EV104 is left out on purpose: a code without an entry still gets a descriptor.
 RULE_CATALOGUE = {
     rule.code: rule
     for rule in (
-        RuleDescription(
+        CodeEntry(
             code="TP101",
             slug="event-name-convention",
             summary="Event names follow the plan's naming convention",
             default_severity=Severity.ERROR,
+            phase=Phase.LINT,
             documentation="Event names follow the naming convention.\n\n## What it does\nChecks.",
         ),
-        RuleDescription(
+        CodeEntry(
             code="TP204",
             slug="property-type-conflict",
             summary="The same property has different types in different events",
             default_severity=Severity.ERROR,
+            phase=Phase.LINT,
             documentation="Types conflict\nacross events.\n\n## Why is this bad?\nReports.",
         ),
-        RuleDescription(
+        CodeEntry(
             code="TP301",
             slug="missing-event-description",
             summary="An event has no description",
             default_severity=Severity.WARNING,
+            phase=Phase.LINT,
             documentation="An event has no description.",
         ),
-        RuleDescription(
+        CodeEntry(
             code="TP302",
             slug="missing-property-description",
             summary="A property has no description",
             default_severity=Severity.INFO,
+            phase=Phase.LINT,
             documentation="",
         ),
-        RuleDescription(
+        CodeEntry(
             code="TP013",
             slug="invalid-config",
             summary="The lint configuration is invalid",
             default_severity=Severity.ERROR,
+            phase=Phase.CONFIG,
             documentation="The lint configuration is invalid.",
         ),
-        RuleDescription(
+        CodeEntry(
             code="TP501",
             slug="spec-event-mismatch",
             summary="An event named like a spec event contradicts the spec",
             default_severity=Severity.ERROR,
+            phase=Phase.LINT,
             documentation="Spec mismatch.",
         ),
     )
@@ -304,39 +309,43 @@ def test_sarif_is_valid(
     assert_valid_sarif(sarif_validator, json.loads(render("sarif", CASES[case])))
 
 
-def test_sarif_with_the_real_rules_is_valid(sarif_validator: jsonschema.Draft4Validator) -> None:
+def test_sarif_with_the_real_catalogue_is_valid(
+    sarif_validator: jsonschema.Draft4Validator,
+) -> None:
+    """Every code, TP, EV, EN and DR alike, is described from its catalogue entry."""
+    entries = list(catalogue().values())
     diagnostics = [
         Diagnostic(
-            code=rule.code,
-            slug=rule.slug,
-            severity=rule.default_severity,
-            message=f"a finding of {rule.code}",
+            code=entry.code,
+            slug=entry.slug,
+            severity=entry.default_severity,
+            message=f"a finding of {entry.code}",
             location=Location(file="plan.yaml", line=index + 1, column=1),
         )
-        for index, rule in enumerate(RULES)
+        for index, entry in enumerate(entries)
     ]
     stream = io.StringIO()
     SarifReporter().report(diagnostics, stream)
     log = json.loads(stream.getvalue())
     assert_valid_sarif(sarif_validator, log)
     descriptors = {d["id"]: d for d in log["runs"][0]["tool"]["driver"]["rules"]}
-    assert sorted(descriptors) == sorted(rule.code for rule in RULES)
-    for rule in RULES:
-        descriptor = descriptors[rule.code]
-        assert descriptor["shortDescription"]["text"] == rule.summary
-        assert descriptor["help"]["text"] == rule.documentation()
-        assert descriptor["help"]["markdown"] == rule.documentation()
+    assert sorted(descriptors) == sorted(entry.code for entry in entries)
+    for entry in entries:
+        descriptor = descriptors[entry.code]
+        assert descriptor["shortDescription"]["text"] == entry.summary
+        assert descriptor["help"]["text"] == entry.documentation
+        assert descriptor["help"]["markdown"] == entry.documentation
         assert (
             descriptor["defaultConfiguration"]["level"]
             == {
                 Severity.ERROR: "error",
                 Severity.WARNING: "warning",
                 Severity.INFO: "note",
-            }[rule.default_severity]
+            }[entry.default_severity]
         )
-        first = " ".join(rule.documentation().split("\n\n")[0].split())
+        first = " ".join(entry.documentation.split("\n\n")[0].split())
         assert descriptor["fullDescription"]["text"] == first
-        assert descriptor["properties"]["slug"] == rule.slug
+        assert descriptor["properties"]["slug"] == entry.slug
 
 
 # -- SARIF details -------------------------------------------------------------------------------

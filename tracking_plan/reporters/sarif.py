@@ -1,20 +1,22 @@
 """SARIF 2.1.0, the format code-scanning tools read (GitHub code scanning, Azure DevOps, IDEs).
 
-One run whose tool lists a reporting descriptor for every code that appears, then one result per
-diagnostic. Locations are relative posix URIs against `%SRCROOT%`, so the log does not depend on
-where the checkout lives. Output is deterministic: sorted keys, indent 2, final newline.
+One run whose tool lists a reporting descriptor for every code that appears (its name, summary,
+documentation and default level from the catalogue of codes, TP, EV, EN and DR alike), then one
+result per diagnostic. Locations are relative posix URIs against `%SRCROOT%`, so the log does
+not depend on where the checkout lives. Output is deterministic: sorted keys, indent 2, final
+newline.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any, TextIO
 from urllib.parse import quote
 
 from .. import __version__
+from ..codes import CodeEntry, catalogue
 from ..diagnostics import Diagnostic, Location, Severity
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -25,49 +27,19 @@ SOURCE_ROOT = "%SRCROOT%"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RuleDescription:
-    """What SARIF says about a code: the rule's metadata, detached from the rule class."""
-
-    code: str
-    slug: str
-    summary: str
-    default_severity: Severity
-    documentation: str
-
-
-def registered_rules() -> dict[str, RuleDescription]:
-    """The descriptions of every rule of `tp lint`, keyed by code."""
-    # Imported here so that only SARIF output, not every `tp` command, loads the rule modules.
-    from ..lint.registry import RULES
-
-    return {
-        rule.code: RuleDescription(
-            code=rule.code,
-            slug=rule.slug,
-            summary=rule.summary,
-            default_severity=rule.default_severity,
-            documentation=rule.documentation(),
-        )
-        for rule in RULES
-    }
-
-
 class SarifReporter:
-    """Writes one SARIF log; `rules` replaces the rule registry (tests pass a fixed one)."""
+    """Writes one SARIF log; `rules` replaces the catalogue of codes (tests pass a fixed one)."""
 
-    def __init__(self, rules: Mapping[str, RuleDescription] | None = None) -> None:
+    def __init__(self, rules: Mapping[str, CodeEntry] | None = None) -> None:
         self._rules = rules
 
     def report(self, diagnostics: Sequence[Diagnostic], stream: TextIO) -> None:
-        rules = registered_rules() if self._rules is None else self._rules
+        rules = catalogue() if self._rules is None else self._rules
         log = sarif_log(diagnostics, rules)
         stream.write(json.dumps(log, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
 
 
-def sarif_log(
-    diagnostics: Sequence[Diagnostic], rules: Mapping[str, RuleDescription]
-) -> dict[str, Any]:
+def sarif_log(diagnostics: Sequence[Diagnostic], rules: Mapping[str, CodeEntry]) -> dict[str, Any]:
     """The SARIF log of these diagnostics as a JSON-ready dict."""
     ordered = sorted(diagnostics, key=Diagnostic.sort_key)
     slugs: dict[str, str] = {}
@@ -94,7 +66,7 @@ def sarif_log(
     }
 
 
-def _descriptor(code: str, slug: str, rule: RuleDescription | None) -> dict[str, Any]:
+def _descriptor(code: str, slug: str, rule: CodeEntry | None) -> dict[str, Any]:
     descriptor: dict[str, Any] = {
         "id": code,
         "name": _pascal_case(rule.slug if rule else slug),
