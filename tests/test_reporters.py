@@ -135,8 +135,8 @@ DIAGNOSTICS = (
         location=Location(file="<library segment/ecommerce>", line=10, column=5),
     ),
     Diagnostic(
-        code="EV104",
-        slug="missing-required-property",
+        code="EV103",
+        slug="required-missing",
         severity=Severity.WARNING,
         message="event 'Order Completed' lacks required property 'order_id'",
         location=Location(pointer="/properties/order_id"),
@@ -144,7 +144,7 @@ DIAGNOSTICS = (
 )
 
 # A fixed catalogue, so that editing a code's documentation does not change the golden SARIF.
-# EV104 is left out on purpose: a code without an entry still gets a descriptor.
+# EV103 is left out on purpose: a code without an entry still gets a descriptor.
 RULE_CATALOGUE = {
     rule.code: rule
     for rule in (
@@ -382,13 +382,13 @@ def test_sarif_document() -> None:
         "plans/mobile%20app.yaml"
     )
     assert by_code["TP204"]["locations"][0]["physicalLocation"]["region"] == {"startLine": 2}
-    assert "locations" not in by_code["EV104"], "no file: no location"
+    assert "locations" not in by_code["EV103"], "no file: no location"
     assert "locations" not in by_code["TP501"], "a built-in library is not an artifact"
-    unregistered = driver["rules"][rule_ids.index("EV104")]
+    unregistered = driver["rules"][rule_ids.index("EV103")]
     assert unregistered == {
-        "id": "EV104",
-        "name": "MissingRequiredProperty",
-        "properties": {"slug": "missing-required-property"},
+        "id": "EV103",
+        "name": "RequiredMissing",
+        "properties": {"slug": "required-missing"},
     }
 
 
@@ -427,7 +427,7 @@ def test_github_annotations() -> None:
         "::error file=plans/odd%2C name%3A1.yaml,line=2,title=TP204 property-type-conflict::"
         "100%25 of 'price' values differ: string, number%0Asee"
     )
-    assert by_code["EV104"].startswith("::warning title=EV104 missing-required-property::")
+    assert by_code["EV103"].startswith("::warning title=EV103 required-missing::")
     assert by_code["TP501"].startswith("::warning title=TP501 "), "library files are not files"
     stream = io.StringIO()
     GithubReporter().report(DIAGNOSTICS, stream)
