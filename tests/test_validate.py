@@ -48,6 +48,7 @@ events:
       email: {{type: email}}
       session: {{type: uuid}}
       note: {{type: string}}
+      skus: {{type: array, items: {{type: string}}, unique_items: true}}
       shipping:
         type: object
         properties:
@@ -199,6 +200,7 @@ EVENT_CASES = [
         ['"not-a-uuid"', "uuid"],
     ),
     ("EV110", order(note=None), "EV110", "/properties/note", ["string", "null"]),
+    ("EV111", order(skus=["a", "a"]), "EV111", "/properties/skus", ['["a", "a"]', "repeated"]),
     (
         "EV112",
         message(context={"app": {"build": "42"}}),
