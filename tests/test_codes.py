@@ -1,14 +1,16 @@
 """The catalogue of codes: every code documented as a rule is (ruff's sections, in order), codes
-and slugs unique, a phase that fits the family, and unknown codes refused loudly."""
+and slugs unique, a phase that fits the family, unknown codes refused loudly, `tp rule` and
+`tp rules`, and no code or slug written anywhere in the repository that the catalogue lacks."""
 
 from __future__ import annotations
 
 import json
 import re
+import subprocess
 from collections.abc import Callable
 
 import pytest
-from conftest import Run
+from conftest import REPO_ROOT, Run
 
 from tracking_plan.codes import (
     DOC_SECTIONS,
@@ -65,7 +67,7 @@ def test_a_contradicting_catalogue_fails_when_it_is_built() -> None:
     with pytest.raises(CatalogueError, match="twice"):
         _index([entry, entry])
     with pytest.raises(CatalogueError, match="share the slug"):
-        _index([entry, CodeEntry(**{**_fields(entry), "code": "EV199"})])
+        _index([entry, CodeEntry(**{**_fields(entry), "code": "TP999"})])
     with pytest.raises(CatalogueError, match="not a code"):
         _index([CodeEntry(**{**_fields(entry), "code": "XX104"})])
 
@@ -74,7 +76,7 @@ def _fields(entry: CodeEntry) -> dict[str, object]:
     return {name: getattr(entry, name) for name in CodeEntry.__slots__}
 
 
-@pytest.mark.parametrize("code", ["EV999", "EV101", "DR302", "ev104", "TP"])
+@pytest.mark.parametrize("code", ["TP999", "EV101", "DR302", "ev104", "TP"])
 def test_unknown_codes_fail_loudly(code: str) -> None:
     """Codes the reference reserves but tp does not report (EV101, DR302) are not entries."""
     with pytest.raises(UnknownCodeError):
@@ -147,3 +149,78 @@ def test_tp_rules_lists_one_family(tp: Callable[..., Run]) -> None:
     }
     refused = tp("rules", "--family", "XX")
     assert refused.code == 2 and "unknown family 'XX'" in refused.stderr
+
+
+# -- codes written anywhere in the repository ----------------------------------------------------
+
+SCANNED = ("tracking_plan", "rules", "tests", "tools", "bench", "docs", "plans", "README.md")
+CODE_IN_TEXT = re.compile(r"\b(?:TP|EV|EN|DR)[0-9]{3}\b")
+SLUG_BESIDE_CODE = (
+    re.compile(r'code="(?P<code>\w+)",\s*slug="(?P<slug>[^"]*)"'),  # Python
+    re.compile(r'"code": "(?P<code>\w+)", "slug": "(?P<slug>[^"]*)"'),  # JSON
+)
+UNKNOWN_ON_PURPOSE = {
+    "TP999": "what tp says of a code that does not exist: `rules: {TP999: error}`, a suppression",
+    "EV101": "reserved by the code space (unexpected-on-source), not reported: no entry",
+    "DR302": "reserved by the code space (missing-on-platform), not reported: no entry",
+}
+
+
+@pytest.fixture(scope="module")
+def repository_texts() -> dict[str, str]:
+    """The text files of the source tree (tracked, or new and not ignored), by path."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z", "--", *SCANNED],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        check=True,
+    )
+    texts = {}
+    for name in filter(None, listed.stdout.decode().split("\0")):
+        path = REPO_ROOT / name
+        if path.is_file():
+            try:
+                texts[name] = path.read_text(encoding="utf-8")
+            except UnicodeDecodeError:
+                continue  # a binary file (a compiled extension) holds no code a reader sees
+    assert "tests/rule_cases/TP101.yaml" in texts and "docs/rules.md" in texts
+    return texts
+
+
+def test_every_code_written_in_the_repository_is_in_the_catalogue(
+    repository_texts: dict[str, str],
+) -> None:
+    """Test fixtures, golden files, docs and sources use real codes only."""
+    unknown: dict[str, list[str]] = {}
+    for name, text in repository_texts.items():
+        for code in set(CODE_IN_TEXT.findall(text)) - set(catalogue()) - set(UNKNOWN_ON_PURPOSE):
+            unknown.setdefault(code, []).append(name)
+    assert unknown == {}, "codes that are not in the catalogue (tracking_plan/codes/)"
+
+
+def test_codes_unknown_on_purpose_stay_unknown(repository_texts: dict[str, str]) -> None:
+    for code in UNKNOWN_ON_PURPOSE:
+        assert code not in catalogue(), f"{code} is real now: use another unknown code"
+        assert any(code in text for text in repository_texts.values()), f"{code} is not used"
+
+
+def test_slugs_written_beside_codes_are_theirs(repository_texts: dict[str, str]) -> None:
+    wrong = [
+        f"{name}: {found['code']} {found['slug']} (the catalogue: {code_entry(found['code']).slug})"
+        for name, text in repository_texts.items()
+        for pattern in SLUG_BESIDE_CODE
+        for found in pattern.finditer(text)
+        if found["code"] in catalogue() and code_entry(found["code"]).slug != found["slug"]
+    ]
+    assert wrong == []
+
+
+def test_every_message_code_is_reported_by_the_package(repository_texts: dict[str, str]) -> None:
+    """An EV, EN or DR entry is for a code tp reports, not one it only reserves."""
+    source = "".join(
+        text
+        for name, text in repository_texts.items()
+        if name.startswith("tracking_plan/") and not name.startswith("tracking_plan/codes/")
+    )
+    used = set(CODE_IN_TEXT.findall(source))
+    assert [e.code for e in ENTRIES if e.family != "TP" and e.code not in used] == []
