@@ -10,6 +10,7 @@ import subprocess
 import sys
 import textwrap
 import tracemalloc
+import zlib
 from pathlib import Path
 
 import pytest
@@ -498,6 +499,63 @@ def test_damaged_gzip_is_a_problem(tmp_path: Path) -> None:
 
     assert isinstance(items[-1], InputProblem)
     assert "gzip data is damaged" in items[-1].message
+
+
+def test_gzip_members_one_after_another_are_one_input(tmp_path: Path) -> None:
+    """As `cat a.gz b.gz` makes them, zero bytes after a member ignored (as gzip does)."""
+    first, second = jsonl(messages(3)), jsonl(messages(5)[3:])
+    data = gzip.compress(first) + gzip.compress(b"") + b"\0" * 7 + gzip.compress(second)
+    both = read(write(tmp_path, "events.jsonl.gz", data + b"\0\0"))
+
+    assert [r.data for r in records(both)] == (first + second).splitlines()
+
+
+@pytest.mark.parametrize("after", [b"x", b"xy", b"\0\0PK\3\4"])
+def test_bytes_after_the_gzip_data_are_a_problem_after_its_records(
+    tmp_path: Path, after: bytes
+) -> None:
+    data = jsonl(messages(4))
+    *good, last = read(write(tmp_path, "events.jsonl.gz", gzip.compress(data) + after))
+
+    assert [r.data for r in records(good)] == data.splitlines()
+    assert isinstance(last, InputProblem)
+    assert "gzip data is damaged" in last.message
+
+
+def test_damaged_gzip_keeps_the_records_before_the_damage(tmp_path: Path) -> None:
+    """zlib refuses a megabyte of output when its input is damaged in the middle: what comes
+    before the damage is inflated again in small steps, so that its records are read."""
+    data = jsonl(messages(30_000))
+    compressed = bytearray(gzip.compress(data, compresslevel=1))
+    middle = len(compressed) // 2
+    compressed[middle : middle + 64] = b"\xff" * 64  # zlib: "invalid block type"
+    *good, last = read(write(tmp_path, "events.jsonl.gz", bytes(compressed)))
+
+    assert isinstance(last, InputProblem)
+    assert "gzip data is damaged" in last.message
+    whole = gzip.GzipFile(fileobj=io.BytesIO(compressed))
+    before = b""
+    with pytest.raises(zlib.error):
+        while chunk := whole.read1(4096):
+            before += chunk
+    assert [r.data for r in records(good)] == data.splitlines()[: len(good)]
+    assert len(good) >= before.count(b"\n") - 20  # gzip itself reads no further
+
+
+@pytest.mark.parametrize("cut", [0.3, 0.999])
+def test_gzip_cut_anywhere_gives_every_whole_line_before_the_cut(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cut: float
+) -> None:
+    monkeypatch.setattr(inputs, "_COMPRESSED_READ", 997)
+    data = jsonl(messages(20_000))
+    compressed = gzip.compress(data)
+    end = int(len(compressed) * cut)
+    *good, last = read(write(tmp_path, "events.jsonl.gz", compressed[:end]))
+
+    inflated = zlib.decompressobj(31).decompress(compressed[:end])
+    assert [r.data for r in records(good)] == inflated.splitlines()[: inflated.count(b"\n")]
+    assert isinstance(last, InputProblem)
+    assert "truncated" in last.message
 
 
 # -- sources ------------------------------------------------------------------------------------

@@ -42,6 +42,11 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Literal, cast
 
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
+
 from .jsonvalues import JsonValues, maybe_cut
 from .messages import batch_defaults
 from .records import (
@@ -54,8 +59,6 @@ from .records import (
 )
 
 if TYPE_CHECKING:
-    from _typeshed import WriteableBuffer
-
     from .har import HarSummary
 
 __all__ = [
@@ -81,11 +84,17 @@ _GZIP_MAGIC = b"\x1f\x8b"
 
 _READ_SIZE = 64 * 1024  # one read from the source while recognising the layout
 _LINE_BUFFER = 1 << 20  # JSON Lines are read in blocks of about this size
+_COMPRESSED_READ = 256 * 1024  # one read of gzip data (a megabyte or more once inflated)
+_GZIP_WBITS = 16 + zlib.MAX_WBITS  # zlib reads the gzip header and checks the trailer
+_SALVAGE_STEP = 512  # bytes inflated a call when keeping what comes before damaged data
 _HEAD_WINDOW = 1 << 20  # at most this much is read to recognise the layout
 _COUNT_CHUNK = 1 << 20  # line ends before a range are counted in chunks of this size
 # A JSON Lines line longer than this is skipped, not kept (a Segment message is at most 32 KB;
 # a larger batch payload fits a line this long).
 _MAX_LINE = 64 << 20
+
+# fcntl's F_SETPIPE_SZ: Linux only (there is no fcntl module on Windows).
+_SET_PIPE_SIZE: int | None = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
 
 _EVIDENCE_LINES = 8  # lines looked at after a first line that is not JSON
 _LONE_CR = re.compile(rb"\r(?!\n)")
@@ -148,11 +157,8 @@ class Input:
         start = self._source.read_exactly(len(_GZIP_MAGIC))
         read: ReadFunction = self._source.read
         if start == _GZIP_MAGIC:
-            compressed = io.BufferedReader(_Source(start, raw), _LINE_BUFFER)
-            gzip_file = self._stack.enter_context(gzip.GzipFile(fileobj=compressed, mode="rb"))
-            # read1, not read: read waits for a full buffer, and drops it if the data is cut.
-            self._source = _Guarded(self.name, gzip_file.read1)
-            read, start = _gathering(self._source.read), b""
+            self._source = _Guarded(self.name, _Gunzip(raw, start).read)
+            read, start = self._source.read, b""
         self._read = _LineEnds(read, start).read
         self._head = _read_head(self._read)
 
@@ -270,19 +276,92 @@ class _Guarded:
         return b""
 
 
-def _gathering(read: ReadFunction) -> ReadFunction:
-    """`read`, called until it has given at least half the size asked for (or the input ends):
-    gzip gives some 35 KB a call, and the fast path wants blocks of about a megabyte."""
+class _Gunzip:
+    """The bytes of gzip data read with `read` (`start` its first bytes), decompressed: one or
+    more members, zero bytes after a member ignored, as `gzip.open` reads them. A read gives the
+    size asked for, fewer only at the end: zlib fills a block of a megabyte in one call, where
+    `gzip.GzipFile` gives some 35 KB a call through a buffer (two more copies).
 
-    def gathered(size: int) -> bytes:
-        parts = []
-        got = 0
-        while got < size // 2 and (chunk := read(size - got)):
-            parts.append(chunk)
-            got += len(chunk)
-        return b"".join(parts)
+    Cut data raises EOFError once everything before the cut is given; damaged data raises
+    `zlib.error` (or `gzip.BadGzipFile`) once what comes before the damage is given."""
 
-    return gathered
+    def __init__(self, read: ReadFunction, start: bytes) -> None:
+        self._read = read
+        self._input = start  # compressed bytes not given to zlib yet
+        self._zlib = zlib.decompressobj(_GZIP_WBITS)
+        self._failure: Exception | None = None  # raised at the next read
+
+    def read(self, size: int) -> bytes:
+        if self._failure is not None:
+            failure, self._failure = self._failure, None
+            raise failure
+        parts: list[bytes] = []
+        try:
+            while size > 0:
+                if self._zlib.eof and not self._next_member():
+                    break
+                if not self._input:
+                    self._input = self._read(_COMPRESSED_READ)
+                    if not self._input:
+                        raise EOFError("the gzip data ends inside a member")
+                data = self._inflate(size)
+                parts.append(data)
+                size -= len(data)
+        except _Damaged as damaged:
+            parts.append(damaged.before)
+            self._failure = damaged.error
+        except (EOFError, zlib.error, gzip.BadGzipFile) as error:
+            if not any(parts):
+                raise
+            self._failure = error
+        return parts[0] if len(parts) == 1 else b"".join(parts)
+
+    def _inflate(self, size: int) -> bytes:
+        """Up to `size` bytes from the input. If zlib refuses it, the input is inflated again
+        in small steps from the state before, to keep the bytes that come before the damage."""
+        before = self._zlib.copy()  # a few microseconds; a call inflates a megabyte
+        try:
+            data = self._zlib.decompress(self._input, size)
+        except zlib.error as error:
+            self._zlib = before
+            kept: list[bytes] = []
+            try:
+                while len(kept) * _SALVAGE_STEP < size:
+                    kept.append(self._zlib.decompress(self._input, _SALVAGE_STEP))
+                    self._input = self._zlib.unconsumed_tail
+            except zlib.error:
+                pass
+            if not any(kept):
+                raise
+            raise _Damaged(b"".join(kept), error) from error
+        self._input = self._zlib.unused_data if self._zlib.eof else self._zlib.unconsumed_tail
+        return data
+
+    def _next_member(self) -> bool:
+        """After a member: whether another one follows (zero bytes before it are skipped)."""
+        while True:
+            self._input = self._input.lstrip(b"\0")
+            if len(self._input) >= len(_GZIP_MAGIC):
+                break
+            more = self._read(_COMPRESSED_READ)
+            if not more:
+                if self._input:
+                    raise gzip.BadGzipFile(f"Not a gzipped file ({self._input!r})")
+                return False
+            self._input += more
+        if not self._input.startswith(_GZIP_MAGIC):
+            raise gzip.BadGzipFile(f"Not a gzipped file ({self._input[:2]!r})")
+        self._zlib = zlib.decompressobj(_GZIP_WBITS)
+        return True
+
+
+class _Damaged(Exception):
+    """Gzip data damaged after `before`, its decompressed bytes before the damage."""
+
+    def __init__(self, before: bytes, error: zlib.error) -> None:
+        super().__init__(str(error))
+        self.before = before
+        self.error = error
 
 
 def _nothing(size: int) -> bytes:
@@ -292,12 +371,28 @@ def _nothing(size: int) -> bytes:
 def _open(source: str, stack: contextlib.ExitStack) -> ReadFunction:
     if source != "-":
         file = stack.enter_context(open(source, "rb", buffering=0))  # noqa: SIM115
+        _widen_pipe(file)
         return file.read
     if sys.stdin is None:
         raise OSError("there is no standard input")
     binary: IO[bytes] = sys.stdin.buffer
+    _widen_pipe(binary)
     # read1 returns what a pipe has, so a live stream is read as it comes.
     return cast(ReadFunction, getattr(binary, "read1", binary.read))
+
+
+def _widen_pipe(file: IO[bytes]) -> None:
+    """Let a pipe hold a block of lines (Linux): with its default 64 KB, reading one costs
+    about as much as validating what it carries (a system call and a switch to the writer
+    every 64 KB). Anything else, or a refusal, leaves the input as it is."""
+    if _SET_PIPE_SIZE is None:
+        return
+    try:
+        descriptor = file.fileno()
+        if stat.S_ISFIFO(os.fstat(descriptor).st_mode):
+            fcntl.fcntl(descriptor, _SET_PIPE_SIZE, _LINE_BUFFER)
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass
 
 
 class _LineEnds:
@@ -333,23 +428,13 @@ class _LineEnds:
             return data
 
 
-class _Source(io.RawIOBase):
+class _Source:
     """`prefix`, then the bytes of `read`, at most `limit` of them."""
 
     def __init__(self, prefix: bytes, read: ReadFunction, *, limit: int | None = None) -> None:
-        super().__init__()
         self._prefix = prefix
         self._read = read
         self._left = limit
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: WriteableBuffer) -> int:
-        view = memoryview(buffer).cast("B")
-        data = self.read_bytes(len(view))
-        view[: len(data)] = data
-        return len(data)
 
     def read_bytes(self, size: int) -> bytes:
         if self._prefix:
