@@ -1716,11 +1716,252 @@ static PyTypeObject ScannerType = {
     .tp_methods = Scanner_methods,
 };
 
+/* -- array elements as JSON Lines ------------------------------------------------------------ */
+
+/* Whether a key is "batch", however it is escaped. */
+static int is_batch_key(const Str *key) {
+    if (!key->escaped) return key->len == 5 && memcmp(key->start, "batch", 5) == 0;
+    char text[64];
+    return key->len <= (Py_ssize_t)sizeof text && unescape(key, text) == 5 &&
+           memcmp(text, "batch", 5) == 0;
+}
+
+/* The end of the JSON object at p (a '{'), or NULL when it is not valid JSON (or not whole
+ * before e, or beyond what the scanner reads: see skip_value). *batch is set when one of its
+ * keys is "batch": a Segment batch, which Python expands. */
+static const char *skip_message(const char *p, const char *e, int *batch) {
+    p = skip_ws(p + 1, e);
+    if (p < e && *p == '}') return p + 1;
+    for (;;) {
+        Str key;
+        if (p >= e || *p != '"' || !(p = scan_string(p, e, &key))) return NULL;
+        if (is_batch_key(&key)) *batch = 1;
+        p = skip_ws(p, e);
+        if (p >= e || *p != ':') return NULL;
+        p = skip_ws(p + 1, e);
+        if (!(p = skip_value(p, e, 1))) return NULL;
+        p = skip_ws(p, e);
+        if (p >= e) return NULL;
+        if (*p == ',') {
+            p = skip_ws(p + 1, e);
+            continue;
+        }
+        return *p == '}' ? p + 1 : NULL;
+    }
+}
+
+/* Elements split out of a JSON array, as JSON Lines (see split_elements). `data` is a scratch
+ * buffer as long as the text they come from (the elements and a line break between two of them
+ * are never longer than the elements and the comma between them), kept from call to call: a
+ * fresh megabyte a call, shrunk to its size, leaves the heap full of holes. */
+typedef struct {
+    char *data;
+    Py_ssize_t data_size;
+    char *lines;
+    Py_ssize_t lines_size, lines_capacity;
+    Py_ssize_t count, end;
+    long long line_breaks; /* before `end` */
+    PyObject *multiline;
+} Split;
+
+static char *split_scratch;
+static Py_ssize_t split_scratch_size;
+#define SPLIT_SCRATCH_KEPT (4 << 20) /* a larger scratch buffer is freed after use */
+
+/* A Split for the elements of `text`; -1 when out of memory. */
+static int split_start(Split *s, PyObject *text) {
+    memset(s, 0, sizeof *s);
+    Py_ssize_t size = PyBytes_GET_SIZE(text) + 1;
+    if (size > split_scratch_size) {
+        PyMem_Free(split_scratch);
+        split_scratch_size = 0;
+        if (!(split_scratch = PyMem_Malloc(size))) return -1;
+        split_scratch_size = size;
+    }
+    s->data = split_scratch;
+    s->multiline = PyList_New(0);
+    return s->multiline ? 0 : -1;
+}
+
+static void split_free(Split *s) {
+    Py_XDECREF(s->multiline);
+    PyMem_Free(s->lines);
+    if (split_scratch_size > SPLIT_SCRATCH_KEPT) {
+        PyMem_Free(split_scratch);
+        split_scratch = NULL;
+        split_scratch_size = 0;
+    }
+}
+
+/* Whether there is a run of more digits than Python reads into an int at its strictest
+ * (sys.set_int_max_str_digits takes 640 at least): such a number fails json.loads. A run that
+ * long covers a multiple of 640, so only those bytes are looked at first. */
+static int long_digit_run(const char *base, const char *e) {
+    for (const char *p = base; p < e; p += 640) {
+        if (*p < '0' || *p > '9') continue;
+        const char *first = p, *last = p;
+        while (first > base && first[-1] >= '0' && first[-1] <= '9') first--;
+        while (last + 1 < e && last[1] >= '0' && last[1] <= '9') last++;
+        if (last - first + 1 >= 640) return 1;
+    }
+    return 0;
+}
+
+/* Splits the elements from p (in `text`, which starts on line `line`, at base) into s, up to
+ * the first element split_elements stops before, or one longer than max_length; returns where
+ * it stopped (at that element, after the last one's comma, or at the array's end), NULL when
+ * out of memory. */
+static const char *split_run(Split *s, const char *base, const char *p, const char *e,
+                             long long line, Py_ssize_t max_length) {
+    long long breaks = 0;
+    const char *counted = base;
+    char *out = s->data;
+    for (;;) {
+        p = skip_ws(p, e);
+        if (p >= e || *p != '{') return p;
+        int batch = 0;
+        const char *stop = skip_message(p, e, &batch);
+        if (!stop || batch || stop - p > max_length) return p;
+        for (const char *q = counted; (q = memchr(q, '\n', p - q)); q++) breaks++;
+        long long element_line = line + breaks;
+        if (s->lines_size + (Py_ssize_t)sizeof element_line > s->lines_capacity) {
+            Py_ssize_t wanted = s->lines_capacity ? 2 * s->lines_capacity : 4096;
+            char *grown = PyMem_Realloc(s->lines, wanted);
+            if (!grown) return NULL;
+            s->lines = grown;
+            s->lines_capacity = wanted;
+        }
+        memcpy(s->lines + s->lines_size, &element_line, sizeof element_line);
+        s->lines_size += sizeof element_line;
+        if (s->count) out[s->data_size++] = '\n';
+        char *copy = out + s->data_size;
+        memcpy(copy, p, stop - p);
+        s->data_size += stop - p;
+        Py_ssize_t inner = 0;
+        for (char *q = copy; (q = memchr(q, '\n', out + s->data_size - q)); q++) {
+            *q = '\r';
+            inner++;
+        }
+        if (inner) {
+            PyObject *span = Py_BuildValue("nnn", s->count, p - base, stop - base);
+            if (!span) return NULL;
+            int failed = PyList_Append(s->multiline, span);
+            Py_DECREF(span);
+            if (failed < 0) return NULL;
+        }
+        breaks += inner;
+        s->line_breaks = breaks;
+        counted = stop;
+        s->count++;
+        s->end = stop - base;
+        p = skip_ws(stop, e);
+        if (p >= e || *p != ',') return p; /* the end of the array, or of the text so far */
+        p++;
+    }
+}
+
+/* The tuple split_elements gives (NULL when `stopped` is: out of memory); frees s. */
+static PyObject *split_result(Split *s, const char *stopped) {
+    PyObject *result = NULL;
+    if (!stopped) {
+        if (!PyErr_Occurred()) PyErr_NoMemory();
+    } else {
+        result = Py_BuildValue("y#y#nnLO", s->data, s->data_size, s->lines ? s->lines : "",
+                               s->lines_size, s->count, s->end, s->line_breaks, s->multiline);
+    }
+    split_free(s);
+    return result;
+}
+
+PyDoc_STRVAR(split_elements_doc,
+"split_elements(text, line) -> (data, lines, count, end, line_breaks, multiline)\n\n"
+"The elements of a JSON array that `text` starts with (at an element), as JSON Lines for the\n"
+"scanner: `data` holds one element a line, each line break inside one turned into a CR (white\n"
+"space between tokens: the element is valid JSON). It stops before the first element that is\n"
+"not a message object, is not valid JSON or not whole in `text`, goes beyond what the scanner\n"
+"reads (too deep, a fraction too long), has a `batch` key, or after the array's last element.\n"
+"`lines` holds the line of each element as int64 (`line` is the line `text` starts on), `end`\n"
+"is where the last element ends in `text`, `line_breaks` how many LF there are before it, and\n"
+"`multiline` lists (element, start, end) for the elements with line breaks.");
+
+static PyObject *split_elements(PyObject *module, PyObject *args) {
+    PyObject *text;
+    long long line;
+    if (!PyArg_ParseTuple(args, "O!L", &PyBytes_Type, &text, &line)) return NULL;
+    Split s;
+    if (split_start(&s, text) < 0) return split_result(&s, NULL);
+    const char *base = PyBytes_AS_STRING(text);
+    const char *e = base + PyBytes_GET_SIZE(text);
+    return split_result(&s, split_run(&s, base, base, e, line, PY_SSIZE_T_MAX));
+}
+
+PyDoc_STRVAR(split_batch_doc,
+"split_batch(text, line, max_length) -> (data, lines, count, end, line_breaks, multiline)\n\n"
+"The items of the Segment batch that `text` is, split as split_elements splits an array's\n"
+"elements, when they are exactly the records Python makes of it but for their text, which is\n"
+"compact JSON there: `text` is one JSON object whose members have plain names, one of them\n"
+"`batch`, a list of message objects of at most `max_length` bytes, none a batch; no `context`\n"
+"or `integrations` object to merge into them, no number json.loads may refuse. Else None.");
+
+static PyObject *split_batch(PyObject *module, PyObject *args) {
+    PyObject *text;
+    long long line;
+    Py_ssize_t max_length;
+    if (!PyArg_ParseTuple(args, "O!Ln", &PyBytes_Type, &text, &line, &max_length)) return NULL;
+    const char *base = PyBytes_AS_STRING(text);
+    const char *e = base + PyBytes_GET_SIZE(text);
+    Split s;
+    if (split_start(&s, text) < 0) return split_result(&s, NULL);
+    const char *p = skip_ws(base, e), *items = NULL;
+    if (p >= e || *p != '{') goto none;
+    p = skip_ws(p + 1, e);
+    for (;;) {
+        Str key;
+        if (p >= e || *p != '"' || !(p = scan_string(p, e, &key)) || key.escaped) goto none;
+        p = skip_ws(p, e);
+        if (p >= e || *p != ':') goto none;
+        p = skip_ws(p + 1, e);
+        if (key.len == 5 && memcmp(key.start, "batch", 5) == 0) {
+            if (items || p >= e || *p != '[') goto none;
+            items = p;
+            p = split_run(&s, base, p + 1, e, line, max_length);
+            if (!p) return split_result(&s, NULL);
+            if (p >= e || *p != ']') goto none; /* an item it stops before */
+            p++;
+        } else if (p < e && *p == '{' &&
+                   ((key.len == 7 && memcmp(key.start, "context", 7) == 0) ||
+                    (key.len == 12 && memcmp(key.start, "integrations", 12) == 0))) {
+            goto none;
+        } else if (!(p = skip_value(p, e, 1))) {
+            goto none;
+        }
+        p = skip_ws(p, e);
+        if (p < e && *p == ',') {
+            p = skip_ws(p + 1, e);
+            continue;
+        }
+        if (p >= e || *p != '}') goto none;
+        break;
+    }
+    if (!items || skip_ws(p + 1, e) != e || long_digit_run(base, e)) goto none;
+    return split_result(&s, p);
+none:
+    split_free(&s);
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef module_methods[] = {
+    {"split_elements", split_elements, METH_VARARGS, split_elements_doc},
+    {"split_batch", split_batch, METH_VARARGS, split_batch_doc},
+    {NULL, NULL, 0, NULL},
+};
+
 static struct PyModuleDef scan_module = {
     PyModuleDef_HEAD_INIT,
     .m_name = "_scan",
     .m_doc = "The native record scanner of tp validate.",
     .m_size = -1,
+    .m_methods = module_methods,
 };
 
 PyMODINIT_FUNC PyInit__scan(void) {

@@ -21,3 +21,10 @@ class Scanner:
     ) -> list[
         tuple[int, tuple[int, ...], tuple[int, ...], int, tuple[int, ...], tuple[int, ...]]
     ]: ...
+
+def split_elements(
+    text: bytes, line: int, /
+) -> tuple[bytes, bytes, int, int, int, list[tuple[int, int, int]]]: ...
+def split_batch(
+    text: bytes, line: int, max_length: int, /
+) -> tuple[bytes, bytes, int, int, int, list[tuple[int, int, int]]] | None: ...

@@ -28,7 +28,7 @@ from .fastpath import (
     track_ok,
     value_kind,
 )
-from .inputs import Block, InputProblem, Record, checked_line
+from .inputs import Block, Elements, InputProblem, Record, batch_elements, checked_line
 from .native import KINDS, NativeScanner, RouteCounts
 from .native import available as native_available
 from .outcomes import Outcome
@@ -510,15 +510,16 @@ class EventValidator:
 
     def run_blocks(
         self,
-        blocks: Iterable[Block | InputProblem],
+        blocks: Iterable[Block | Elements | InputProblem],
         name: str,
         *,
         index_is_line: bool,
         progress: Callable[[int], None] | None = None,
         sink: RecordSink | None = None,
     ) -> RunStats:
-        """Validate JSON Lines given in blocks of whole lines (see `inputs.Input.blocks`) with the
-        native scanner, which passes over valid records; the rest go through `check`.
+        """Validate JSON Lines given in blocks of whole lines (see `inputs.Input.blocks`), and
+        records a reader parsed itself (`Elements`), with the native scanner, which passes over
+        valid records; the rest go through `check`.
 
         Records are numbered as `read_input` (`index_is_line` False) or `read_range` (True) do.
         `sink` sees every record except the valid ones the scanner passed over: use `run` to see
@@ -532,7 +533,12 @@ class EventValidator:
             if isinstance(block, InputProblem):
                 self._problem(block, sink)
                 continue
-            buffer, line = block
+            parsed: Elements | None = None
+            if isinstance(block, Elements):
+                parsed, buffer, line = block, block.data, 0
+                index = index if block.index_before is None else block.index_before
+            else:
+                buffer, line = block
             pos = 0
             size = len(buffer)
             before = index
@@ -542,6 +548,18 @@ class EventValidator:
                 index += records
                 if start < 0:
                     break
+                if parsed is not None:  # no batch to expand, no bytes to check: a record
+                    record = parsed.record(line - 1, buffer[start:end], name, index, index_is_line)
+                    if signature is None:
+                        result = self.check(record)
+                    elif sink is None:
+                        self._explained(signature, record)
+                        continue
+                    else:
+                        result = self._checked_again(record, signature)
+                    if sink is not None and (only is None or result[2] in only):
+                        sink(record, *result)
+                    continue
                 if signature is not None:
                     record = Record(buffer[start:end], name, line, line if index_is_line else index)
                     if sink is None:
@@ -550,6 +568,11 @@ class EventValidator:
                     result = self._checked_again(record, signature)
                     if only is None or result[2] in only:
                         sink(record, *result)
+                    continue
+                batch = batch_elements(buffer[start:end], line, index)
+                if batch is not None:  # its items, for the scanner
+                    self.run_blocks((batch,), name, index_is_line=index_is_line, sink=sink)
+                    index += len(batch.lines) - 1
                     continue
                 last = index
                 for item in checked_line(
@@ -570,7 +593,8 @@ class EventValidator:
                     index = last
             if progress is not None:
                 progress(index - before)
-            self.lines_read = line
+            if parsed is None:
+                self.lines_read = line
         return self.stats
 
     def _explained(self, signature: bytes, record: Record) -> None:

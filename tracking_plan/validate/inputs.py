@@ -40,7 +40,7 @@ import zlib
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from types import TracebackType
-from typing import IO, TYPE_CHECKING, Literal, cast
+from typing import IO, TYPE_CHECKING, Literal, TypeVar, cast
 
 try:
     import fcntl
@@ -53,9 +53,12 @@ from .records import (
     BATCH_MARK,
     SAMPLE_BYTES,
     Block,
+    Elements,
     InputProblem,
     Record,
+    batch_as_written,
     batch_record,
+    batch_texts,
 )
 
 if TYPE_CHECKING:
@@ -64,9 +67,11 @@ if TYPE_CHECKING:
 __all__ = [
     "STDIN_NAME",
     "Block",
+    "Elements",
     "Input",
     "InputProblem",
     "Record",
+    "batch_elements",
     "checked_line",
     "input_error",
     "lines_before",
@@ -102,6 +107,8 @@ _HAR_START = re.compile(rb'[ \t\r\n]*\{[ \t\r\n]*"log"[ \t\r\n]*:[ \t\r\n]*\{')
 _DECODER = json.JSONDecoder()
 
 Layout = Literal["empty", "lines", "values", "har"]
+_Item = Record | InputProblem | Elements
+_T = TypeVar("_T", bound=_Item)
 ReadFunction = Callable[[int], bytes]
 
 
@@ -177,13 +184,19 @@ class Input:
     def layout(self) -> Layout:
         return self._head.layout
 
-    def blocks(self) -> Iterator[Block | InputProblem] | None:
-        """The lines of a JSON Lines input in blocks of about 1 MB (see `range_blocks`); None
-        for the other layouts. Blank lines, bytes that are not UTF-8 and Segment batch lines
-        are left to the caller (`checked_line` handles the lines it gives back)."""
-        if self._head.layout != "lines":
-            return None
-        return self._line_blocks()
+    def blocks(self) -> Iterator[Block | Elements | InputProblem]:
+        """The input for the native scanner, in the order of `records()`: the lines of JSON
+        Lines in blocks of about 1 MB (see `range_blocks`), the records of the other layouts
+        gathered into `Elements` of about 1 MB. Blank lines, bytes that are not UTF-8 and Segment
+        batch lines in JSON Lines are left to the caller (`checked_line` handles the lines it
+        gives back)."""
+        layout = self._head.layout
+        if layout == "lines":
+            return self._line_blocks()
+        if layout == "empty":
+            return self._failure()
+        values = self._json_values()
+        return _gathered(self._values(values.blocks(), values))
 
     def records(self) -> Iterator[Record | InputProblem]:
         """The records of the input, and its problems, in the order of the input.
@@ -208,17 +221,20 @@ class Input:
             return _lines(self._line_blocks(), self.name, index_is_line=False)
         if layout == "empty":
             return self._failure()
-        values = JsonValues(
+        values = self._json_values()
+        return self._values(values.records(), values)
+
+    def _json_values(self) -> JsonValues:
+        return JsonValues(
             self._rest(),
             self.name,
             self._head.blank_lines + 1,
-            har=layout == "har",
+            har=self._head.layout == "har",
             source_failed=self._source.failed,
         )
-        return self._values(values)
 
-    def _values(self, values: JsonValues) -> Iterator[Record | InputProblem]:
-        yield from values.records()
+    def _values(self, items: Iterator[_T], values: JsonValues) -> Iterator[_T | InputProblem]:
+        yield from items
         if values.har is not None:
             self.har = values.har.summary()
         yield from self._failure()
@@ -624,6 +640,35 @@ def _line_blocks(
         yield failure
 
 
+def _gathered(items: Iterator[_Item]) -> Iterator[Elements | InputProblem]:
+    """Records read one by one, gathered into `Elements` of about `_LINE_BUFFER` bytes for the
+    native scanner; problems and `Elements` between them as they come."""
+    gathered: list[Record] = []
+    size = 0
+    for item in items:
+        if gathered and (
+            not isinstance(item, Record)
+            or item.index != gathered[-1].index + 1
+            or size >= _LINE_BUFFER
+        ):
+            yield _elements(gathered)
+            gathered, size = [], 0
+        if isinstance(item, Record):
+            gathered.append(item)
+            size += len(item.data)
+        else:
+            yield item
+    if gathered:
+        yield _elements(gathered)
+
+
+def _elements(records: list[Record]) -> Elements:
+    """Records of consecutive indexes as `Elements`."""
+    texts = {number: r.data for number, r in enumerate(records) if b"\n" in r.data}
+    lines = [r.data.replace(b"\n", b"\r") if n in texts else r.data for n, r in enumerate(records)]
+    return Elements(b"\n".join(lines), [r.line for r in records], records[0].index - 1, texts)
+
+
 def _too_long(name: str, line: int, start: bytes) -> InputProblem:
     return InputProblem(
         file=name,
@@ -675,6 +720,28 @@ def _is_utf8(data: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+def batch_elements(data: bytes, line: int, index: int) -> Elements | None:
+    """The records of a Segment batch line (line `line`, index `index` for its first item) as
+    `Elements`, for the native scanner, which hands a batch line back whole; None if the line
+    is no batch, or one that `checked_line` has a problem to report about (an item that is not
+    a message object, bytes that are not UTF-8). The records are those `checked_line` gives."""
+    if BATCH_MARK not in data:
+        return None
+    as_written = batch_as_written(data, line, index - 1)
+    if as_written is not None:
+        return as_written
+    try:
+        message = json.loads(data)
+    except (ValueError, RecursionError):  # not UTF-8 either
+        return None
+    if not isinstance(message, dict) or not isinstance(items := message.get("batch"), list):
+        return None
+    texts = batch_texts(items, batch_defaults(message))
+    if texts is None:
+        return None
+    return Elements(b"\n".join(texts), [line] * len(texts), index - 1, {})
 
 
 def checked_line(

@@ -29,21 +29,31 @@ from .messages import batch_defaults, describe_json
 from .records import (
     BATCH_MARK,
     SAMPLE_BYTES,
+    Elements,
     InputProblem,
     Record,
+    batch_as_written,
     batch_record,
+    batch_texts,
     compact_json,
 )
 from .syntax import json_error
 
+try:
+    from ._scan import split_elements
+except ImportError:  # not compiled here: `blocks` is only for the native scanner
+    split_elements = None  # type: ignore[assignment]
+
 __all__ = ["JsonValues"]
 
 ReadFunction = Callable[[int], bytes]
-Items = Iterator[Record | InputProblem]
-Reader = Callable[[], Generator[Record | InputProblem, None, object]]
+Item = Record | InputProblem | Elements
+Items = Iterator[Item]
+Reader = Callable[[], Generator[Item, None, object]]
 Streamed = dict[str, tuple[str, Reader]]  # member name: (the bracket its value opens with, reader)
 
 READ_SIZE = 64 * 1024
+GATHER_READ_SIZE = 1 << 20  # reads for `blocks`: runs of elements for the scanner this long
 # A value whose text is longer than this is read member by member instead of whole: Segment
 # limits a batch payload to 500 KB, but a recorded file may hold a larger one.
 LARGE_VALUE = 64 << 20
@@ -114,8 +124,20 @@ class JsonValues:
         self._dropped_columns = 0  # characters of the line at offset 0 dropped with older text
         self._index = 0
         self._plain_run_failed = False  # until more text is read
+        self._gather = False  # runs of plain elements as Elements (see `blocks`)
+        self._read_size = READ_SIZE
 
-    def records(self) -> Items:
+    def records(self) -> Iterator[Record | InputProblem]:
+        return cast(Iterator[Record | InputProblem], self._items())
+
+    def blocks(self) -> Items:
+        """`records()`, with the runs of plain message objects of arrays as `Elements` for the
+        native scanner (see `_split_elements`), and the items of a batch on one line too."""
+        self._gather = True
+        self._read_size = GATHER_READ_SIZE
+        return self._items()
+
+    def _items(self) -> Items:
         while char := self._skip_space():
             line, column = self._line_at(self.pos), self._column_at(self.pos) - 1
             try:
@@ -180,7 +202,7 @@ class JsonValues:
         if not (yield from self._plain_elements()):
             yield from self._message("each element of the JSON array must be one message")
 
-    def _plain_elements(self) -> Generator[Record | InputProblem, None, bool]:
+    def _plain_elements(self) -> Generator[Item, None, bool]:
         """With `pos` at an array element: the records of the run of plain message objects from
         there to the last complete one in the text read so far, split by msgspec in one call
         (2.5 times faster per record than `_message` on each element). Stops before an element
@@ -194,6 +216,8 @@ class JsonValues:
         """
         if self._plain_run_failed:
             return False
+        if self._gather and (yield from self._split_elements()):
+            return True
         text, pos = self.text, self.pos
         cut = len(text)
         for _ in range(CUT_ATTEMPTS):
@@ -211,9 +235,33 @@ class JsonValues:
         self._plain_run_failed = True
         return False
 
+    def _split_elements(self) -> Generator[Item, None, bool]:
+        """For `blocks`: with `pos` at an array element, the run of plain message objects from
+        there (to the end of the array, or of the text read so far), split by the native scanner
+        into one `Elements` with their lines (see `_scan.split_elements`); returns whether there
+        was one. In one pass over the text, where msgspec and the checks of `_plain_run` take
+        as long as the scanner."""
+        if split_elements is None:
+            return False
+        if len(self.text) - self.pos < self._read_size // 2:
+            self._more()  # a run as long as a read, not the end of the last one
+        text = self.text[self.pos :].encode("utf-8", "surrogateescape")
+        line = self._line_at(self.pos)
+        data, lines, count, end, line_breaks, multiline = split_elements(text, line)
+        if not count:
+            return False
+        texts = {number: text[start:stop] for number, start, stop in multiline}
+        block = Elements(data, memoryview(lines).cast("q"), self._index, texts)
+        self._index += count
+        self.pos += end if text.isascii() else len(text[:end].decode("utf-8", "surrogateescape"))
+        # The line there is known: the text of the run is not counted again.
+        self._line, self._line_pos = line + line_breaks, self.pos
+        yield block
+        return True
+
     def _plain_run(
         self, run: bytes, elements: list[msgspec.Raw], run_end: int
-    ) -> Generator[Record | InputProblem, None, bool]:
+    ) -> Generator[Item, None, bool]:
         """The records of `elements`, the text of which is `run` from `pos` to `run_end`."""
         ascii_run = run.isascii()
         if not ascii_run:
@@ -245,9 +293,7 @@ class JsonValues:
 
     # -- objects
 
-    def _object(
-        self, streamed: Streamed
-    ) -> Generator[Record | InputProblem, None, dict[str, object]]:
+    def _object(self, streamed: Streamed) -> Generator[Item, None, dict[str, object]]:
         """With `pos` at a `{`: reads the object member by member and returns its members. The
         value of a member named in `streamed` that opens with the bracket given there is read
         by its reader, which gives records; what the reader returns is kept as its value."""
@@ -290,8 +336,11 @@ class JsonValues:
             yield from self._large_batch(line)
             return
         if isinstance(value, dict) and isinstance(value.get("batch"), list):
-            self.pos = start  # walk the batch again, for the lines of its items
             defaults = batch_defaults(value)
+            if self._gather and (block := self._batch_elements(value, start, line, defaults)):
+                yield block
+                return
+            self.pos = start  # walk the batch again, for the lines of its items
 
             def item(value: object, text: str, item_line: int, position: int) -> Items:
                 yield self._batch_item(value, text, item_line, position, line, defaults)
@@ -316,14 +365,43 @@ class JsonValues:
             return
         yield Record(data, self._name, line, self._index)
 
+    def _batch_elements(
+        self,
+        value: dict[str, object],
+        start: int,
+        line: int,
+        defaults: dict[str, dict[str, object]],
+    ) -> Elements | None:
+        """The records of the batch `value`, the text from `start` to `pos`, as `Elements`
+        without walking it again, when they are all on its first line and `_batch_item` has
+        no problem to report; else None."""
+        if self.text.find("\n", start, self.pos) >= 0:
+            return None
+        if self.text.count('"batch"', start, self.pos) != 1:  # the key twice: both are read
+            return None
+        try:
+            text = self.text[start : self.pos].encode()
+        except UnicodeEncodeError:
+            return None
+        as_written = batch_as_written(text, line, self._index)
+        if as_written is not None:
+            self._index += len(as_written.lines)
+            return as_written
+        texts = batch_texts(cast(list[object], value["batch"]), defaults)
+        if texts is None:
+            return None
+        block = Elements(b"\n".join(texts), [line] * len(texts), self._index, {})
+        self._index += len(texts)
+        return block
+
     def _batch(
         self, item: Callable[[object, str, int, int], Items]
-    ) -> Generator[Record | InputProblem, None, dict[str, object]]:
+    ) -> Generator[Item, None, dict[str, object]]:
         """With `pos` at an object: reads it, handing each item of its `batch` list to `item`
         as (value, text, line, position), and returns its other members (`batch` is an empty
         list if it was one)."""
 
-        def items() -> Generator[Record | InputProblem, None, object]:
+        def items() -> Generator[Item, None, object]:
             position = 0
 
             def element() -> Items:
@@ -392,14 +470,14 @@ class JsonValues:
 
     # -- HAR captures
 
-    def _capture(self) -> Generator[Record | InputProblem, None, bool]:
+    def _capture(self) -> Generator[Item, None, bool]:
         """With `pos` at an object that starts like a HAR capture: the records of the entries of
         its `log.entries` list, read one at a time; returns True. An object without that list
         is a message after all: its record, and False."""
         line = self._line_at(self.pos)
         capture = HarReader(self._name)
 
-        def entries() -> Generator[Record | InputProblem, None, object]:
+        def entries() -> Generator[Item, None, object]:
             self.har = capture  # from here on, the input is a capture
             number = 0
 
@@ -411,7 +489,7 @@ class JsonValues:
             yield from self._array(entry, "entry")
             return None
 
-        def log() -> Generator[Record | InputProblem, None, object]:
+        def log() -> Generator[Item, None, object]:
             return (yield from self._object({"entries": ("[", entries)}))
 
         members = yield from self._object({"log": ("{", log)})
@@ -504,7 +582,7 @@ class JsonValues:
         pieces = [self.text]
         added = 0
         while added < at_least and not self._end:
-            chunk = self._read(max(READ_SIZE, at_least - added))
+            chunk = self._read(max(self._read_size, at_least - added))
             self._end = not chunk
             piece = self._decoder.decode(chunk, final=self._end)
             pieces.append(piece)

@@ -5,18 +5,71 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+import msgspec
+
 from .messages import describe_json, merged_item
 
-__all__ = ["Block", "InputProblem", "Record", "batch_record", "compact_json", "one_line"]
+try:
+    from ._scan import split_batch
+except ImportError:  # not compiled here: batches are read by Python alone
+    split_batch = None  # type: ignore[assignment]
+
+__all__ = [
+    "Block",
+    "Elements",
+    "InputProblem",
+    "Record",
+    "batch_as_written",
+    "batch_record",
+    "batch_texts",
+    "compact_json",
+    "one_line",
+]
 
 SAMPLE_BYTES = 200
 BATCH_MARK = b'"batch"'
+# A batch item's record is its value encoded again, compactly: no longer than its text but for
+# numbers (`1e15` becomes `1000000000000000.0`, 4.5 times longer) and for an item with a lone
+# surrogate, encoded in ASCII (an accented letter, 2 bytes, becomes 6). An item this long or
+# shorter makes a record of at most 32 KB, Segment's limit, so that the scanner's verdict on the
+# text as written is its verdict on the record.
+AS_WRITTEN_MAX = 32 * 1024 * 2 // 9
+_RAW_ELEMENTS = msgspec.json.Decoder(list[msgspec.Raw])
 
 Block = tuple[bytes, int]
 """Whole JSON Lines lines, and the number of the line before the first of them."""
+
+
+class Elements(NamedTuple):
+    """Records that a reader parsed out of their input (array elements, batch items, values),
+    laid out as JSON Lines for the native scanner: record k (from 0) is line k + 1 of `data`.
+
+    `lines[k]` is the line of the input where record k starts. `index_before` is the index of
+    the record before the first, None to go on from the records before. A record whose text has
+    line breaks is in `data` with each LF turned into a CR, which the scanner reads as white
+    space (the text is valid JSON, so no line break is inside a string), and its own text is
+    `texts[k]`. With `recoded`, the records are batch items, whose text is their value encoded
+    again (`batch_record`), and `data` has them as written (see `batch_as_written`)."""
+
+    data: bytes
+    lines: Sequence[int]
+    index_before: int | None
+    texts: Mapping[int, bytes]
+    recoded: bool = False
+
+    def record(
+        self, number: int, data: bytes, file: str, index: int, index_is_line: bool
+    ) -> Record:
+        """Record `number` (from 0), whose line in `data` is `data`."""
+        text = self.texts.get(number)
+        if text is None:
+            text = compact_json(json.loads(data)) if self.recoded else data
+        line = self.lines[number]
+        return Record(text, file, line, line if index_is_line else index)
 
 
 class Record(NamedTuple):
@@ -70,6 +123,34 @@ def batch_record(
             data=compact_json(item)[:SAMPLE_BYTES],
         )
     return Record(compact_json(merged_item(item, defaults)), name, line, index)
+
+
+def batch_as_written(text: bytes, line: int, index_before: int) -> Elements | None:
+    """The records of the Segment batch `text` (on line `line`) as `Elements` that hold its items
+    as written, when the native scanner's verdict on them is its verdict on the records: none
+    is longer than `AS_WRITTEN_MAX`, the batch has no `context` or `integrations` to merge into
+    them, and nothing in it that json.loads refuses (see `_scan.split_batch`). Else None."""
+    if split_batch is None:
+        return None
+    split = split_batch(text, line, AS_WRITTEN_MAX)
+    if split is None:
+        return None
+    data, lines, _count, _end, _line_breaks, _multiline = split
+    return Elements(data, memoryview(lines).cast("q"), index_before, {}, recoded=True)
+
+
+def batch_texts(items: list[object], defaults: dict[str, dict[str, object]]) -> list[bytes] | None:
+    """The texts of the records of a batch's items, as `batch_record` makes them; None if an
+    item is not an object (a problem for `batch_record` to report). They are encoded in one call
+    and split again: the encoder's overhead per call costs as much as encoding a message."""
+    if not all(isinstance(item, dict) for item in items):
+        return None
+    merged = [merged_item(item, defaults) for item in items] if defaults else items  # type: ignore[arg-type]
+    try:
+        text = json.dumps(merged, separators=(",", ":"), ensure_ascii=False).encode()
+        return [bytes(element) for element in _RAW_ELEMENTS.decode(text)]
+    except (UnicodeEncodeError, msgspec.DecodeError):  # a lone surrogate, NaN
+        return [compact_json(item) for item in merged]
 
 
 def compact_json(value: object) -> bytes:

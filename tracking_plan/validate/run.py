@@ -236,10 +236,13 @@ def _run_tasks(
                     validator.run(_counting(read_range(source, start, end), progress), sink)
                 continue
             with Input(source) as opened:
-                blocks = opened.blocks() if native else None
-                if blocks is not None:
+                if native:
                     validator.run_blocks(
-                        blocks, opened.name, index_is_line=False, progress=progress, sink=sink
+                        opened.blocks(),
+                        opened.name,
+                        index_is_line=False,
+                        progress=progress,
+                        sink=sink,
                     )
                 else:
                     validator.run(_counting(opened.records(), progress), sink)
