@@ -176,6 +176,8 @@ def odd_batches(lines: list[bytes], *, valid_json: bool = False) -> list[bytes]:
     surrogate = {**track, "properties": {**track["properties"], "note": "\ud800"}}
     nested = {**track, "batch": [1]}
     digits = {**track, "userId": "7" * 700}
+    unsent = [{k: v for k, v in m.items() if k != "sentAt"} for m in messages[20:26]]
+    sent = '"sentAt":"2024-11-12T07:17:30.000Z"'
 
     def joined(items: list[Any], **members: Any) -> bytes:
         return compact({"batch": [json.loads(compact(item)) for item in items], **members})
@@ -195,6 +197,12 @@ def odd_batches(lines: list[bytes], *, valid_json: bool = False) -> list[bytes]:
         joined([]),
         joined([messages[16], 5, messages[17]]),
         b'{"batch":5,"type":"track","event":"Order Completed"}',
+        joined([*unsent[:3], messages[19], {}], sentAt="2024-11-12T07:17:30.000Z"),
+        joined(unsent[3:]).replace(b'{"batch"', b"{" + sent.encode() + b',"batch"'),
+        joined(messages[:2], sentAt="x").replace(b'"sentAt"', b'"sent\\u0041t"', 2),
+        joined([{**unsent[2], "sentAt": None}], sentAt="2024-11-12T07:17:30.000Z"),
+        joined(unsent[4:], sentAt=5),
+        joined(unsent[:1], sentAt="x")[:-1] + b',"sentAt":"2024-11-12T07:17:30.000Z"}',
     ]
     if not valid_json:
         odd.append(joined([messages[18]]) + b" trailing")

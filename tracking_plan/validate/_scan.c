@@ -1718,24 +1718,25 @@ static PyTypeObject ScannerType = {
 
 /* -- array elements as JSON Lines ------------------------------------------------------------ */
 
-/* Whether a key is "batch", however it is escaped. */
-static int is_batch_key(const Str *key) {
-    if (!key->escaped) return key->len == 5 && memcmp(key->start, "batch", 5) == 0;
+/* Whether a key is `name` (of `len` bytes, less than 64), however it is escaped. */
+static int key_is(const Str *key, const char *name, Py_ssize_t len) {
+    if (!key->escaped) return key->len == len && memcmp(key->start, name, len) == 0;
     char text[64];
-    return key->len <= (Py_ssize_t)sizeof text && unescape(key, text) == 5 &&
-           memcmp(text, "batch", 5) == 0;
+    return key->len <= (Py_ssize_t)sizeof text && unescape(key, text) == len &&
+           memcmp(text, name, len) == 0;
 }
 
 /* The end of the JSON object at p (a '{'), or NULL when it is not valid JSON (or not whole
  * before e, or beyond what the scanner reads: see skip_value). *batch is set when one of its
- * keys is "batch": a Segment batch, which Python expands. */
-static const char *skip_message(const char *p, const char *e, int *batch) {
+ * keys is "batch" (a Segment batch, which Python expands), *sent_at when one is "sentAt". */
+static const char *skip_message(const char *p, const char *e, int *batch, int *sent_at) {
     p = skip_ws(p + 1, e);
     if (p < e && *p == '}') return p + 1;
     for (;;) {
         Str key;
         if (p >= e || *p != '"' || !(p = scan_string(p, e, &key))) return NULL;
-        if (is_batch_key(&key)) *batch = 1;
+        *batch |= key_is(&key, "batch", 5);
+        *sent_at |= key_is(&key, "sentAt", 6);
         p = skip_ws(p, e);
         if (p >= e || *p != ':') return NULL;
         p = skip_ws(p + 1, e);
@@ -1762,6 +1763,9 @@ typedef struct {
     Py_ssize_t count, end;
     long long line_breaks; /* before `end` */
     PyObject *multiline;
+    /* (start, closing brace) in `data` of the elements without a "sentAt" key */
+    char *unsent;
+    Py_ssize_t unsent_size, unsent_capacity;
 } Split;
 
 static char *split_scratch;
@@ -1786,11 +1790,27 @@ static int split_start(Split *s, PyObject *text) {
 static void split_free(Split *s) {
     Py_XDECREF(s->multiline);
     PyMem_Free(s->lines);
+    PyMem_Free(s->unsent);
     if (split_scratch_size > SPLIT_SCRATCH_KEPT) {
         PyMem_Free(split_scratch);
         split_scratch = NULL;
         split_scratch_size = 0;
     }
+}
+
+/* Appends `len` bytes to a growing buffer; -1 when out of memory. */
+static int append(char **buffer, Py_ssize_t *size, Py_ssize_t *capacity, const void *data,
+                  Py_ssize_t len) {
+    if (*size + len > *capacity) {
+        Py_ssize_t wanted = *capacity ? 2 * (*capacity + len) : 4096;
+        char *grown = PyMem_Realloc(*buffer, wanted);
+        if (!grown) return -1;
+        *buffer = grown;
+        *capacity = wanted;
+    }
+    memcpy(*buffer + *size, data, len);
+    *size += len;
+    return 0;
 }
 
 /* Whether there is a run of more digits than Python reads into an int at its strictest
@@ -1819,24 +1839,23 @@ static const char *split_run(Split *s, const char *base, const char *p, const ch
     for (;;) {
         p = skip_ws(p, e);
         if (p >= e || *p != '{') return p;
-        int batch = 0;
-        const char *stop = skip_message(p, e, &batch);
+        int batch = 0, sent_at = 0;
+        const char *stop = skip_message(p, e, &batch, &sent_at);
         if (!stop || batch || stop - p > max_length) return p;
         for (const char *q = counted; (q = memchr(q, '\n', p - q)); q++) breaks++;
         long long element_line = line + breaks;
-        if (s->lines_size + (Py_ssize_t)sizeof element_line > s->lines_capacity) {
-            Py_ssize_t wanted = s->lines_capacity ? 2 * s->lines_capacity : 4096;
-            char *grown = PyMem_Realloc(s->lines, wanted);
-            if (!grown) return NULL;
-            s->lines = grown;
-            s->lines_capacity = wanted;
-        }
-        memcpy(s->lines + s->lines_size, &element_line, sizeof element_line);
-        s->lines_size += sizeof element_line;
+        if (append(&s->lines, &s->lines_size, &s->lines_capacity, &element_line,
+                   sizeof element_line) < 0)
+            return NULL;
         if (s->count) out[s->data_size++] = '\n';
         char *copy = out + s->data_size;
         memcpy(copy, p, stop - p);
         s->data_size += stop - p;
+        if (!sent_at) {
+            Py_ssize_t span[2] = {copy - out, s->data_size - 1};
+            if (append(&s->unsent, &s->unsent_size, &s->unsent_capacity, span, sizeof span) < 0)
+                return NULL;
+        }
         Py_ssize_t inner = 0;
         for (char *q = copy; (q = memchr(q, '\n', out + s->data_size - q)); q++) {
             *q = '\r';
@@ -1860,15 +1879,17 @@ static const char *split_run(Split *s, const char *base, const char *p, const ch
     }
 }
 
-/* The tuple split_elements gives (NULL when `stopped` is: out of memory); frees s. */
-static PyObject *split_result(Split *s, const char *stopped) {
+/* The tuple split_elements gives, its `data` given (a new reference), or built from s when
+ * NULL; NULL when `stopped` is (out of memory). Frees s. */
+static PyObject *split_result(Split *s, const char *stopped, PyObject *data) {
     PyObject *result = NULL;
     if (!stopped) {
         if (!PyErr_Occurred()) PyErr_NoMemory();
-    } else {
-        result = Py_BuildValue("y#y#nnLO", s->data, s->data_size, s->lines ? s->lines : "",
-                               s->lines_size, s->count, s->end, s->line_breaks, s->multiline);
+    } else if (data || (data = PyBytes_FromStringAndSize(s->data, s->data_size))) {
+        result = Py_BuildValue("Oy#nnLO", data, s->lines ? s->lines : "", s->lines_size,
+                               s->count, s->end, s->line_breaks, s->multiline);
     }
+    Py_XDECREF(data);
     split_free(s);
     return result;
 }
@@ -1889,19 +1910,55 @@ static PyObject *split_elements(PyObject *module, PyObject *args) {
     long long line;
     if (!PyArg_ParseTuple(args, "O!L", &PyBytes_Type, &text, &line)) return NULL;
     Split s;
-    if (split_start(&s, text) < 0) return split_result(&s, NULL);
+    if (split_start(&s, text) < 0) return split_result(&s, NULL, NULL);
     const char *base = PyBytes_AS_STRING(text);
     const char *e = base + PyBytes_GET_SIZE(text);
-    return split_result(&s, split_run(&s, base, base, e, line, PY_SSIZE_T_MAX));
+    return split_result(&s, split_run(&s, base, base, e, line, PY_SSIZE_T_MAX), NULL);
+}
+
+/* The items of s with the batch's `sentAt` (its JSON string, `sent`) added as their last member
+ * where they have none, as Python merges it into them; NULL (no error set) when one becomes
+ * longer than max_length, or with an error when out of memory. */
+static PyObject *with_sent_at(Split *s, const char *sent, Py_ssize_t sent_len,
+                              Py_ssize_t max_length) {
+    static const char name[] = "\"sentAt\":";
+    Py_ssize_t added = (Py_ssize_t)sizeof name - 1 + sent_len, n = s->unsent_size / (2 * sizeof(Py_ssize_t));
+    const Py_ssize_t *spans = (const Py_ssize_t *)s->unsent;
+    PyObject *data = PyBytes_FromStringAndSize(NULL, s->data_size + n * (added + 1));
+    if (!data) return NULL;
+    char *out = PyBytes_AS_STRING(data);
+    Py_ssize_t done = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_ssize_t start = spans[2 * i], brace = spans[2 * i + 1];
+        Py_ssize_t last = brace - 1; /* the object is empty if `{` comes before the brace */
+        while (s->data[last] == ' ' || s->data[last] == '\t' || s->data[last] == '\r') last--;
+        int empty = s->data[last] == '{';
+        if (brace + 1 - start + added + !empty > max_length) {
+            Py_DECREF(data);
+            return NULL;
+        }
+        memcpy(out, s->data + done, brace - done);
+        out += brace - done;
+        if (!empty) *out++ = ',';
+        memcpy(out, name, sizeof name - 1);
+        memcpy(out + sizeof name - 1, sent, sent_len);
+        out += added;
+        done = brace;
+    }
+    memcpy(out, s->data + done, s->data_size - done);
+    out += s->data_size - done;
+    if (_PyBytes_Resize(&data, out - PyBytes_AS_STRING(data)) < 0) return NULL;
+    return data;
 }
 
 PyDoc_STRVAR(split_batch_doc,
 "split_batch(text, line, max_length) -> (data, lines, count, end, line_breaks, multiline)\n\n"
 "The items of the Segment batch that `text` is, split as split_elements splits an array's\n"
-"elements, when they are exactly the records Python makes of it but for their text, which is\n"
-"compact JSON there: `text` is one JSON object whose members have plain names, one of them\n"
-"`batch`, a list of message objects of at most `max_length` bytes, none a batch; no `context`\n"
-"or `integrations` object to merge into them, no number json.loads may refuse. Else None.");
+"elements, when they are the values of the records Python makes of it (whose text is compact\n"
+"JSON): `text` is one JSON object whose members have plain names, one `batch`, a list of\n"
+"message objects, none a batch, of at most `max_length` bytes with the batch's `sentAt` (a\n"
+"string) added to those without one, as Python adds it; no `context` or `integrations` object\n"
+"to merge into them, no number json.loads may refuse. Else None.");
 
 static PyObject *split_batch(PyObject *module, PyObject *args) {
     PyObject *text;
@@ -1911,8 +1968,9 @@ static PyObject *split_batch(PyObject *module, PyObject *args) {
     const char *base = PyBytes_AS_STRING(text);
     const char *e = base + PyBytes_GET_SIZE(text);
     Split s;
-    if (split_start(&s, text) < 0) return split_result(&s, NULL);
-    const char *p = skip_ws(base, e), *items = NULL;
+    if (split_start(&s, text) < 0) return split_result(&s, NULL, NULL);
+    const char *p = skip_ws(base, e), *items = NULL, *sent = NULL, *sent_end = NULL;
+    int sent_seen = 0;
     if (p >= e || *p != '{') goto none;
     p = skip_ws(p + 1, e);
     for (;;) {
@@ -1921,19 +1979,25 @@ static PyObject *split_batch(PyObject *module, PyObject *args) {
         p = skip_ws(p, e);
         if (p >= e || *p != ':') goto none;
         p = skip_ws(p + 1, e);
-        if (key.len == 5 && memcmp(key.start, "batch", 5) == 0) {
+        const char *value = p;
+        if (key_is(&key, "batch", 5)) {
             if (items || p >= e || *p != '[') goto none;
             items = p;
             p = split_run(&s, base, p + 1, e, line, max_length);
-            if (!p) return split_result(&s, NULL);
+            if (!p) return split_result(&s, NULL, NULL);
             if (p >= e || *p != ']') goto none; /* an item it stops before */
             p++;
         } else if (p < e && *p == '{' &&
-                   ((key.len == 7 && memcmp(key.start, "context", 7) == 0) ||
-                    (key.len == 12 && memcmp(key.start, "integrations", 12) == 0))) {
+                   (key_is(&key, "context", 7) || key_is(&key, "integrations", 12))) {
             goto none;
         } else if (!(p = skip_value(p, e, 1))) {
             goto none;
+        } else if (key_is(&key, "sentAt", 6)) {
+            if (sent_seen++) goto none; /* twice: Python keeps the last */
+            if (*value == '"') {
+                sent = value;
+                sent_end = p;
+            }
         }
         p = skip_ws(p, e);
         if (p < e && *p == ',') {
@@ -1944,7 +2008,15 @@ static PyObject *split_batch(PyObject *module, PyObject *args) {
         break;
     }
     if (!items || skip_ws(p + 1, e) != e || long_digit_run(base, e)) goto none;
-    return split_result(&s, p);
+    PyObject *data = NULL;
+    if (sent && s.unsent_size) {
+        data = with_sent_at(&s, sent, sent_end - sent, max_length);
+        if (!data) {
+            if (PyErr_Occurred()) return split_result(&s, NULL, NULL);
+            goto none;
+        }
+    }
+    return split_result(&s, p, data);
 none:
     split_free(&s);
     Py_RETURN_NONE;

@@ -370,7 +370,7 @@ class JsonValues:
         value: dict[str, object],
         start: int,
         line: int,
-        defaults: dict[str, dict[str, object]],
+        defaults: dict[str, object],
     ) -> Elements | None:
         """The records of the batch `value`, the text from `start` to `pos`, as `Elements`
         without walking it again, when they are all on its first line and `_batch_item` has

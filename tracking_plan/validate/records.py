@@ -127,9 +127,10 @@ def batch_record(
 
 def batch_as_written(text: bytes, line: int, index_before: int) -> Elements | None:
     """The records of the Segment batch `text` (on line `line`) as `Elements` that hold its items
-    as written, when the native scanner's verdict on them is its verdict on the records: none
-    is longer than `AS_WRITTEN_MAX`, the batch has no `context` or `integrations` to merge into
-    them, and nothing in it that json.loads refuses (see `_scan.split_batch`). Else None."""
+    as written (with the batch's `sentAt` added to those without one), when the native scanner's
+    verdict on them is its verdict on the records: none is longer than `AS_WRITTEN_MAX`, the
+    batch has no `context` or `integrations` to merge into them, and nothing in it that
+    json.loads refuses (see `_scan.split_batch`). Else None."""
     if split_batch is None:
         return None
     split = split_batch(text, line, AS_WRITTEN_MAX)
@@ -139,7 +140,7 @@ def batch_as_written(text: bytes, line: int, index_before: int) -> Elements | No
     return Elements(data, memoryview(lines).cast("q"), index_before, {}, recoded=True)
 
 
-def batch_texts(items: list[object], defaults: dict[str, dict[str, object]]) -> list[bytes] | None:
+def batch_texts(items: list[object], defaults: dict[str, object]) -> list[bytes] | None:
     """The texts of the records of a batch's items, as `batch_record` makes them; None if an
     item is not an object (a problem for `batch_record` to report). They are encoded in one call
     and split again: the encoder's overhead per call costs as much as encoding a message."""
