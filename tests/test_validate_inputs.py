@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
 import gzip
 import io
 import itertools
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -569,6 +571,21 @@ def test_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
 
     assert summary(items) == [("record", 1, 1, b'{"a":1}'), ("record", 3, 2, b'{"b":2}')]
     assert {item.file for item in items} == {"<stdin>"}
+
+
+@pytest.mark.skipif(not hasattr(fcntl, "F_GETPIPE_SZ"), reason="pipe sizes are Linux's")
+def test_a_pipe_is_widened_to_a_block_of_lines() -> None:
+    """With 64 KB, the writer and tp take turns every 64 KB, which costs about as much as
+    validating what they pass."""
+    read_end, write_end = os.pipe()
+    try:
+        with open(read_end, "rb", buffering=0, closefd=False) as pipe:
+            inputs._widen_pipe(pipe)
+        size = fcntl.fcntl(read_end, fcntl.F_GETPIPE_SZ)
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+    assert size >= inputs._LINE_BUFFER
 
 
 def test_gzip_array_piped_to_stdin(tmp_path: Path) -> None:

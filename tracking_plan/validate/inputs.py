@@ -8,7 +8,7 @@ name:
 
 * JSON Lines (`.jsonl`, `.ndjson`, ...): one message per line. Lines are not parsed here: the
   caller parses each record once anyway, so the caller also reports a line that is not JSON
-  or not an object. `Input.blocks` gives the lines in blocks, for the native scanner;
+  or not an object;
 * a JSON array of messages, compact or pretty-printed, read element by element;
 * concatenated JSON values, such as pretty-printed objects one after another;
 * Segment batch payloads (`{"batch": [...], "context": {...}}`), alone, one per line or as
@@ -19,6 +19,10 @@ name:
 
 CR, LF and CRLF all end lines. Every part of an input ends up as a record or as a problem that
 says where it is; a part that cannot be read does not stop the reading of the rest.
+
+`Input.records` gives records one by one; `Input.blocks` gives the same records to the native
+scanner, whatever the layout: JSON Lines in blocks of lines as read, the records of the other
+layouts as `Elements` (records laid out as JSON Lines, with the lines they come from).
 
 `split_ranges`, `read_range` and `range_blocks` read a plain JSON Lines file in parts, for
 parallel workers.
@@ -143,7 +147,7 @@ def input_error(source: str) -> str | None:
 
 class Input:
     """One input, opened once and read once. Use it as a context manager (it closes the file),
-    and read either `records()` or, for JSON Lines, `blocks()`.
+    and read either `records()` or `blocks()`.
 
     Opening never raises: an input that cannot be opened or read gives one problem. A gzip
     stream that is cut or damaged gives the records before the damage, then a problem. After
