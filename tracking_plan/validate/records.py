@@ -8,7 +8,8 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .messages import describe_json, merged_item
+from ..jsonkinds import kind_phrase
+from .messages import merged_item
 
 __all__ = ["Block", "InputProblem", "Record", "batch_record", "compact_json", "one_line"]
 
@@ -64,7 +65,7 @@ def batch_record(
             line=line,
             index=index,
             message=(
-                f"record {index} ({where}) is {describe_json(item)}, not a message object; each"
+                f"record {index} ({where}) is {kind_phrase(item)}, not a message object; each"
                 " item of a Segment batch must be one message object"
             ),
             data=compact_json(item)[:SAMPLE_BYTES],
