@@ -21,6 +21,7 @@ from ..diagnostics import Diagnostic, Location
 from ..jsonkinds import kind_phrase
 from ..loader.fragment import MAX_NAME_LENGTH
 from ..model import JSON_TYPES, STRING_FORMATS, CallType, Policy
+from ..pointers import json_pointer
 from ..yaml_writer import dump_plan
 from .conventions import infer_conventions
 from .json_source import JsonProblem, parse_json
@@ -133,10 +134,6 @@ def format_path(path: JsonPath) -> str:
     return text or "<root>"
 
 
-def _pointer(path: JsonPath) -> str:
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
-
-
 def slugify(name: str) -> str:
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
@@ -154,7 +151,7 @@ class _Importer:
             diagnostic(
                 code,
                 message,
-                location=Location(file=self.source, pointer=_pointer(path)),
+                location=Location(file=self.source, pointer=json_pointer(path)),
                 data={"path": format_path(path)},
             )
         )

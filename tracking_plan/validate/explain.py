@@ -30,6 +30,7 @@ from ..diagnostics import Severity
 from ..jsonkinds import schema_type
 from ..model import CallType, Definition, Plan, Policy, Property
 from ..naming import squash, word_key
+from ..pointers import json_pointer
 from ..similarity import NeighbourIndex
 from .fastpath import DATE_PATTERN, DATE_TIME_PATTERN, UUID_PATTERN
 from .linear import Matcher, SchemaValidator, pattern_search
@@ -149,10 +150,6 @@ def show(value: Any) -> str:
     return text if len(text) <= _VALUE_WIDTH else text[: _VALUE_WIDTH - 1] + "…"
 
 
-def _pointer(parts: Any) -> str:
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
-
-
 class SchemaPath:
     """Runs the compiled schemas and explains each violation.
 
@@ -222,7 +219,7 @@ class SchemaPath:
     def _findings(self, error: SchemaError, message: dict[str, Any]) -> Iterator[Finding]:
         path = list(error.path)
         keyword = error.keyword
-        where = _pointer(path)
+        where = json_pointer(path)
         head = path[0] if path else None
         value = error.instance
         if head is None:
