@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 import sys
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
@@ -22,6 +21,7 @@ from ..jsonkinds import kind_phrase
 from ..loader.fragment import MAX_NAME_LENGTH
 from ..model import JSON_TYPES, STRING_FORMATS, CallType, Policy
 from ..pointers import json_pointer
+from ..slugs import kebab_slug
 from ..yaml_writer import dump_plan
 from .conventions import infer_conventions
 from .json_source import JsonProblem, parse_json
@@ -134,11 +134,6 @@ def format_path(path: JsonPath) -> str:
     return text or "<root>"
 
 
-def slugify(name: str) -> str:
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
-
-
 class _Importer:
     def __init__(self, source: str) -> None:
         self.source = source
@@ -216,7 +211,7 @@ class _Importer:
             names = [h.get("name") for h, _ in holders]
             name = next((n for n in names if isinstance(n, str) and "/" not in n), None)
         for candidate in (name, PurePath(self.source).stem):
-            slug = slugify(candidate or "")
+            slug = kebab_slug(candidate or "")
             if slug:
                 return slug
         return "segment-plan"
