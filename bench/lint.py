@@ -28,7 +28,9 @@ from typing import Any, TypeVar
 import yaml
 from rapidfuzz.distance import OSA
 
-from tracking_plan.lint import RULES_BY_CODE, lint_plan, load_config
+from tracking_plan.lint.config import load_config
+from tracking_plan.lint.engine import lint_plan
+from tracking_plan.lint.registry import RULES_BY_CODE
 from tracking_plan.lint.rule import Rule, Violation, all_properties
 from tracking_plan.loader import load_plan
 from tracking_plan.model import Plan

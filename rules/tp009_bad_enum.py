@@ -6,6 +6,7 @@ from collections.abc import Hashable, Iterator
 from typing import Any
 
 from tracking_plan.diagnostics import Severity
+from tracking_plan.jsonkinds import written_type
 from tracking_plan.lint.rule import NoOptions, Rule, Violation
 from tracking_plan.lint.types import (
     Problem,
@@ -13,7 +14,6 @@ from tracking_plan.lint.types import (
     describe_types,
     fits,
     is_number,
-    json_type,
     property_violations,
     show_value,
 )
@@ -104,7 +104,7 @@ def _misfit(value: Any, prop: Property) -> Problem:
             text="enum value null can never pass, because the property is not nullable; add "
             f"`nullable: true`{quote}, or remove it"
         )
-    kind = json_type(value)
+    kind = written_type(value)
     article = "an" if kind[0] in "aeiou" else "a"
     if quoted is not None:
         advice = f"quote it ({quoted}) if you mean the text, or remove it"
@@ -126,7 +126,7 @@ def _quoted(value: Any) -> str | None:
 
 def _identity(value: Any) -> Hashable:
     """A key equal for values JSON Schema treats as equal (`1` and `1.0`, not `true` and `1`)."""
-    kind = json_type(value)
+    kind = written_type(value)
     if kind == "array":
         return (kind, tuple(_identity(item) for item in value))
     if kind == "object":

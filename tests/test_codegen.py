@@ -2,8 +2,9 @@
 golden files, and the command line. Each language's compiler tests are in
 tests/test_codegen_<language>.py.
 
-Golden files are in tests/golden/codegen/<language>/<plan>/. After an intended change to a
-generator or to the example plans, regenerate them and review the diff before committing:
+Golden files are in tests/golden/codegen/<language>/<plan>/ (and slack-bot-runtime-checks/, built
+with --runtime-checks). After an intended change to a generator or to the example plans,
+regenerate them and review the diff before committing:
 
     TP_UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_codegen.py -k golden
 """
@@ -142,8 +143,19 @@ def test_output_is_byte_stable_and_every_file_has_the_header(language: str, plan
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("plan_name", sorted(PLANS))
 def test_golden(language: str, plan_name: str) -> None:
-    files = generate(load_codegen_plan(PLANS[plan_name]), language)
-    folder = GOLDEN / language / plan_name
+    _assert_golden(generate(load_codegen_plan(PLANS[plan_name]), language), language, plan_name)
+
+
+@pytest.mark.parametrize("language", [n for n, spec in languages().items() if spec.runtime_checks])
+def test_golden_with_runtime_checks(language: str) -> None:
+    """The validator each call runs (`runtime.ts`, `_checks.py`), on the smallest example plan."""
+    plan = load_codegen_plan(PLANS["slack-bot"])
+    files = generate(plan, language, CodegenOptions(runtime_checks=True))
+    _assert_golden(files, language, "slack-bot-runtime-checks")
+
+
+def _assert_golden(files: dict[str, str], language: str, name: str) -> None:
+    folder = GOLDEN / language / name
     if UPDATE_GOLDEN:
         shutil.rmtree(folder, ignore_errors=True)
         for path, text in files.items():
@@ -163,7 +175,7 @@ def test_golden(language: str, plan_name: str) -> None:
                     expected[path].splitlines(True), text.splitlines(True), path, "generated"
                 )
             )
-            pytest.fail(f"{language}/{plan_name}/{path} differs from its golden file:\n{diff}")
+            pytest.fail(f"{language}/{name}/{path} differs from its golden file:\n{diff}")
 
 
 # -- plan text where it lands ------------------------------------------------------------------

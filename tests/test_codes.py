@@ -26,7 +26,7 @@ from tracking_plan.codes import (
 )
 from tracking_plan.codes.catalogue import _index
 from tracking_plan.diagnostics import Location, Severity
-from tracking_plan.lint import RULES
+from tracking_plan.lint.registry import RULES
 
 ENTRIES = list(catalogue().values())
 PHASES = {

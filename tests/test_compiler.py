@@ -28,7 +28,6 @@ from tracking_plan.compiler import (
     definition_paths,
     dumps,
     normalize_draft,
-    slugify,
     stale_files,
     write_schemas,
 )
@@ -596,28 +595,6 @@ def test_slug_collisions_get_distinct_stable_paths(write_plan: WritePlan) -> Non
         "is not of type 'string'",
     )
     assert_valid(validator, message(event="Order Completed", properties={"b": 5}))
-
-
-@pytest.mark.parametrize(
-    ("name", "expected"),
-    [
-        ("Order Completed", "order_completed"),
-        ("  Order   Completed!! ", "order_completed"),
-        ("Commande Validée", "commande_validee"),
-        ("Ürün Görüntülendi", "urun_goruntulendi"),
-    ],
-)
-def test_slugify(name: str, expected: str) -> None:
-    assert slugify(name) == expected
-
-
-@pytest.mark.parametrize("name", ["注文完了", "Заказ оформлен", "🛒", "!!!"])
-def test_slugify_without_ascii_letters(name: str) -> None:
-    slug = slugify(name)
-    assert slug
-    assert slug.isascii()
-    assert all(c.isalnum() or c == "_" for c in slug)
-    assert slug == slugify(name)
 
 
 def test_non_ascii_names_get_distinct_valid_paths(write_plan: WritePlan) -> None:

@@ -37,7 +37,7 @@ def test_the_wheel_holds_every_module_and_data_file(tmp_path: Path) -> None:
     package = REPO_ROOT / "tracking_plan"
     expected = {
         f"tracking_plan/{path.relative_to(package).as_posix()}"
-        for pattern in ("**/*.py", "**/*.yaml", "py.typed")
+        for pattern in ("**/*.py", "**/*.yaml", "codegen/runtime/*", "py.typed")
         for path in package.glob(pattern)
     }
     expected |= {

@@ -19,8 +19,9 @@ import yaml
 
 from tracking_plan.codes import Phase
 from tracking_plan.diagnostics import Diagnostic
-from tracking_plan.lint import RULES, RULES_BY_CODE, ConfigError, lint_plan, load_config
-from tracking_plan.lint.config import LintConfig, RuleSetting
+from tracking_plan.lint.config import ConfigError, LintConfig, RuleSetting, load_config
+from tracking_plan.lint.engine import lint_plan
+from tracking_plan.lint.registry import RULES, RULES_BY_CODE
 from tracking_plan.lint.rule import Rule
 from tracking_plan.loader import read_plan
 from tracking_plan.segment import import_segment

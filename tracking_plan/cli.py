@@ -471,7 +471,8 @@ def lint_command(
     configuration cannot be read.
     Example: tp lint plans/shop/plan.yaml --format sarif -o tp.sarif
     """
-    from .lint import ConfigError, find_config, lint_plan, load_config
+    from .lint.config import ConfigError, find_config, load_config
+    from .lint.engine import lint_plan
 
     try:
         reporter = get_reporter(output_format)
@@ -874,7 +875,7 @@ def rules_command(
     """
     from .codes import FAMILIES, Phase, catalogue
     from .codes.docs import codes_markdown
-    from .lint import load_config
+    from .lint.config import load_config
 
     enabled = set(load_config().enabled())
     if output_format == "markdown":

@@ -13,7 +13,8 @@ The client is a package, `<dir>/`:
   warn with a DeprecationWarning.
 - `py.typed`: the PEP 561 marker, so mypy checks the app against the types.
 - with runtime checks only, `_checks.py` (a jsonschema validator per call, violations to a
-  handler the app sets) and `_schemas.py` (the compiled JSON Schemas, embedded as JSON).
+  handler the app sets; `codegen/runtime/_checks.py.txt`, named so that no tool takes it for a
+  module of tp) and `_schemas.py` (the compiled JSON Schemas, embedded as JSON).
 
 Functions (`Style.SNAKE`, `page_`/`screen_` prefixed) and types (`Style.PASCAL`, from the
 payload's path: `OrderCompletedProductsItem`, `HomePage`, `IdentifyTraits`) share the module's
@@ -28,7 +29,7 @@ from collections.abc import Iterable, Iterator
 
 from ..model import CallType
 from ..printable import printable, spell
-from . import CodegenOptions, Language, header
+from . import CodegenOptions, Language, header, runtime_file
 from .ir import STAMP_KEY, Call, Client, Field, Shape, Type
 from .names import Scope, Style
 
@@ -58,7 +59,7 @@ def generate(client: Client, options: CodegenOptions) -> dict[str, str]:
         "py.typed": header(client, "#"),
     }
     if options.runtime_checks:
-        files["_checks.py"] = header(client, "#") + _CHECKS
+        files["_checks.py"] = header(client, "#") + runtime_file("_checks.py.txt")
         files["_schemas.py"] = _schemas_module(client)
     return files
 
@@ -438,74 +439,4 @@ def _message(method: str, arguments: dict[str, Any]) -> dict[str, Any]:
     if isinstance(message.get("timestamp"), datetime):
         message["timestamp"] = message["timestamp"].isoformat()
     return message
-'''
-
-_CHECKS = '''"""Runtime checks: every call validates its message against the plan's JSON Schema
-before it is sent and hands violations to the handler set with `set_violation_handler()`."""
-
-from __future__ import annotations
-
-import warnings
-from collections.abc import Callable, Mapping
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
-
-from ._schemas import SCHEMAS
-
-
-class PlanViolation(Exception):
-    """A call breaks the tracking plan. `call` names it (an event name, `identify`, `page Home`);
-    `problems` say where and how, as `JSON pointer: message`."""
-
-    def __init__(self, call: str, problems: tuple[str, ...]) -> None:
-        super().__init__(f"{call!r} breaks the tracking plan: {'; '.join(problems)}")
-        self.call = call
-        self.problems = problems
-
-
-class PlanViolationWarning(UserWarning):
-    """What the default handler warns with."""
-
-
-ViolationHandler = Callable[[PlanViolation], None]
-
-
-def warn_violation(violation: PlanViolation) -> None:
-    """The default handler: a PlanViolationWarning at the app's call; the call is still sent."""
-    warnings.warn(str(violation), PlanViolationWarning, stacklevel=5)
-
-
-def raise_violation(violation: PlanViolation) -> None:
-    """A handler for tests and development: the call raises instead of sending."""
-    raise violation
-
-
-_handler: ViolationHandler = warn_violation
-
-
-def set_violation_handler(handler: ViolationHandler) -> None:
-    """Report violations to `handler`; when it returns, the call is sent anyway."""
-    global _handler
-    _handler = handler
-
-
-_validators: dict[str, Draft202012Validator] = {}
-
-
-def check(schema: str, call: str, message: Mapping[str, Any]) -> None:
-    validator = _validators.get(schema)
-    if validator is None:
-        checker = Draft202012Validator.FORMAT_CHECKER
-        validator = Draft202012Validator(SCHEMAS[schema], format_checker=checker)
-        _validators[schema] = validator
-    problems = sorted(_problem(error) for error in validator.iter_errors(message))
-    if problems:
-        _handler(PlanViolation(call, tuple(problems)))
-
-
-def _problem(error: ValidationError) -> str:
-    steps = (str(step).replace("~", "~0").replace("/", "~1") for step in error.absolute_path)
-    return f"{''.join('/' + step for step in steps) or '/'}: {error.message}"
 '''

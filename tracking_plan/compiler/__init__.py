@@ -1,6 +1,6 @@
 """Compile plans to JSON Schema and write them deterministically."""
 
-from .jsonschema import CompiledPlan, compile_plan, definition_paths, normalize_draft, slugify
+from .jsonschema import CompiledPlan, compile_plan, definition_paths, normalize_draft
 from .output import dumps, stale_files, write_schemas
 
 __all__ = [
@@ -9,7 +9,6 @@ __all__ = [
     "definition_paths",
     "dumps",
     "normalize_draft",
-    "slugify",
     "stale_files",
     "write_schemas",
 ]

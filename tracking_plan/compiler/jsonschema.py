@@ -7,13 +7,11 @@ message to its definition by `type` and `event` (or `name` for pages and screens
 
 from __future__ import annotations
 
-import hashlib
-import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 from ..model import CallType, Definition, Plan, Policy, Property
+from ..slugs import snake_slug
 
 Schema = dict[str, Any]
 
@@ -69,22 +67,13 @@ def definition_paths(plan: Plan) -> dict[tuple[CallType, str], str]:
         if definition.call in (CallType.IDENTIFY, CallType.GROUP):
             stem = definition.call.value
         else:
-            base = f"{definition.call.value}/{slugify(definition.name)}"
+            base = f"{definition.call.value}/{snake_slug(definition.name)}"
             stem, counter = base, 2
             while stem in taken:
                 stem, counter = f"{base}_{counter}", counter + 1
         taken.add(stem)
         paths[definition.call, definition.name] = f"{stem}.schema.json"
     return paths
-
-
-def slugify(name: str) -> str:
-    """A file-name-safe, lower-case ASCII slug; names with no ASCII letters get a hash."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "_", ascii_name.lower()).strip("_")
-    if not slug:
-        slug = "event_" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
-    return slug
 
 
 def property_schema(prop: Property, draft: str) -> Schema:
@@ -189,7 +178,7 @@ def _title(definition: Definition) -> str:
 
 
 def _schema_id(plan: Plan, path: str) -> str:
-    return f"urn:tracking-plan:{slugify(plan.name)}:{path.removesuffix('.schema.json')}"
+    return f"urn:tracking-plan:{snake_slug(plan.name)}:{path.removesuffix('.schema.json')}"
 
 
 def _comment(plan: Plan) -> str:

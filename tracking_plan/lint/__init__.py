@@ -1,22 +1,6 @@
-"""`tp lint`: rules over the plan model, configuration, suppressions."""
+"""`tp lint`: rules over the plan model, configuration, suppressions.
 
-from __future__ import annotations
-
-from .config import ConfigError, LintConfig, find_config, load_config
-from .engine import lint_plan
-from .registry import RULES, RULES_BY_CODE, RULES_BY_SLUG, rule_class
-from .rule import Rule, Violation
-
-__all__ = [
-    "RULES",
-    "RULES_BY_CODE",
-    "RULES_BY_SLUG",
-    "ConfigError",
-    "LintConfig",
-    "Rule",
-    "Violation",
-    "find_config",
-    "lint_plan",
-    "load_config",
-    "rule_class",
-]
+Nothing is re-exported here: the rules (`tracking_plan.rules`) import `lint.rule`, which runs this
+file first, so loading the registry from it would be an import circle. Import names from their
+modules: `lint.engine.lint_plan`, `lint.config.load_config`, `lint.registry.RULES`, ...
+"""

@@ -20,9 +20,10 @@ import yaml
 
 from ..codes import Phase, diagnostic
 from ..diagnostics import Diagnostic, Location, Severity
-from ..loader.reader import did_you_mean, join_pointer
+from ..loader.reader import did_you_mean
 from ..loader.source_file import SourceError, read_source, resolve
 from ..loader.yaml_source import compose, node_value
+from ..pointers import join_pointer
 from .registry import RULES_BY_CODE, RULES_BY_SLUG, rule_class
 from .rule import OptionsError
 

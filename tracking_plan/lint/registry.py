@@ -7,7 +7,8 @@ from typing import cast
 
 from .rule import Rule
 
-# `rules/` is mapped onto `tracking_plan.rules` by the package build (see pyproject.toml).
+# `rules/` is mapped onto `tracking_plan.rules` by the package build (see pyproject.toml); mypy
+# checks that folder as `rules` and cannot follow the mapping, hence the look-up by name.
 RULES: tuple[type[Rule], ...] = cast(
     "tuple[type[Rule], ...]", importlib.import_module("tracking_plan.rules").RULES
 )

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..diagnostics import Location
+from ..jsonkinds import written_type
 from ..model import CallType, Definition, Plan, Property
 from .rule import Violation
 
@@ -24,23 +25,6 @@ def allows_null(prop: Property) -> bool:
     return not prop.types or prop.nullable or "null" in prop.types
 
 
-def json_type(value: Any) -> str:
-    """The JSON type of a value read from YAML (`boolean` is never a number)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return "string"
-
-
 def fits(value: Any, prop: Property) -> bool:
     """Whether a value has a JSON type the property allows.
 
@@ -49,7 +33,7 @@ def fits(value: Any, prop: Property) -> bool:
     """
     if not prop.types:
         return True
-    kind = json_type(value)
+    kind = written_type(value)
     if kind == "null":
         return allows_null(prop)
     if kind == "integer":

@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from ..diagnostics import Diagnostic, Location
+from ..pointers import join_pointer
 from .codes import load_error
 from .yaml_source import (
     BOOL_TAG,
@@ -21,12 +22,6 @@ from .yaml_source import (
     node_value,
     number_value,
 )
-
-
-def join_pointer(pointer: str, key: str | int) -> str:
-    """Append one reference token to a JSON pointer (RFC 6901 escaping)."""
-    token = str(key).replace("~", "~0").replace("/", "~1")
-    return f"{pointer}/{token}"
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:

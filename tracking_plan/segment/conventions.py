@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from ..lint.spec import spec_paths
 from ..model import CallType
 from ..naming import EVENT_CONVENTIONS, PROPERTY_CONVENTIONS, infer_convention
 
@@ -28,8 +29,6 @@ def infer_conventions(plan: dict[str, Any]) -> dict[str, str]:
 
 
 def _property_names(plan: dict[str, Any]) -> Iterator[str]:
-    from ..lint.spec import spec_paths  # here: the lint package loads every rule
-
     definitions = [
         (call, name, spec)
         for section, call in _SECTIONS.items()

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 import sys
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
@@ -18,8 +17,11 @@ from ruamel.yaml.error import YAMLError
 
 from ..codes import diagnostic
 from ..diagnostics import Diagnostic, Location
+from ..jsonkinds import kind_phrase
 from ..loader.fragment import MAX_NAME_LENGTH
 from ..model import JSON_TYPES, STRING_FORMATS, CallType, Policy
+from ..pointers import json_pointer
+from ..slugs import kebab_slug
 from ..yaml_writer import dump_plan
 from .conventions import infer_conventions
 from .json_source import JsonProblem, parse_json
@@ -132,15 +134,6 @@ def format_path(path: JsonPath) -> str:
     return text or "<root>"
 
 
-def _pointer(path: JsonPath) -> str:
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
-
-
-def slugify(name: str) -> str:
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
-
-
 class _Importer:
     def __init__(self, source: str) -> None:
         self.source = source
@@ -153,7 +146,7 @@ class _Importer:
             diagnostic(
                 code,
                 message,
-                location=Location(file=self.source, pointer=_pointer(path)),
+                location=Location(file=self.source, pointer=json_pointer(path)),
                 data={"path": format_path(path)},
             )
         )
@@ -172,7 +165,7 @@ class _Importer:
 
     def run(self, data: Any) -> str | None:
         if not isinstance(data, dict):
-            self.error((), f"a Segment tracking plan is a JSON object, not {_kind(data)}")
+            self.error((), f"a Segment tracking plan is a JSON object, not {kind_phrase(data)}")
             return None
         holders = _holders(data)
         found = next(((h, p) for h, p in holders if "rules" in h), None)
@@ -187,7 +180,7 @@ class _Importer:
         elif isinstance(rules, dict):
             collected = self._config_rules(rules, path, globals_)
         else:
-            self.error(path, f"`rules` must be a list or a mapping, not {_kind(rules)}")
+            self.error(path, f"`rules` must be a list or a mapping, not {kind_phrase(rules)}")
             return None
         if not collected:
             self.error(path, "the tracking plan has no rules that could be imported")
@@ -218,7 +211,7 @@ class _Importer:
             names = [h.get("name") for h, _ in holders]
             name = next((n for n in names if isinstance(n, str) and "/" not in n), None)
         for candidate in (name, PurePath(self.source).stem):
-            slug = slugify(candidate or "")
+            slug = kebab_slug(candidate or "")
             if slug:
                 return slug
         return "segment-plan"
@@ -260,7 +253,7 @@ class _Importer:
         for index, item in enumerate(rules):
             here = (*path, index)
             if not isinstance(item, dict):
-                self.warn(here, f"a rule must be an object, not {_kind(item)}; skipped")
+                self.warn(here, f"a rule must be an object, not {kind_phrase(item)}; skipped")
                 continue
             kind = item.get("type")
             schema_key = "json_schema" if "json_schema" in item else "jsonSchema"
@@ -293,12 +286,14 @@ class _Importer:
         result: list[_Rule] = []
         events = rules.get("events") or []
         if not isinstance(events, list):
-            self.warn((*path, "events"), f"`events` must be a list, not {_kind(events)}; ignored")
+            self.warn(
+                (*path, "events"), f"`events` must be a list, not {kind_phrase(events)}; ignored"
+            )
             events = []
         for index, event in enumerate(events):
             here = (*path, "events", index)
             if not isinstance(event, dict):
-                self.warn(here, f"an event must be an object, not {_kind(event)}; skipped")
+                self.warn(here, f"an event must be an object, not {kind_phrase(event)}; skipped")
                 continue
             name = self._rule_name(CallType.TRACK, event.get("name"), (*here, "name"))
             if name is None:
@@ -368,7 +363,9 @@ class _Importer:
         context: Spec = {}
         for schema, path in globals_:
             if not isinstance(schema, dict):
-                self.warn(path, f"a common rule's schema must be an object, not {_kind(schema)}")
+                self.warn(
+                    path, f"a common rule's schema must be an object, not {kind_phrase(schema)}"
+                )
                 continue
             fields = self._message(schema, path, CallType.TRACK, common=True)
             for name, spec in fields.get("context", {}).items():
@@ -383,7 +380,9 @@ class _Importer:
         if isinstance(schema, dict):
             fields = self._message(schema, rule.path, rule.call)
         elif schema is not None:
-            self.warn(rule.path, f"the schema must be an object, not {_kind(schema)}; ignored")
+            self.warn(
+                rule.path, f"the schema must be an object, not {kind_phrase(schema)}; ignored"
+            )
         spec: Spec = {}
         description = fields.get("description") or rule.description
         if description:
@@ -413,7 +412,9 @@ class _Importer:
         }
         fields = schema.get("properties") or {}
         if not isinstance(fields, dict):
-            self.warn((*path, "properties"), f"must be an object, not {_kind(fields)}; ignored")
+            self.warn(
+                (*path, "properties"), f"must be an object, not {kind_phrase(fields)}; ignored"
+            )
             fields = {}
         if fields and not any(k in fields for k in _MESSAGE_FIELDS):
             if common:  # a payload-only schema for every event
@@ -450,7 +451,7 @@ class _Importer:
         if schema is True or schema is None:
             return {}, False
         if not isinstance(schema, dict):
-            self.warn(path, f"must be an object schema, not {_kind(schema)}; ignored")
+            self.warn(path, f"must be an object schema, not {kind_phrase(schema)}; ignored")
             return {}, False
         skip = {"labels"} if meta else set()
         self._check_keywords(schema, path, _OBJECT_KEYWORDS | skip, object_type=True)
@@ -463,7 +464,7 @@ class _Importer:
         if schema is True or schema is None:
             return {}
         if not isinstance(schema, dict):
-            self.warn(path, f"must be an object schema, not {_kind(schema)}; ignored")
+            self.warn(path, f"must be an object schema, not {kind_phrase(schema)}; ignored")
             return {}
         self._check_keywords(schema, path, _OBJECT_KEYWORDS, object_type=True)
         if schema.get("additionalProperties") is False:
@@ -514,7 +515,7 @@ class _Importer:
         props = schema.get("properties", {})
         if isinstance(props, dict):
             return props
-        self.warn((*path, "properties"), f"must be an object, not {_kind(props)}; ignored")
+        self.warn((*path, "properties"), f"must be an object, not {kind_phrase(props)}; ignored")
         return {}
 
     def _required(self, schema: dict[str, Any], path: JsonPath) -> list[str]:
@@ -530,7 +531,9 @@ class _Importer:
         if schema is True:
             schema = {}
         if not isinstance(schema, dict):
-            self.warn(path, f"a property schema must be an object, not {_kind(schema)}; any type")
+            self.warn(
+                path, f"a property schema must be an object, not {kind_phrase(schema)}; any type"
+            )
             schema = {}
         if depth > MAX_DEPTH:
             self.unsupported(path, f"nesting deeper than {MAX_DEPTH} levels")
@@ -707,14 +710,14 @@ class _Importer:
     def _text(self, value: Any, path: JsonPath) -> str | None:
         if value is None or isinstance(value, str):
             return value or None
-        self.warn(path, f"must be a string, not {_kind(value)}; dropped")
+        self.warn(path, f"must be a string, not {kind_phrase(value)}; dropped")
         return None
 
     def _tags(self, labels: Any, path: JsonPath) -> list[str]:
         if labels is None:
             return []
         if not isinstance(labels, dict):
-            self.warn(path, f"labels must be an object, not {_kind(labels)}; dropped")
+            self.warn(path, f"labels must be an object, not {kind_phrase(labels)}; dropped")
             return []
         return [f"{k}:{v}" if v not in ("", None) else str(k) for k, v in labels.items()]
 
@@ -783,12 +786,3 @@ def _json_safe(value: Any) -> bool:
         elif isinstance(item, int | float) and not abs(item) <= sys.float_info.max:
             return False
     return True
-
-
-def _kind(value: Any) -> str:
-    names = {dict: "an object", list: "a list", str: "a string", bool: "a boolean"}
-    if value is None:
-        return "null"
-    if type(value) in (int, float):
-        return "a number"
-    return names.get(type(value), type(value).__name__)

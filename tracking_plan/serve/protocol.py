@@ -14,7 +14,8 @@ from typing import NamedTuple
 
 import msgspec
 
-from ..validate.messages import batch_defaults, describe_json, merged_item
+from ..jsonkinds import kind_phrase
+from ..validate.messages import batch_defaults, merged_item
 
 MAX_MESSAGE_BYTES = 32 * 1024
 MAX_BATCH_BYTES = 500 * 1024
@@ -111,7 +112,7 @@ def read_payload(
         raise ProtocolError(
             400,
             "EN208",
-            f"the body is {describe_json(value)}, not a JSON object; send one message object"
+            f"the body is {kind_phrase(value)}, not a JSON object; send one message object"
             + (', or {"batch": [...]} to /v1/batch' if endpoint.call is None else ""),
         )
     key = value.pop("writeKey", None)
@@ -223,7 +224,7 @@ def _batch(payload: dict[str, object]) -> list[Message]:
             400,
             "EN208",
             'a batch body must be {"batch": [message, ...]}'
-            + ("" if items is None else f", and its batch is {describe_json(items)}, not an array"),
+            + ("" if items is None else f", and its batch is {kind_phrase(items)}, not an array"),
         )
     if len(items) > MAX_BATCH_MESSAGES:
         raise ProtocolError(
@@ -240,7 +241,7 @@ def _batch(payload: dict[str, object]) -> list[Message]:
             raise ProtocolError(
                 400,
                 "EN208",
-                f"{where} is {describe_json(item)}; each item must be one message object",
+                f"{where} is {kind_phrase(item)}; each item must be one message object",
             )
         item.pop("writeKey", None)
         messages.append(_message(merged_item(item, defaults), where))

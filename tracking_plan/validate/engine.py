@@ -14,8 +14,9 @@ from typing import Any
 import msgspec
 
 from ..diagnostics import Severity
+from ..jsonkinds import drift_kind
 from ..model import CallType, Definition, Plan, Policy
-from .explain import Finding, SchemaPath, instance_type
+from .explain import Finding, SchemaPath
 from .fastpath import (
     TIMESTAMP,
     Envelope,
@@ -23,10 +24,8 @@ from .fastpath import (
     Route,
     envelope_ok,
     has_identity,
-    json_kind,
     route_key,
     track_ok,
-    value_kind,
 )
 from .inputs import Block, Elements, InputProblem, Record, batch_elements, checked_line
 from .native import KINDS, NativeScanner, RouteCounts
@@ -462,7 +461,7 @@ class EventValidator:
             if prop.name not in payload:
                 stats.missing[index] += 1
         for name, value in payload.items():
-            stats.types[name, json_kind(instance_type(value))] += 1
+            stats.types[name, drift_kind(value)] += 1
 
     def _envelope_warnings(
         self,
@@ -778,7 +777,7 @@ def _count_live_kinds(stats: DefinitionStats, route: Route, payload: Any) -> Non
     for index in route.live_kinds:
         value = getattr(payload, f"f{index}")
         if value is not msgspec.UNSET:
-            stats.types[route.fields[index], value_kind(value)] += 1
+            stats.types[route.fields[index], drift_kind(value)] += 1
 
 
 def _conforms(value: str, formats: tuple[str, ...]) -> bool:

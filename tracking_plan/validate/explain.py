@@ -27,8 +27,10 @@ from ..compiler.jsonschema import (
     unplanned_event_rules,
 )
 from ..diagnostics import Severity
+from ..jsonkinds import schema_type
 from ..model import CallType, Definition, Plan, Policy, Property
 from ..naming import squash, word_key
+from ..pointers import json_pointer
 from ..similarity import NeighbourIndex
 from .fastpath import DATE_PATTERN, DATE_TIME_PATTERN, UUID_PATTERN
 from .linear import Matcher, SchemaValidator, pattern_search
@@ -148,27 +150,6 @@ def show(value: Any) -> str:
     return text if len(text) <= _VALUE_WIDTH else text[: _VALUE_WIDTH - 1] + "…"
 
 
-def instance_type(value: Any) -> str:
-    """The JSON type of a value as JSON Schema classifies it (1.0 is an integer)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "integer" if value.is_integer() else "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
-
-
-def _pointer(parts: Any) -> str:
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
-
-
 class SchemaPath:
     """Runs the compiled schemas and explains each violation.
 
@@ -217,7 +198,7 @@ class SchemaPath:
         if not isinstance(message, dict):
             return [
                 Finding.of(
-                    "EN200", f"the record is a JSON {instance_type(message)}, not a message object"
+                    "EN200", f"the record is a JSON {schema_type(message)}, not a message object"
                 )
             ]
         findings: list[Finding] = []
@@ -238,7 +219,7 @@ class SchemaPath:
     def _findings(self, error: SchemaError, message: dict[str, Any]) -> Iterator[Finding]:
         path = list(error.path)
         keyword = error.keyword
-        where = _pointer(path)
+        where = json_pointer(path)
         head = path[0] if path else None
         value = error.instance
         if head is None:
@@ -702,7 +683,7 @@ def _timestamp_fault(value: Any) -> str:
 
 def _got(value: Any) -> str:
     """A value for "got ...": `null`, or its JSON type and the value (`integer 5`)."""
-    return "null" if value is None else f"{instance_type(value)} {show(value)}"
+    return "null" if value is None else f"{schema_type(value)} {show(value)}"
 
 
 def _rule(error: SchemaError) -> str:

@@ -18,6 +18,7 @@ import msgspec
 from jsonschema import Draft202012Validator
 
 from ..compiler.jsonschema import MESSAGE_TYPES, property_schema
+from ..jsonkinds import drift_kind_of_type
 from ..model import CallType, Definition, Plan, Policy, Property
 from .linear import SchemaValidator, backtracks
 
@@ -208,32 +209,12 @@ def track_ok(message: Any) -> bool:
     return True
 
 
-def json_kind(json_type: str) -> str:
-    """The kind drift statistics count: JSON's types with integers counted as numbers."""
-    return "number" if json_type == "integer" else json_type
-
-
 def static_kind(prop: Property) -> str | None:
     """The one kind every valid value of the property has, or None."""
-    kinds = {json_kind(t) for t in prop.types}
+    kinds = {drift_kind_of_type(t) for t in prop.types}
     if prop.nullable:
         kinds.add("null")
     return kinds.pop() if len(kinds) == 1 else None
-
-
-def value_kind(value: Any) -> str:
-    """The kind of a decoded value (nested objects decode to structs)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
 
 
 def has_identity(message: Any) -> bool:

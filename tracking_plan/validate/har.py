@@ -50,8 +50,9 @@ from datetime import UTC, datetime
 from typing import NamedTuple
 from urllib.parse import SplitResult, parse_qsl, unquote_plus, urlsplit
 
+from ..jsonkinds import kind_phrase
 from . import syntax
-from .messages import batch_defaults, describe_json
+from .messages import batch_defaults
 from .records import InputProblem, Record, batch_record, compact_json
 
 __all__ = ["HarReader", "HarSummary"]
@@ -232,9 +233,7 @@ class HarReader:
                 yield item
             return
         if not isinstance(payload, dict):
-            what = (
-                f"the body ({body_path}) is {describe_json(payload)}, not a Segment message object"
-            )
+            what = f"the body ({body_path}) is {kind_phrase(payload)}, not a Segment message object"
             yield self._problem(request, what, request.body)
             return
         message = _without_write_key(payload)
@@ -261,7 +260,7 @@ class HarReader:
         for position, event in enumerate(events, 1):
             if not isinstance(event, dict) or not isinstance(event.get("properties", {}), dict):
                 what = (
-                    f"event {position} of the Mixpanel data is {describe_json(event)}, not an event"
+                    f"event {position} of the Mixpanel data is {kind_phrase(event)}, not an event"
                     ' object ({"event": NAME, "properties": {...}}); it was skipped'
                 )
                 yield self._problem(request, what, compact_json(event).decode())

@@ -24,8 +24,9 @@ from typing import cast
 
 import msgspec
 
+from ..jsonkinds import kind_phrase
 from .har import HarReader
-from .messages import batch_defaults, describe_json
+from .messages import batch_defaults
 from .records import (
     BATCH_MARK,
     SAMPLE_BYTES,
@@ -353,7 +354,7 @@ class JsonValues:
                 file=self._name,
                 line=line,
                 index=self._index,
-                message=f"record {self._index} (line {line}) is {describe_json(value)}, not a"
+                message=f"record {self._index} (line {line}) is {kind_phrase(value)}, not a"
                 f" message object; {rule} object",
                 data=self._sample(start, self.pos),
             )

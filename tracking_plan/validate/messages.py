@@ -1,5 +1,5 @@
 """Segment message shapes shared by everything that reads messages (files, HAR captures, the
-`tp serve` collector): batch defaults, and how to name a JSON value that is not a message."""
+`tp serve` collector): the defaults a batch gives its items, merged as Segment merges them."""
 
 from __future__ import annotations
 
@@ -30,18 +30,3 @@ def merged_item(item: dict[str, object], defaults: dict[str, object]) -> dict[st
         elif isinstance(own := item[key], dict) and isinstance(default, dict):
             merged[key] = {**default, **own}
     return merged
-
-
-def describe_json(value: object) -> str:
-    """What a JSON value is, for messages: `an object`, `a list`, `a string`, ..."""
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, bool):
-        return "a boolean"
-    if value is None:
-        return "null"
-    return "a number"

@@ -11,7 +11,8 @@ from typing import NamedTuple
 
 import msgspec
 
-from .messages import describe_json, merged_item
+from ..jsonkinds import kind_phrase
+from .messages import merged_item
 
 try:
     from ._scan import split_batch
@@ -117,7 +118,7 @@ def batch_record(
             line=line,
             index=index,
             message=(
-                f"record {index} ({where}) is {describe_json(item)}, not a message object; each"
+                f"record {index} ({where}) is {kind_phrase(item)}, not a message object; each"
                 " item of a Segment batch must be one message object"
             ),
             data=compact_json(item)[:SAMPLE_BYTES],
