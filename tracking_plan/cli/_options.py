@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from ..diagnostics import Severity
+from ..reporters import REPORTERS
 
 
 class FailOn(enum.StrEnum):
@@ -26,6 +28,10 @@ FORCE_HELP = (
     "An input (the plan, an event file) is never overwritten."
 )
 ForceOption = Annotated[bool, typer.Option("--force", help=FORCE_HELP)]
+CheckOption = Annotated[
+    bool,
+    typer.Option("--check", help="Write nothing; exit 1 when the files in the output are stale."),
+]
 OUTPUT_RULE = " A file tp did not write is replaced only with --force."
 
 PlanArg = Annotated[
@@ -49,12 +55,17 @@ IncludeRootOption = Annotated[
 ]
 
 
+def choices(names: Iterable[str]) -> str:
+    """The names as a help text lists them: `a, b, or c`."""
+    *first, last = names
+    return f"{', '.join(first)}, or {last}"
+
+
 FormatOption = Annotated[
     str,
     typer.Option(
         "--format",
         "-f",
-        help="Output: text, json, jsonl, sarif, github, junit, or auto (github under GitHub "
-        "Actions, else text).",
+        help=f"Output: {choices([*REPORTERS, 'auto'])} (github under GitHub Actions, else text).",
     ),
 ]

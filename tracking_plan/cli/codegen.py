@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from ._app import app
-from ._options import OUTPUT_RULE, ForceOption, IncludeRootOption, PlanArg
+from ._options import OUTPUT_RULE, CheckOption, ForceOption, IncludeRootOption, PlanArg
 from ._shared import check_stale, fail, load, notes, out, require_folder, rerun, writing
 
 
@@ -54,12 +54,7 @@ def codegen_command(
             "schema and reports violations to a handler the app can set (typescript, python).",
         ),
     ] = False,
-    check: Annotated[
-        bool,
-        typer.Option(
-            "--check", help="Write nothing; exit 1 when the files in the output are stale."
-        ),
-    ] = False,
+    check: CheckOption = False,
     force: ForceOption = False,
     include_root: IncludeRootOption = None,
 ) -> None:

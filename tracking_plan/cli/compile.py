@@ -12,7 +12,7 @@ from ..compiler import compile_plan, dumps, stale_files, write_schemas
 from ..model import Plan
 from ..output_files import STDIN
 from ._app import app
-from ._options import OUTPUT_RULE, ForceOption, IncludeRootOption, PlanArg
+from ._options import OUTPUT_RULE, CheckOption, ForceOption, IncludeRootOption, PlanArg
 from ._shared import (
     EXIT_FINDINGS,
     check_stale,
@@ -61,12 +61,7 @@ def compile_command(
             "segment: a Segment Protocols tracking-plan JSON.",
         ),
     ] = CompileFormat.JSONSCHEMA,
-    check: Annotated[
-        bool,
-        typer.Option(
-            "--check", help="Write nothing; exit 1 when the files in the output are stale."
-        ),
-    ] = False,
+    check: CheckOption = False,
     force: ForceOption = False,
     include_root: IncludeRootOption = None,
 ) -> None:

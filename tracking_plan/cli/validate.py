@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..output_files import STDIN
+from ..reporters.validation import VALIDATION_REPORTERS
 from ._app import app
-from ._options import OUTPUT_RULE, FailOn, ForceOption, IncludeRootOption, PlanArg
+from ._options import OUTPUT_RULE, FailOn, ForceOption, IncludeRootOption, PlanArg, choices
 from ._shared import EXIT_FINDINGS, err, fail, load, progress, writing
 
 if TYPE_CHECKING:
@@ -33,7 +34,10 @@ def validate_command(
         ),
     ],
     output_format: Annotated[
-        str, typer.Option("--format", "-f", help="text, json, or jsonl (one finding per line).")
+        str,
+        typer.Option(
+            "--format", "-f", help=f"{choices(VALIDATION_REPORTERS)} (one finding per line)."
+        ),
     ] = "text",
     fail_on: Annotated[
         FailOn, typer.Option("--fail-on", help="Exit 1 when a finding is at least this severe.")
@@ -87,7 +91,6 @@ def validate_command(
     Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 the plan cannot be loaded.
     Example: tp validate plans/shop/plan.yaml plans/shop/sample-events.jsonl
     """
-    from ..reporters.validation import VALIDATION_REPORTERS
     from ..validate import Outputs, ValidateOptions, validate_files
     from ..validate.inputs import input_error
 
