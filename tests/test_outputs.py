@@ -267,6 +267,50 @@ def test_an_output_that_is_a_folder_or_under_a_file(shop: Path) -> None:
     assert (shop / "new/folders/report.txt").is_file()
 
 
+@pytest.mark.parametrize(
+    ("command", "written"),
+    [
+        (["lint", "plan.yaml", "-o", "plan.yaml/out"], "plan.yaml/out"),
+        (["compile", "plan.yaml", "-o", "plan.yaml/out"], "plan.yaml/out/bundle.schema.json"),
+        (["compile", "plan.yaml", "--format", "segment", "-o", "plan.yaml/out"], "plan.yaml/out"),
+        (["import", "segment", "segment.json", "-o", "plan.yaml/out"], "plan.yaml/out"),
+        (
+            ["codegen", "plan.yaml", "--lang", "python", "-o", "plan.yaml/out"],
+            "plan.yaml/out/__init__.py",
+        ),
+        (["validate", "plan.yaml", "sample-events.jsonl", "--invalid-out", "plan.yaml/out"], None),
+        (["validate", "plan.yaml", "sample-events.jsonl", "--valid-out", "plan.yaml/out"], None),
+        (["captures", "export", "--db", "captures.sqlite", "-o", "plan.yaml/out"], None),
+        (["init", "plan.yaml/out", "--name", "shop"], None),
+    ],
+    ids=[
+        "lint",
+        "compile",
+        "compile-segment",
+        "import-segment",
+        "codegen",
+        "validate-invalid-out",
+        "validate-valid-out",
+        "captures-export",
+        "init",
+    ],
+)
+def test_an_output_that_cannot_be_written_is_an_error_not_a_bug(
+    shop: Path, command: list[str], written: str | None
+) -> None:
+    """Its parent is a regular file, which no user, root included, can create a file under."""
+    assert (
+        tp("compile", "plan.yaml", "--format", "segment", "-o", "segment.json", cwd=shop).code == 0
+    )
+    CaptureStore(shop / "captures.sqlite").close()
+    run = tp(*command, cwd=shop)
+    assert run.code == 2, run.output
+    assert run.stderr.startswith(
+        f"error: cannot write {written or 'plan.yaml/out'}: plan.yaml is not a folder\n"
+    ), run.stderr
+    assert not (shop / "plan.yaml").is_dir()
+
+
 def test_a_device_is_written_to_directly(shop: Path) -> None:
     run = tp("lint", "plan.yaml", "--format", "sarif", "-o", "/dev/null", cwd=shop)
     assert run.code == 0, run.output

@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from rich.markup import escape
 from rich.table import Table
 
 from ..diagnostics import Diagnostic, Severity
-from ..validate.run import ValidationReport
 from .text import make_console, shown
+
+if TYPE_CHECKING:
+    from ..validate.run import ValidationReport
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
