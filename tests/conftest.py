@@ -212,7 +212,7 @@ def load_codegen_plan(path: str | Path) -> Plan:
 
 EXAMPLES_SCALE = float(os.environ.get("TP_EXAMPLES_SCALE", "1"))
 """How much of its usual number of generated examples each property-based test runs:
-`.ci/run` runs a fifth of them on the extra Python versions (the default Python runs all)."""
+`.ci/run` runs a tenth of them on the extra Python versions (the default Python runs all)."""
 
 
 def scaled(examples: int) -> int:
