@@ -73,6 +73,7 @@ Timestamp = str
 NonEmpty = Annotated[str, msgspec.Meta(min_length=1)]
 _MESSAGE_TYPES = frozenset(MESSAGE_TYPES)
 _NO_RAW = msgspec.Raw()
+_INT64 = 2**63
 _OPEN_BRACE = ord("{")
 
 
@@ -478,6 +479,8 @@ def _enum(prop: Property) -> Any:
     has_null = None in values
     if len(strings) + len(ints) + int(has_null) != len(values):
         raise Unsupported("enum values other than strings, integers and null")
+    if any(not -_INT64 <= v < _INT64 for v in ints):
+        raise Unsupported("enum integers beyond 64 bits")  # msgspec's Literal refuses them
     members: list[Any] = []
     if strings:
         members.append(Literal[tuple(strings)])
