@@ -21,7 +21,8 @@ from tracking_plan.model import CallType, Definition, Plan, Policy, Property, St
 from tracking_plan.validate import Outputs, ValidateOptions, validate_files
 from tracking_plan.validate.engine import EventValidator
 from tracking_plan.validate.inputs import split_ranges
-from tracking_plan.validate.native import T_OBJ, NativeScanner, available, node_spec
+from tracking_plan.validate.native import NativeScanner, available, node_spec
+from tracking_plan.validate.scan_specs import T_OBJ
 
 pytestmark = pytest.mark.skipif(
     not available(), reason="the native scanner is not compiled in (or TP_NATIVE=0)"
@@ -410,3 +411,24 @@ def test_jobs_find_a_duplicate_id_however_it_is_escaped(
     one, two = ([d.to_dict() for d in report.diagnostics()] for report in reports)
     assert one == two
     assert [d["data"]["count"] for d in one if d["code"] == "EN205"] == [1]
+
+
+def test_the_scanner_and_python_share_their_constants() -> None:
+    from tracking_plan.compiler.jsonschema import MAX_MESSAGE_ID_LENGTH
+    from tracking_plan.validate import _scan, engine, scan_specs
+
+    exported = {name: getattr(_scan, name) for name in dir(_scan) if name.isupper()}
+    assert exported == scan_specs.SHARED
+    assert len(scan_specs.NodeSpec._fields) == _scan.NODE_FIELDS
+    assert len(scan_specs.RouteSpec._fields) == _scan.ROUTE_FIELDS
+    assert scan_specs.MAX_MESSAGE_ID == MAX_MESSAGE_ID_LENGTH
+    assert scan_specs.MAX_MESSAGE_BYTES == engine.MAX_MESSAGE_BYTES
+
+
+def test_node_spec_writes_an_absent_keyword_as_the_scanner_expects() -> None:
+    from tracking_plan.validate import scan_specs
+
+    node = node_spec(scan_specs.T_STR, max_len=3, bounds=(0.0, None, None, 1.5))
+    assert isinstance(node, scan_specs.NodeSpec)
+    assert (node.min_len, node.max_len, node.minimum, node.exclusive_maximum) == (-1, 3, 0.0, 1.5)
+    assert (node.dfa1, node.items, node.min_items, node.fields) == (-1, -1, -1, None)

@@ -15,9 +15,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__has_builtin)
+#if __has_builtin(__builtin_prefetch)
+#define PREFETCH(address) __builtin_prefetch(address)
+#endif
+#elif defined(__GNUC__)
+#define PREFETCH(address) __builtin_prefetch(address)
+#endif
+#ifndef PREFETCH
+#define PREFETCH(address) ((void)(address))
+#endif
+
+/* The constants Python shares are exported by the module under the same names and must equal
+ * tracking_plan/validate/scan_specs.py (tests/test_native.py checks). */
 #define MAX_DEPTH 64
 #define MAX_MESSAGE_BYTES 32768
 #define MAX_MESSAGE_ID 100
+#define MAX_FIELDS 64 /* properties of an object node: a bit each in `present` */
+#define NODE_FIELDS 19 /* items of a node spec (load_node) */
+#define ROUTE_FIELDS 7 /* items of a route spec (load_route) */
+_Static_assert(MAX_FIELDS <= 64, "`present` holds a bit per field");
 #define EXACT_INT 9007199254740992LL /* 2**53: integers up to here are exact doubles */
 
 enum {
@@ -915,7 +932,7 @@ static int accept_line(Scanner *sc, const char *p, const char *e) {
     memset(sp.start, 0, sizeof sp.start);
     Violations v;
     v.count = v.in_array = 0;
-    unsigned char kinds[64];
+    unsigned char kinds[MAX_FIELDS];
     /* The payload and context are checked as they are met when the route is already known
      * (type and event come first in most messages), else after the whole envelope is read. */
     int early_route = -1, payload_done = 0, context_done = 0;
@@ -923,7 +940,7 @@ static int accept_line(Scanner *sc, const char *p, const char *e) {
     /* The duplicate index is larger than the caches: start loading the slots this record will
      * touch (the oldest id's, and its own once its id is read) while the rest is parsed. */
     if (sc->window > 0 && sc->ring_count == sc->window)
-        __builtin_prefetch(&sc->slots[sc->ring[sc->ring_head].slot]);
+        PREFETCH(&sc->slots[sc->ring[sc->ring_head].slot]);
     p = skip_ws(p, e);
     if (p >= e || *p != '{') return HANDED_BACK;
     p = skip_ws(p + 1, e);
@@ -958,7 +975,7 @@ static int accept_line(Scanner *sc, const char *p, const char *e) {
             p = scan_string(p, e, &sp.str[field]);
             if (field == F_MESSAGE_ID && p && sc->window > 0) {
                 id_hash = hash_bytes(sp.str[field].start, sp.str[field].len, 0);
-                __builtin_prefetch(&sc->slots[id_hash & sc->slot_mask]);
+                PREFETCH(&sc->slots[id_hash & sc->slot_mask]);
             }
         } else {
             p = skip_value(p, e, 1);
@@ -1196,7 +1213,7 @@ static int load_node(Scanner *sc, Node *n, PyObject *spec) {
     }
     n->n_fields = -1;
     if (fields != Py_None) {
-        if (!PyTuple_Check(fields) || PyTuple_GET_SIZE(fields) > 64) {
+        if (!PyTuple_Check(fields) || PyTuple_GET_SIZE(fields) > MAX_FIELDS) {
             PyErr_SetString(PyExc_ValueError, "fields must be a tuple of at most 64 fields");
             return -1;
         }
@@ -1263,7 +1280,7 @@ static int load_route(Scanner *sc, Route *r, PyObject *spec) {
                           &r->payload_required, &r->context, &r->context_required, &r->n_fields))
         return -1;
     if (r->payload >= sc->n_nodes || r->payload < PYTHON_DECIDES || r->context >= sc->n_nodes ||
-        r->context < -1 || r->n_fields < 0 || r->n_fields > 64) {
+        r->context < -1 || r->n_fields < 0 || r->n_fields > MAX_FIELDS) {
         PyErr_SetString(PyExc_ValueError, "a route refers to a missing node");
         return -1;
     }
@@ -2048,6 +2065,25 @@ PyMODINIT_FUNC PyInit__scan(void) {
         Py_DECREF(&ScannerType);
         Py_DECREF(module);
         return NULL;
+    }
+    static const struct {
+        const char *name;
+        long value;
+    } shared[] = {
+        {"T_NULL", T_NULL}, {"T_BOOL", T_BOOL}, {"T_INT", T_INT}, {"T_NUM", T_NUM},
+        {"T_STR", T_STR}, {"T_ARR", T_ARR}, {"T_OBJ", T_OBJ}, {"T_ALL", T_ALL},
+        {"K_TRACK", K_TRACK}, {"K_IDENTIFY", K_IDENTIFY}, {"K_PAGE", K_PAGE},
+        {"K_SCREEN", K_SCREEN}, {"K_GROUP", K_GROUP}, {"PYTHON_DECIDES", PYTHON_DECIDES},
+        {"MAX_FIELDS", MAX_FIELDS}, {"MAX_MESSAGE_BYTES", MAX_MESSAGE_BYTES},
+        {"MAX_MESSAGE_ID", MAX_MESSAGE_ID}, {"VIOLATION_WORDS", VIOLATION_WORDS},
+        {"B_UNPLANNED", B_UNPLANNED}, {"KIND_COUNT", KN_COUNT}, {"NODE_FIELDS", NODE_FIELDS},
+        {"ROUTE_FIELDS", ROUTE_FIELDS},
+    };
+    for (size_t i = 0; i < sizeof shared / sizeof shared[0]; i++) {
+        if (PyModule_AddIntConstant(module, shared[i].name, shared[i].value) < 0) {
+            Py_DECREF(module);
+            return NULL;
+        }
     }
     return module;
 }

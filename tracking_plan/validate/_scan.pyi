@@ -1,13 +1,14 @@
-"""Types of the native scanner extension (`_scan.c`)."""
+"""Types of the native scanner extension (`_scan.c`). Its specs and shared constants are
+defined in `scan_specs`."""
 
-from typing import Any
+from .scan_specs import DfaSpec, NodeSpec, RouteSpec
 
 class Scanner:
     def __init__(
         self,
-        nodes: list[tuple[Any, ...]],
-        dfas: list[tuple[bytes, bytes, int]],
-        routes: list[tuple[Any, ...]],
+        nodes: list[NodeSpec],
+        dfas: list[DfaSpec],
+        routes: list[RouteSpec],
         date_time: int,
         window: int,
     ) -> None: ...
@@ -28,3 +29,26 @@ def split_elements(
 def split_batch(
     text: bytes, line: int, max_length: int, /
 ) -> tuple[bytes, bytes, int, int, int, list[tuple[int, int, int]]] | None: ...
+
+T_NULL: int
+T_BOOL: int
+T_INT: int
+T_NUM: int
+T_STR: int
+T_ARR: int
+T_OBJ: int
+T_ALL: int
+K_TRACK: int
+K_IDENTIFY: int
+K_PAGE: int
+K_SCREEN: int
+K_GROUP: int
+PYTHON_DECIDES: int
+MAX_FIELDS: int
+MAX_MESSAGE_BYTES: int
+MAX_MESSAGE_ID: int
+VIOLATION_WORDS: int
+B_UNPLANNED: int
+KIND_COUNT: int
+NODE_FIELDS: int
+ROUTE_FIELDS: int

@@ -28,9 +28,10 @@ from .fastpath import (
     track_ok,
 )
 from .inputs import Block, Elements, InputProblem, Record, batch_elements, checked_line
-from .native import KINDS, NativeScanner, RouteCounts
+from .native import NativeScanner, RouteCounts
 from .native import available as native_available
 from .outcomes import Outcome
+from .scan_specs import KINDS
 from .stats import DefinitionStats, RunStats
 from .syntax import json_error, position
 

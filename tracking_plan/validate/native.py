@@ -28,6 +28,29 @@ from .fastpath import (
     format_pattern,
 )
 from .linear import SchemaValidator
+from .scan_specs import (
+    B_UNPLANNED,
+    K_GROUP,
+    K_IDENTIFY,
+    K_PAGE,
+    K_SCREEN,
+    K_TRACK,
+    KINDS,
+    MAX_FIELDS,
+    PYTHON_DECIDES,
+    T_ALL,
+    T_ARR,
+    T_BOOL,
+    T_INT,
+    T_NULL,
+    T_NUM,
+    T_OBJ,
+    T_STR,
+    VIOLATION_WORDS,
+    DfaSpec,
+    NodeSpec,
+    RouteSpec,
+)
 
 _scan: ModuleType | None
 try:
@@ -35,8 +58,6 @@ try:
 except ImportError:  # not compiled here: the pure-Python fast path does the work
     _scan = None
 
-T_NULL, T_BOOL, T_INT, T_NUM, T_STR, T_ARR, T_OBJ = 1, 2, 4, 8, 16, 32, 64
-T_ALL = 127
 _TYPE_BITS = {
     "null": T_NULL,
     "boolean": T_BOOL,
@@ -47,11 +68,11 @@ _TYPE_BITS = {
     "object": T_OBJ,
 }
 _KINDS = {
-    CallType.TRACK: 0,
-    CallType.IDENTIFY: 1,
-    CallType.PAGE: 2,
-    CallType.SCREEN: 3,
-    CallType.GROUP: 4,
+    CallType.TRACK: K_TRACK,
+    CallType.IDENTIFY: K_IDENTIFY,
+    CallType.PAGE: K_PAGE,
+    CallType.SCREEN: K_SCREEN,
+    CallType.GROUP: K_GROUP,
 }
 # Patterns every valid value of a format matches (for ASCII strings without line breaks): a value
 # that fails them breaks the format for sure. jsonschema checks date-time with
@@ -63,21 +84,13 @@ _FORMAT_OUTER = {
     ),
 }
 _EXACT = 2**53
+_PLACEHOLDER = NodeSpec(T_ALL)  # an object node's index, taken before its fields are built
 _INT64 = 2**63
-MAX_FIELDS = 64
-
-Node = tuple[Any, ...]
 
 
 def available() -> bool:
     """Whether the native scanner is compiled in and not switched off (TP_NATIVE=0)."""
     return _scan is not None and os.environ.get("TP_NATIVE", "1") != "0"
-
-
-KINDS = ("null", "boolean", "number", "string", "array", "object")
-"""The value kinds the scanner counts, in its order (as drift statistics name them)."""
-
-PYTHON_DECIDES = -2
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,8 +119,6 @@ class RouteCounts:
 
 
 _HEAD = struct.Struct("<cii")
-_WORDS = 5
-_UNPLANNED = 16384
 
 
 def unplanned_keys(signature: bytes, node: int) -> list[tuple[str, str]]:
@@ -116,12 +127,13 @@ def unplanned_keys(signature: bytes, node: int) -> list[tuple[str, str]]:
     if not signature.startswith(b"R"):
         return []
     _tag, _route, count = _HEAD.unpack_from(signature)
-    words = struct.unpack_from(f"<{count * _WORDS}i", signature, _HEAD.size)
+    words = struct.unpack_from(f"<{count * VIOLATION_WORDS}i", signature, _HEAD.size)
     at = _HEAD.size + 4 * len(words)
     found = []
     for index in range(count):
-        where, bits, kind, length, _ = words[index * _WORDS : (index + 1) * _WORDS]
-        if bits == _UNPLANNED:
+        start = index * VIOLATION_WORDS
+        where, bits, kind, length, _ = words[start : start + VIOLATION_WORDS]
+        if bits == B_UNPLANNED:
             key = signature[at : at + length].decode("utf-8", "surrogatepass")
             at += length
             if where == node:
@@ -138,7 +150,7 @@ class NativeScanner:
         tables = _Tables()
         self.forbid_unplanned_events = plan.unplanned_events is Policy.FORBID
         self.routes: list[NativeRoute] = []
-        specs: list[Node] = []
+        specs: list[RouteSpec] = []
         for definition in plan.definitions():
             if definition.call not in _KINDS:
                 continue
@@ -174,8 +186,8 @@ class NativeScanner:
         if signature.startswith(b"U"):
             return signature[1:2] == b"0" and self.forbid_unplanned_events
         _tag, _route, count = _HEAD.unpack_from(signature)
-        words = struct.unpack_from(f"<{count * _WORDS}i", signature, _HEAD.size)
-        return any(words[i * _WORDS + 1] != _UNPLANNED for i in range(count))
+        words = struct.unpack_from(f"<{count * VIOLATION_WORDS}i", signature, _HEAD.size)
+        return any(words[i * VIOLATION_WORDS + 1] != B_UNPLANNED for i in range(count))
 
     def supports(self, key: tuple[str, str]) -> bool:
         return any(route.key == key and route.judged for route in self.routes)
@@ -189,11 +201,11 @@ class NativeScanner:
 
 class _Tables:
     def __init__(self) -> None:
-        self.nodes: list[Node] = []
-        self.dfas: list[tuple[bytes, bytes, int]] = []
+        self.nodes: list[NodeSpec] = []
+        self.dfas: list[DfaSpec] = []
         self._dfa_index: dict[str, int] = {}
 
-    def route(self, definition: Definition) -> Node | None:
+    def route(self, definition: Definition) -> RouteSpec | None:
         """The route of a definition, or None when the scanner cannot decide it exactly (or it
         always has something to report, like a deprecation)."""
         kind = _KINDS[definition.call]
@@ -213,8 +225,8 @@ class _Tables:
             del self.nodes[saved[0] :], self.dfas[saved[1] :]
             self._dfa_index = saved[2]
             return None
-        name = b"" if kind in (1, 4) else definition.name.encode()
-        return (
+        name = b"" if kind in (K_IDENTIFY, K_GROUP) else definition.name.encode()
+        return RouteSpec(
             kind,
             name,
             payload,
@@ -225,10 +237,10 @@ class _Tables:
         )
 
     @staticmethod
-    def python_route(definition: Definition) -> Node:
+    def python_route(definition: Definition) -> RouteSpec:
         """A route whose records all go to Python: it keeps them from looking unplanned."""
         name = b"" if definition.call in (CallType.IDENTIFY, CallType.GROUP) else definition.name
-        return (
+        return RouteSpec(
             _KINDS[definition.call],
             name if isinstance(name, bytes) else name.encode(),
             PYTHON_DECIDES,
@@ -248,14 +260,14 @@ class _Tables:
             self.dfas.append(tables)
         return index
 
-    def _add(self, node: Node) -> int:
+    def _add(self, node: NodeSpec) -> int:
         self.nodes.append(node)
         return len(self.nodes) - 1
 
     def object_node(self, props: tuple[Property, ...], policy: Policy) -> int:
         if len(props) > MAX_FIELDS:
             raise Unsupported("an object with too many properties")
-        index = self._add(())
+        index = self._add(_PLACEHOLDER)
         fields = tuple((p.name.encode(), self.node(p), p.required) for p in props)
         self.nodes[index] = node_spec(T_OBJ, fields=fields, forbid=policy is not Policy.ALLOW)
         return index
@@ -271,7 +283,7 @@ class _Tables:
         if prop.enum is not None:
             accepted, exact = _enum(prop)
             return self._add(node_spec(types, enum=accepted, enum_exact=exact))
-        index = self._add(())
+        index = self._add(_PLACEHOLDER)
         dfa1 = self.dfa(prop.pattern) if prop.pattern is not None else -1
         dfa2 = outer = -1
         formats = checked_formats(prop.formats)
@@ -317,51 +329,38 @@ class _Tables:
 
 
 @lru_cache(maxsize=1024)
-def _dfa_tables(pattern: str) -> tuple[bytes, bytes, int] | None:
+def _dfa_tables(pattern: str) -> DfaSpec | None:
     """A pattern's DFA as the scanner takes it (built once per process), or None."""
     re.compile(pattern)
     automaton = search_dfa(pattern)
     if automaton is None:
         return None
-    return automaton.transitions, automaton.accepting, automaton.start
+    return DfaSpec(automaton.transitions, automaton.accepting, automaton.start)
 
 
 def node_spec(
     types: int,
     *,
-    enum: tuple[tuple[bytes, ...], tuple[int, ...], bool] | None = None,
     min_len: int | None = None,
     max_len: int | None = None,
-    dfa1: int = -1,
-    dfa2: int = -1,
     bounds: tuple[float | None, ...] = (None, None, None, None),
-    multiple_of: int = 0,
-    items: int = -1,
     min_items: int | None = None,
     max_items: int | None = None,
-    fields: tuple[tuple[bytes, int, bool], ...] | None = None,
-    forbid: bool = False,
-    enum_exact: bool = False,
-    format_exact: bool = False,
-    format_outer: int = -1,
-) -> Node:
-    return (
+    **rest: Any,
+) -> NodeSpec:
+    """A node, with absent lengths and bounds given as None."""
+    minimum, maximum, exclusive_minimum, exclusive_maximum = bounds
+    return NodeSpec(
         types,
-        enum,
-        -1 if min_len is None else min_len,
-        -1 if max_len is None else max_len,
-        dfa1,
-        dfa2,
-        *bounds,
-        multiple_of,
-        items,
-        -1 if min_items is None else min_items,
-        -1 if max_items is None else max_items,
-        fields,
-        forbid,
-        enum_exact,
-        format_exact,
-        format_outer,
+        min_len=-1 if min_len is None else min_len,
+        max_len=-1 if max_len is None else max_len,
+        minimum=minimum,
+        maximum=maximum,
+        exclusive_minimum=exclusive_minimum,
+        exclusive_maximum=exclusive_maximum,
+        min_items=-1 if min_items is None else min_items,
+        max_items=-1 if max_items is None else max_items,
+        **rest,
     )
 
 
