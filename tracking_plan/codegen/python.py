@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator
 
 from ..model import CallType
 from ..printable import printable, spell
-from . import CodegenOptions, Language, header, runtime_file
+from .common import CodegenOptions, Language, header, runtime_file
 from .ir import STAMP_KEY, Call, Client, Field, Shape, Type
 from .names import Scope, Style
 

@@ -13,7 +13,8 @@ pages get no method (the file lists them).
 from __future__ import annotations
 
 from ..model import CallType
-from . import CodegenOptions, Language, docs, header
+from . import docs
+from .common import CodegenOptions, Language, header
 from .ir import STAMP_KEY, Call, Client, Field, Shape, Type
 from .names import Scope, Style
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..model import CallType
 from ..printable import printable
-from . import CodegenOptions, Language, header, runtime_file
+from .common import CodegenOptions, Language, header, runtime_file
 from .ir import STAMP_KEY, Call, Client, Shape, Type
 from .names import Scope, Style
 
