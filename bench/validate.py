@@ -31,25 +31,24 @@ is invalid (`unplanned_events: forbid`). Peers are given the fastest parser for 
 builds the same Python objects as `json.loads`, about twice as fast); only the jsonschema loop
 keeps `json.loads`, as written in its docs. Schema compilation is not counted in peers' times;
 tp's time is the whole `validate_files` call.
+
+The engines (the child side) are in validate_engines.py, the other layouts in
+validate_layouts.py, the table and the targets in validate_report.py.
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import gzip
-import importlib
-import itertools
 import json
 import os
-import resource
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
+from validate_engines import run_child
+from validate_layouts import BATCH_SIZE, array_writer, gzipped, relaid, warm, write_batches
+from validate_report import Measure, megabytes, print_table, ratio, target
 from workload import Workload, ensure_workload
 
 BENCH = Path(__file__).resolve().parent
@@ -71,236 +70,6 @@ TARGET_GZIP = 1.3
 TARGET_STDIN = 1.3
 TARGET_ARRAY = 1.3
 TARGET_BATCH = 2.0
-BATCH_SIZE = 100
-
-ROUTE_FIELD: dict[Any, str] = {"track": "event", "page": "name", "screen": "name"}
-
-Schema = dict[str, Any]
-Route = tuple[str, str | None]
-Check = Callable[[Any], bool]
-
-
-# --- Child side: one engine, one file --------------------------------------------------------
-
-
-def route_schemas(plan_path: str) -> tuple[dict[Route, Schema], Schema, bool]:
-    """Per-definition message schemas with the envelope merged in, keyed by (type, event or
-    name); the envelope alone (for messages no definition plans); and whether a track event
-    the plan does not list is invalid."""
-    from tracking_plan.compiler.jsonschema import compile_plan, definition_paths, envelope_schema
-    from tracking_plan.loader import load_plan
-    from tracking_plan.model import Policy
-
-    plan = load_plan(plan_path)
-    compiled = compile_plan(plan)
-    paths = definition_paths(plan)
-    envelope = envelope_schema()
-    routes: dict[Route, Schema] = {}
-    for definition in plan.definitions():
-        document = compiled.schemas[paths[definition.call, definition.name]]
-        call = definition.call.value
-        schema = dict(document)
-        schema["properties"] = {**envelope["properties"], **document["properties"]}
-        schema["required"] = [*envelope["required"], *document.get("required", ())]
-        if call == "group":
-            schema["required"].append("groupId")
-        schema["anyOf"] = envelope["anyOf"]
-        routes[call, definition.name if call in ROUTE_FIELD else None] = schema
-    return routes, envelope, plan.unplanned_events is Policy.FORBID
-
-
-def routed_loop(
-    path: str,
-    loads: Callable[[bytes], Any],
-    checks: dict[Any, Check],
-    fallback: Check,
-    forbid_unplanned: bool,
-) -> tuple[int, int]:
-    """Records and invalid records of `path`, each message checked by its route's check."""
-    records = invalid = 0
-    route_field = ROUTE_FIELD
-    with open(path, "rb") as lines:
-        for line in lines:
-            records += 1
-            message = loads(line)
-            if not isinstance(message, dict):
-                invalid += 1
-                continue
-            kind = message.get("type")
-            name_field = route_field.get(kind)
-            check = checks.get((kind, message.get(name_field) if name_field else None))
-            if check is None:
-                if kind == "track" and forbid_unplanned:
-                    invalid += 1
-                    continue
-                check = fallback
-            if not check(message):
-                invalid += 1
-    return records, invalid
-
-
-def _floor(path: str) -> tuple[int, int]:
-    import msgspec
-
-    decode = msgspec.json.Decoder().decode
-    records = 0
-    with open(path, "rb") as lines:
-        for line in lines:
-            decode(line)
-            records += 1
-    return records, 0
-
-
-def _jsonschema_checks(schemas: list[Schema]) -> list[Check]:
-    from jsonschema import (  # type: ignore[import-untyped,unused-ignore]
-        Draft202012Validator,
-    )
-
-    checker = Draft202012Validator.FORMAT_CHECKER
-    if "date-time" not in checker.checkers:
-        print("warning: jsonschema cannot check date-time (pip install rfc3339-validator)")
-    return [Draft202012Validator(s, format_checker=checker).is_valid for s in schemas]
-
-
-def _fastjsonschema_checks(schemas: list[Schema]) -> list[Check]:
-    import fastjsonschema
-
-    error = fastjsonschema.JsonSchemaValueException
-
-    def wrap(function: Callable[[Any], Any]) -> Check:
-        def check(message: Any) -> bool:
-            try:
-                function(message)
-            except error:
-                return False
-            return True
-
-        return check
-
-    # detailed_exceptions=False would be a little faster on invalid records, but fastjsonschema
-    # 2.22 fails to compile `const` with it (KeyError: 'definition_rule').
-    return [wrap(fastjsonschema.compile(s)) for s in schemas]
-
-
-def _jsonschema_rs_checks(schemas: list[Schema]) -> list[Check]:
-    import jsonschema_rs
-
-    return [jsonschema_rs.validator_for(s, validate_formats=True).is_valid for s in schemas]
-
-
-# Engine: (module, compile the checks, parser).
-PEERS: dict[str, tuple[str, Callable[[list[Schema]], list[Check]], str]] = {
-    "jsonschema": ("jsonschema", _jsonschema_checks, "json"),
-    "fastjsonschema": ("fastjsonschema", _fastjsonschema_checks, "orjson"),
-    "jsonschema-rs": ("jsonschema_rs", _jsonschema_rs_checks, "orjson"),
-}
-
-
-def _loads(name: str) -> Callable[[bytes], Any]:
-    if name == "orjson":
-        import orjson
-
-        return orjson.loads
-    return json.loads
-
-
-def _tp_options(module: Any) -> tuple[Any, str]:
-    """`ValidateOptions` with drift statistics on, and what was set."""
-    options = module.ValidateOptions()
-    if "drift" in {f.name for f in dataclasses.fields(options)}:
-        return dataclasses.replace(options, drift=True), "ValidateOptions(drift=True)"
-    return options, "ValidateOptions() (it has no `drift` field)"
-
-
-def _gunzip(path: str) -> tuple[int, int]:
-    """Inflate a gzip file and drop the bytes, as tp's reader inflates it (zlib, 256 KB of
-    input, up to a megabyte out, a call): what decompressing alone costs."""
-    import zlib
-
-    inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    with open(path, "rb", buffering=0) as source:
-        pending = b""
-        while True:
-            pending = pending or source.read(256 * 1024)
-            if not pending or inflate.eof:
-                break
-            inflate.decompress(pending, 1 << 20)
-            pending = inflate.unconsumed_tail
-    return 0, 0
-
-
-def run_child(engine: str, plan_path: str, input_path: str, jobs: int) -> dict[str, Any]:
-    """Measure one engine on one file, in this process."""
-    result: dict[str, Any] = {}
-    if engine == "gunzip":
-        start = time.perf_counter()
-        records, invalid = _gunzip(input_path)
-    elif engine == "floor":
-        start = time.perf_counter()
-        records, invalid = _floor(input_path)
-    elif engine in PEERS:
-        module_name, make_checks, parser = PEERS[engine]
-        loads = _loads(parser)
-        importlib.import_module(module_name)
-        setup = time.perf_counter()
-        routes, envelope, forbid_unplanned = route_schemas(plan_path)
-        compiled = make_checks([*routes.values(), envelope])
-        checks = dict(zip(routes, compiled, strict=False))
-        result["setup_seconds"] = time.perf_counter() - setup
-        start = time.perf_counter()
-        records, invalid = routed_loop(input_path, loads, checks, compiled[-1], forbid_unplanned)
-    elif engine == "tp":
-        try:
-            module = importlib.import_module("tracking_plan.validate")
-            validate_files = module.validate_files
-        except (ImportError, AttributeError) as error:
-            return {"unavailable": f"{type(error).__name__}: {error}"}
-        from tracking_plan.loader import load_plan
-
-        plan = load_plan(plan_path)
-        options, result["note"] = _tp_options(module)
-        start = time.perf_counter()
-        report = validate_files(plan, [input_path], jobs=jobs, options=options)
-        records, invalid = int(report.records), int(report.invalid)
-    else:
-        raise SystemExit(f"unknown engine {engine!r}")
-    result["seconds"] = time.perf_counter() - start
-    result["records"] = records
-    result["invalid"] = invalid
-    result["rss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    result["children_rss_kb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return result
-
-
-# --- Parent side -----------------------------------------------------------------------------
-
-
-@dataclasses.dataclass(slots=True)
-class Measure:
-    label: str
-    records: int = 0
-    invalid: int = 0
-    seconds: float = 0.0
-    rss_kb: int = 0
-    children_rss_kb: int = 0
-    setup_seconds: float | None = None
-    note: str = ""
-    unavailable: str | None = None
-    extrapolated_to: int | None = None  # records the rate was extrapolated to
-
-    @property
-    def rate(self) -> float:
-        return self.records / self.seconds if self.seconds else 0.0
-
-    @property
-    def shown_seconds(self) -> float:
-        if self.extrapolated_to is None:
-            return self.seconds
-        return self.extrapolated_to / self.rate
-
-    @property
-    def ok(self) -> bool:
-        return self.unavailable is None and self.records > 0
 
 
 def measure(
@@ -326,122 +95,6 @@ def measure(
         print(f"    {line}")
     data = json.loads(lines[-1])
     return Measure(label, **data)
-
-
-def _gzipped(path: Path) -> Path:
-    """`path` gzip-compressed (level 1, as a fast exporter writes), made once beside it."""
-    target = path.with_name(path.name + ".gz")
-    if target.exists() and target.stat().st_mtime >= path.stat().st_mtime:
-        return target
-    print(f"compressing {path.name} (cached for the next runs) ...", flush=True)
-    partial = target.with_name(target.name + ".partial")
-    with path.open("rb") as source, gzip.open(partial, "wb", compresslevel=1) as sink:
-        while chunk := source.read(1 << 20):
-            sink.write(chunk)
-    partial.replace(target)
-    return target
-
-
-def _relaid(path: Path, suffix: str, write: Callable[[list[bytes], Any], None]) -> Path:
-    """The records of the JSON Lines file `path` in another layout (`write` writes a chunk of
-    lines to the open file, and an empty one at the end), made once beside it."""
-    target = path.with_name(path.name + suffix)
-    if target.exists() and target.stat().st_mtime >= path.stat().st_mtime:
-        return target
-    print(f"writing {target.name} (cached for the next runs) ...", flush=True)
-    partial = target.with_name(target.name + ".partial")
-    with path.open("rb") as source, partial.open("wb") as sink:
-        while lines := list(itertools.islice(source, 10_000)):  # whole batches
-            write([line.rstrip(b"\n") for line in lines], sink)
-        write([], sink)
-    partial.replace(target)
-    return target
-
-
-def _array_writer() -> Callable[[list[bytes], Any], None]:
-    """A compact JSON array, `[{...},{...}]`, all on one line."""
-    first = True
-
-    def write(lines: list[bytes], sink: Any) -> None:
-        nonlocal first
-        if not lines:
-            sink.write(b"[]" if first else b"]\n")
-            return
-        sink.write((b"[" if first else b",") + b",".join(lines))
-        first = False
-
-    return write
-
-
-def _batches(lines: list[bytes], sink: Any) -> None:
-    """Segment batch payloads of BATCH_SIZE messages, one a line, as analytics libraries send
-    them: `batch` and `sentAt`, no `context`."""
-    for at in range(0, len(lines), BATCH_SIZE):
-        items = b",".join(lines[at : at + BATCH_SIZE])
-        sink.write(b'{"batch":[' + items + b'],"sentAt":"2024-11-04T12:00:00.000Z"}\n')
-
-
-def _warm(path: Path) -> None:
-    """Read the file once so every engine finds it in the page cache."""
-    with path.open("rb") as source:
-        while source.read(1 << 24):
-            pass
-
-
-def _mb(kb: int) -> str:
-    return f"{kb / 1024:,.0f} MB"
-
-
-def _ratio(numerator: Measure | None, denominator: Measure | None) -> float | None:
-    if numerator is None or denominator is None or not numerator.ok or not denominator.ok:
-        return None
-    return numerator.rate / denominator.rate
-
-
-def _print_table(rows: list[Measure], tp: Measure | None) -> None:
-    header = ("engine", "records", "invalid", "time", "records/s", "x tp", "tp x", "peak RSS")
-    table = [header]
-    for row in rows:
-        if not row.ok:
-            table.append((row.label, "", "", "", "", "", "", ""))
-            continue
-        star = "*" if row.extrapolated_to is not None else ""
-        versus = _ratio(row, tp)
-        inverse = _ratio(tp, row)
-        rss = _mb(row.rss_kb)
-        if row.children_rss_kb:
-            rss += f" (+ workers {_mb(row.children_rss_kb)})"
-        table.append(
-            (
-                row.label,
-                f"{row.records:,}",
-                f"{row.invalid:,}" if row.label != "parse floor" else "-",
-                f"{row.shown_seconds:.2f} s{star}",
-                f"{row.rate:,.0f}",
-                f"{versus:.2f}" if versus is not None else "-",
-                f"{inverse:.2f}" if inverse is not None else "-",
-                rss,
-            )
-        )
-    widths = [max(len(line[i]) for line in table) for i in range(len(header))]
-    for number, line in enumerate(table):
-        cells = [
-            cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i])
-            for i, cell in enumerate(line)
-        ]
-        print("  ".join(cells).rstrip())
-        if number == 0:
-            print("  ".join("-" * w for w in widths))
-    for row in rows:
-        if row.unavailable is not None:
-            print(f"{row.label}: {row.unavailable}")
-
-
-def _target(label: str, value: float | None, goal: float, higher: bool = True) -> str:
-    if value is None:
-        return f"  {label:<40} n/a"
-    passed = value >= goal if higher else value <= goal
-    return f"  {label:<40} {value:6.2f}x  {'PASS' if passed else 'FAIL'}"
 
 
 def main() -> None:
@@ -489,7 +142,7 @@ def main() -> None:
     )
     print(f"  calls: {types}")
     print(f"  planted invalid: {summary.invalid:,} ({kinds})")
-    _warm(work.events)
+    warm(work.events)
     plan = work.plan
 
     print(f"measuring on {os.cpu_count()} CPUs, one child process per run:")
@@ -508,11 +161,11 @@ def main() -> None:
     gunzip: Measure | None = None
     if tp.ok:
         tp_jobs = measure(f"tp jobs={args.jobs}", "tp", plan, work.events, jobs=args.jobs)
-        compressed = _gzipped(work.events)
-        array = _relaid(work.events, ".array.json", _array_writer())
-        batches = _relaid(work.events, ".batches.jsonl", _batches)
+        compressed = gzipped(work.events)
+        array = relaid(work.events, ".array.json", array_writer())
+        batches = relaid(work.events, ".batches.jsonl", write_batches)
         for path in (compressed, array, batches):
-            _warm(path)
+            warm(path)
         runs: dict[str, Callable[[], Measure]] = {
             "plain": lambda: measure("tp jobs=1", "tp", plan, work.events),
             "gunzip": lambda: measure("gzip -d alone (zlib)", "gunzip", plan, compressed),
@@ -536,7 +189,7 @@ def main() -> None:
         tp_sample = measure("tp jobs=1 (sample)", "tp", plan, sample)
         if args.memory_check:
             big = ensure_workload(args.cache, events * MEMORY_FACTOR)
-            _warm(big.events)
+            warm(big.events)
             tp_big = measure(f"tp jobs=1 ({MEMORY_FACTOR}x file)", "tp", plan, big.events)
 
     print()
@@ -544,7 +197,7 @@ def main() -> None:
     rows += [row for row in (tp_jobs, *layouts.values()) if row is not None]
     if tp_big is not None:
         rows.append(tp_big)
-    _print_table(rows, tp if tp.ok else None)
+    print_table(rows, tp if tp.ok else None)
     if not tp.ok:
         print("tp engine: not available yet")
     print(
@@ -567,23 +220,23 @@ def main() -> None:
     print()
     print("targets (tp jobs=1 unless said):")
     print(
-        _target(
+        target(
             f"tp >= {TARGET_VS_JSONSCHEMA:.0f}x jsonschema loop",
-            _ratio(tp, jsonschema),
+            ratio(tp, jsonschema),
             TARGET_VS_JSONSCHEMA,
         )
     )
     print(
-        _target(
+        target(
             f"tp >= {TARGET_VS_JSONSCHEMA_RS:.0f}x jsonschema-rs",
-            _ratio(tp, rust),
+            ratio(tp, rust),
             TARGET_VS_JSONSCHEMA_RS,
         )
     )
-    print(_target(f"tp >= {TARGET_VS_FLOOR}x parse floor", _ratio(tp, floor), TARGET_VS_FLOOR))
+    print(target(f"tp >= {TARGET_VS_FLOOR}x parse floor", ratio(tp, floor), TARGET_VS_FLOOR))
     print(
-        _target(
-            f"tp jobs={args.jobs} >= {TARGET_SCALING}x jobs=1", _ratio(tp_jobs, tp), TARGET_SCALING
+        target(
+            f"tp jobs={args.jobs} >= {TARGET_SCALING}x jobs=1", ratio(tp_jobs, tp), TARGET_SCALING
         )
     )
     if gunzip is not None and gunzip.unavailable is None and tp.ok:
@@ -599,19 +252,19 @@ def main() -> None:
     ):
         row = layouts.get(name)
         inflating = gunzip.seconds if name == "gzip" and gunzip is not None else 0.0
-        ratio = row.seconds / (tp.seconds + inflating) if row is not None and row.ok else None
+        slower = row.seconds / (tp.seconds + inflating) if row is not None and row.ok else None
         than = "(plain + inflating) time" if name == "gzip" else "plain time"
-        print(_target(f"tp {name} <= {goal}x {than}", ratio, goal, higher=False))
+        print(target(f"tp {name} <= {goal}x {than}", slower, goal, higher=False))
     if tp_big is not None and tp_big.ok and tp.ok:
         growth = tp_big.rss_kb / tp.rss_kb
         print(
-            _target(
+            target(
                 f"peak RSS {MEMORY_FACTOR}x file <= {TARGET_MEMORY}x",
                 growth,
                 TARGET_MEMORY,
                 higher=False,
             )
-            + f"  ({_mb(tp.rss_kb)} -> {_mb(tp_big.rss_kb)})"
+            + f"  ({megabytes(tp.rss_kb)} -> {megabytes(tp_big.rss_kb)})"
         )
 
     print()
