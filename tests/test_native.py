@@ -18,8 +18,8 @@ from conftest import REPO_ROOT, SHOP_PLAN
 
 from tracking_plan import load_plan
 from tracking_plan.model import CallType, Definition, Plan, Policy, Property, Status
-from tracking_plan.validate import Outputs, ValidateOptions, validate_files
-from tracking_plan.validate.engine import EventValidator
+from tracking_plan.validate import Outputs, validate_files
+from tracking_plan.validate.duplicates import RecentIds, ScannerIds
 from tracking_plan.validate.inputs import split_ranges
 from tracking_plan.validate.native import T_OBJ, NativeScanner, available, node_spec
 
@@ -188,11 +188,10 @@ def test_lines_and_records_are_counted_around_handed_back_lines() -> None:
 def test_duplicate_window_matches_the_python_one(window: int) -> None:
     rng = random.Random(window)
     ids = [f"id{rng.randrange(60)}" for _ in range(3000)]
-    native = EventValidator(PLAN, ValidateOptions(dedupe_window=window))
-    assert native.native is not None
-    python = EventValidator(PLAN, ValidateOptions(dedupe_window=window))
-    python_verdicts = [python._python_duplicate(i) for i in ids]
-    native_verdicts = [native._native_duplicate(i) for i in ids]
+    native = ScannerIds(NativeScanner(PLAN, window))
+    python = RecentIds(window)
+    python_verdicts = [python.seen(i) for i in ids]
+    native_verdicts = [native.seen(i) for i in ids]
     assert native_verdicts == python_verdicts
     assert any(python_verdicts) == (window > 0)
 

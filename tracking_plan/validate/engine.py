@@ -3,7 +3,6 @@ rest, plus the checks no schema can express (size, duplicates, clock skew, depre
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -16,6 +15,7 @@ import msgspec
 from ..diagnostics import Severity
 from ..jsonkinds import drift_kind
 from ..model import CallType, Definition, Plan, Policy
+from .duplicates import RecentIds, ScannerIds, duplicate_finding, never_seen
 from .explain import Finding, SchemaPath
 from .fastpath import (
     TIMESTAMP,
@@ -42,13 +42,6 @@ _is_unset = partial(is_, msgspec.UNSET)
 _MISSING: Any = object()
 _KEYS = msgspec.json.Decoder(dict[str, msgspec.Raw])
 _GENERIC = msgspec.json.Decoder()
-
-
-class _WithMessageId(msgspec.Struct):
-    messageId: Any = None
-
-
-_MESSAGE_ID = msgspec.json.Decoder(_WithMessageId)
 _TIMESTAMP_MATCH = TIMESTAMP.match
 _astuple = msgspec.structs.astuple
 
@@ -107,18 +100,18 @@ class EventValidator:
         self._settled_folded: dict[bytes, int] = {}
         self._observing = True
         self._would_observe = False
-        self._seen_ids: set[str] = set()
-        self._seen_order: deque[str] = deque()
-        self._is_duplicate = (
-            self._python_duplicate if self.native is None else self._native_duplicate
+        self.message_ids = (
+            RecentIds(self.options.dedupe_window)
+            if self.native is None
+            else ScannerIds(self.native)
         )
+        self._is_duplicate = self.message_ids.seen
         self._warn_unplanned_events = plan.unplanned_events is Policy.WARN
         self._labels: dict[tuple[str, str], str] = {}
         self._route_stats: dict[tuple[str, str], DefinitionStats] = {}
         self._decode_envelope = self.fast.envelope.decode
         self._track = self.fast.track.decode if self.fast.track is not None else None
         self._track_routes = self.fast.track_routes
-        self._dedupe_window = self.options.dedupe_window
         self._drift = self.options.drift
         for key, route in self.fast.routes.items():
             definition = route.definition if route is not None else None
@@ -432,20 +425,6 @@ class EventValidator:
         )
         return name, key
 
-    def _python_duplicate(self, message_id: str) -> bool:
-        """Whether the id is among the last `dedupe_window` distinct ids; else remember it."""
-        if message_id in self._seen_ids:
-            return True
-        self._seen_ids.add(message_id)
-        self._seen_order.append(message_id)
-        if len(self._seen_order) > self._dedupe_window:
-            self._seen_ids.discard(self._seen_order.popleft())
-        return False
-
-    def _native_duplicate(self, message_id: str) -> bool:
-        assert self.native is not None
-        return self.native.seen(message_id.encode("utf-8", "surrogatepass"))
-
     def _observe(
         self, definition: Definition, key: tuple[str, str], message: dict[str, Any]
     ) -> None:
@@ -625,7 +604,7 @@ class EventValidator:
         for sure goes straight to the schema path, where `check` would end up."""
         assert self.native is not None
         is_duplicate = self._is_duplicate
-        self._is_duplicate = _never
+        self._is_duplicate = never_seen
         self._observing = self._would_observe = self._drift = False
         try:
             if self.native.breaks_schema(signature):
@@ -637,20 +616,6 @@ class EventValidator:
             self._is_duplicate = is_duplicate
             self._observing = True
             self._drift = self.options.drift
-
-    def prime(self, lines: bytes | memoryview) -> None:
-        """Remember the messageIds of these JSON Lines (the records just before the part of a
-        file this validator reads), so that a duplicate across the cut is still found."""
-        if self.native is not None:
-            self.native.prime(lines)
-            return
-        for line in bytes(lines).splitlines():
-            try:
-                message_id = _MESSAGE_ID.decode(line).messageId
-            except (msgspec.DecodeError, RecursionError):
-                continue
-            if isinstance(message_id, str):
-                self._python_duplicate(message_id)
 
     def label_of(self, message: dict[str, Any]) -> str:
         """The report label of a parsed message's definition (or of its unplanned name)."""
@@ -731,19 +696,6 @@ class EventValidator:
         for index, kind in enumerate(route.kinds):
             if kind is not None and present[index]:
                 stats.types[fields[index], kind] += present[index]
-
-
-def _never(message_id: str) -> bool:
-    return False
-
-
-def duplicate_finding(message_id: str) -> Finding:
-    return Finding.of(
-        "EN205",
-        f"messageId {message_id!r} was already seen; Segment drops duplicates",
-        "/messageId",
-        severity=Severity.WARNING,
-    )
 
 
 def _not_json(data: bytes, error: msgspec.DecodeError) -> str:

@@ -280,7 +280,7 @@ def _worker(
     plan, task, files_before, options, outputs = args
     validator = validator or EventValidator(plan, options)
     for lines in _preceding_lines(task, files_before, options.dedupe_window):
-        validator.prime(lines)
+        validator.message_ids.prime(lines)
     # Findings written out name their lines: those have to be counted from the file's start.
     relative = outputs.findings is None
     stats = _run_tasks(
