@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from functools import partial
 from operator import is_
 from typing import Any
@@ -15,7 +14,8 @@ import msgspec
 from ..diagnostics import Severity
 from ..jsonkinds import drift_kind
 from ..model import CallType, Definition, Plan, Policy
-from .duplicates import RecentIds, ScannerIds, duplicate_finding, never_seen
+from .duplicates import RecentIds, ScannerIds, never_seen
+from .envelope import envelope_warnings, surely_no_skew
 from .explain import Finding, SchemaPath
 from .fastpath import (
     TIMESTAMP,
@@ -36,8 +36,6 @@ from .syntax import json_error, position
 
 MAX_MESSAGE_BYTES = 32 * 1024
 MAX_OUTCOMES = 100_000  # signatures whose reports are remembered
-MAX_FUTURE_SKEW = timedelta(minutes=10)
-MAX_PAST_SKEW = timedelta(days=7)
 _is_unset = partial(is_, msgspec.UNSET)
 _MISSING: Any = object()
 _KEYS = msgspec.json.Decoder(dict[str, msgspec.Raw])
@@ -136,12 +134,13 @@ class EventValidator:
         accepted = self._accept(data, findings)
         if accepted is not None:
             key, envelope = accepted
-            self._envelope_warnings(
+            envelope_warnings(
                 envelope.messageId,
                 envelope.timestamp,
                 envelope.sentAt,
                 envelope.receivedAt,
                 findings,
+                self._is_duplicate,
             )
             if findings or len(data) > MAX_MESSAGE_BYTES:
                 return self._account(record, key, key[1], findings)
@@ -178,7 +177,7 @@ class EventValidator:
         if timestamp is not unset:
             if match(timestamp) is None or timestamp[-1] not in "Zz":
                 return None
-            if sent_at is not unset and (sent_at < timestamp or sent_at[:10] != timestamp[:10]):
+            if sent_at is not unset and not surely_no_skew(timestamp, sent_at):
                 return None  # possible clock skew: let the careful path judge it
         if sent_at is not unset and match(sent_at) is None:
             return None
@@ -416,12 +415,13 @@ class EventValidator:
             and self._warn_unplanned_events
         ):
             findings.append(self.schema.unplanned_finding(name))
-        self._envelope_warnings(
+        envelope_warnings(
             message.get("messageId"),
             message.get("timestamp"),
             message.get("sentAt"),
             message.get("receivedAt"),
             findings,
+            self._is_duplicate,
         )
         return name, key
 
@@ -441,19 +441,6 @@ class EventValidator:
                 stats.missing[index] += 1
         for name, value in payload.items():
             stats.types[name, drift_kind(value)] += 1
-
-    def _envelope_warnings(
-        self,
-        message_id: Any,
-        timestamp: Any,
-        sent_at: Any,
-        received_at: Any,
-        findings: list[Finding],
-    ) -> None:
-        if isinstance(message_id, str) and self._is_duplicate(message_id):
-            findings.append(duplicate_finding(message_id))
-        if isinstance(timestamp, str) and _TIMESTAMP_MATCH(timestamp) is not None:
-            _timestamp_warnings(timestamp, sent_at, received_at, findings)
 
     # -- many records -----------------------------------------------------------------------
 
@@ -736,43 +723,3 @@ def _conforms(value: str, formats: tuple[str, ...]) -> bool:
     from .fastpath import FORMAT_CHECKER
 
     return any(FORMAT_CHECKER.conforms(value, name) for name in formats)
-
-
-def _timestamp_warnings(
-    timestamp: str, sent_at: Any, received_at: Any, findings: list[Finding]
-) -> None:
-    """Clock skew against the time the message was sent (a local UTC offset is no fault:
-    SDKs in Python, Ruby and Go send local time with its offset by default)."""
-    reference = (
-        sent_at
-        if isinstance(sent_at, str)
-        else received_at
-        if isinstance(received_at, str)
-        else None
-    )
-    if reference is None or (reference[:10] == timestamp[:10] and reference >= timestamp):
-        return
-    try:
-        event_time = datetime.fromisoformat(timestamp.replace("z", "Z"))
-        sent_time = datetime.fromisoformat(reference.replace("z", "Z"))
-        skew = event_time - sent_time
-    except (ValueError, TypeError):
-        return
-    if skew > MAX_FUTURE_SKEW:
-        findings.append(
-            Finding.of(
-                "EN207",
-                f"timestamp is {skew} after it was sent; the device clock is probably wrong",
-                "/timestamp",
-                severity=Severity.WARNING,
-            )
-        )
-    elif -skew > MAX_PAST_SKEW:
-        findings.append(
-            Finding.of(
-                "EN207",
-                f"timestamp is {-skew} before it was sent (more than {MAX_PAST_SKEW.days} days)",
-                "/timestamp",
-                severity=Severity.WARNING,
-            )
-        )
