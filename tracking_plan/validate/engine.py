@@ -14,7 +14,7 @@ import msgspec
 from ..diagnostics import Severity
 from ..jsonkinds import drift_kind
 from ..model import CallType, Definition, Plan, Policy
-from .duplicates import RecentIds, ScannerIds, never_seen
+from .duplicates import IsDuplicate, RecentIds, ScannerIds, never_seen
 from .envelope import envelope_warnings, surely_no_skew
 from .explain import Finding, SchemaPath
 from .fastpath import (
@@ -60,6 +60,9 @@ class ValidateOptions:
 INPUT_LABEL = "(input)"
 """The definition label of parts of an input that are not records at all."""
 
+Checked = tuple[bool, list[Finding], str]
+"""What checking a record gives: (valid, findings, definition label)."""
+
 RecordSink = Callable[[Record, bool, list[Finding], str], None]
 """Called for every record: (record, valid, findings, definition label)."""
 
@@ -96,8 +99,6 @@ class EventValidator:
         self.lines_read: int | None = None  # by run_blocks: the number of the last line read
         self._settled_first: dict[bytes, tuple[str, int]] = {}
         self._settled_folded: dict[bytes, int] = {}
-        self._observing = True
-        self._would_observe = False
         self.message_ids = (
             RecentIds(self.options.dedupe_window)
             if self.native is None
@@ -119,7 +120,7 @@ class EventValidator:
 
     # -- one record -------------------------------------------------------------------------
 
-    def check(self, record: Record) -> tuple[bool, list[Finding], str]:
+    def check(self, record: Record) -> Checked:
         """(valid, findings, definition label) for one record; also updates the statistics.
 
         This is the hot loop of `tp validate`: the common case (a valid record the fast path
@@ -127,11 +128,37 @@ class EventValidator:
         """
         data = record.data
         if self._track is not None and b'"track"' in data:
-            clean = self._clean_track(data)
+            clean = self._clean_track(data, self._is_duplicate, self._drift)
             if clean is not None:
                 return True, [], clean
+        return self._check_carefully(record, self._is_duplicate, self._drift)[0]
+
+    def check_scanned(self, record: Record, *, breaks_schema: bool) -> tuple[Checked, bool]:
+        """`check` for a record the native scanner explained, which has looked up its
+        messageId and made the presence and kind counts of drift already: neither is done
+        again. A record that breaks the schema for sure goes straight to the schema path, where
+        `check` would end up. Also says whether the schema path observed its payload for drift
+        (the kinds of its unplanned keys, which the scanner does not count, are then due)."""
+        if breaks_schema:
+            findings: list[Finding] = []
+            name, key, observed = self._slow(record.data, record, findings, never_seen, drift=False)
+            return self._account(record, key, name, findings), observed
+        data = record.data
+        if self._track is not None and b'"track"' in data:
+            clean = self._clean_track(data, never_seen, drift=False)
+            if clean is not None:
+                return (True, [], clean), False
+        return self._check_carefully(record, never_seen, drift=False)
+
+    def _check_carefully(
+        self, record: Record, is_duplicate: IsDuplicate, drift: bool
+    ) -> tuple[Checked, bool]:
+        """`check` past the clean track records: the fast path with warnings, else the schema
+        path. `drift`: make the drift counts here. Also whether the payload was observed for
+        drift on the schema path (or would have been, with `drift` False)."""
+        data = record.data
         findings: list[Finding] = []
-        accepted = self._accept(data, findings)
+        accepted = self._accept(data, findings, drift)
         if accepted is not None:
             key, envelope = accepted
             envelope_warnings(
@@ -140,10 +167,10 @@ class EventValidator:
                 envelope.sentAt,
                 envelope.receivedAt,
                 findings,
-                self._is_duplicate,
+                is_duplicate,
             )
             if findings or len(data) > MAX_MESSAGE_BYTES:
-                return self._account(record, key, key[1], findings)
+                return self._account(record, key, key[1], findings), False
             stats = self._route_stats.get(key)
             if stats is None:
                 stats = self._route_stats[key] = self.stats.definition(
@@ -151,12 +178,12 @@ class EventValidator:
                 )
             stats.records += 1
             self.stats.records += 1
-            return True, findings, self._labels.get(key) or label(None, *key)
+            return (True, findings, self._labels.get(key) or label(None, *key)), False
         findings.clear()  # what the fast path noted before it gave up is said again below
-        name, key = self._slow(data, record, findings)
-        return self._account(record, key, name, findings)
+        name, key, observed = self._slow(data, record, findings, is_duplicate, drift)
+        return self._account(record, key, name, findings), observed
 
-    def _clean_track(self, data: bytes) -> str | None:
+    def _clean_track(self, data: bytes, is_duplicate: IsDuplicate, drift: bool) -> str | None:
         """The label of a track record that is valid with nothing to report, else None.
 
         Everything inline, with local names: this decides most records of a typical dump, and
@@ -186,12 +213,12 @@ class EventValidator:
         key, route = known
         if route.format_checks or route.definition.deprecated or len(data) > MAX_MESSAGE_BYTES:
             return None
-        if self._is_duplicate(message.messageId):
+        if is_duplicate(message.messageId):
             return None
         stats = self._route_stats.get(key)
         if stats is None:
             stats = self._route_stats[key] = self.stats.definition(self._labels[key])
-        if self._drift:
+        if drift:
             payload = message.properties
             if payload is unset:
                 stats.presence_fast[(True,) * len(route.fields)] += 1
@@ -203,7 +230,9 @@ class EventValidator:
         self.stats.records += 1
         return self._labels[key]
 
-    def _accept(self, data: bytes, findings: list[Finding]) -> tuple[tuple[str, str], Any] | None:
+    def _accept(
+        self, data: bytes, findings: list[Finding], drift: bool
+    ) -> tuple[tuple[str, str], Any] | None:
         """The route key and decoded message when the fast path accepts the record."""
         if self._track is not None and b'"track"' in data:
             try:
@@ -213,7 +242,7 @@ class EventValidator:
             known = self._track_routes.get(type(message)) if message is not None else None
             if known is not None and track_ok(message):
                 key, route = known
-                if self._track_payload(key, route, message.properties, findings):
+                if self._track_payload(key, route, message.properties, findings, drift):
                     return key, message
         try:
             envelope: Envelope | None = self._decode_envelope(data)
@@ -222,10 +251,15 @@ class EventValidator:
         if envelope is None or not envelope_ok(envelope):
             return None
         key = route_key(envelope)
-        return (key, envelope) if self._fast(key, envelope, findings) else None
+        return (key, envelope) if self._fast(key, envelope, findings, drift) else None
 
     def _track_payload(
-        self, key: tuple[str, str], route: Route, payload: Any, findings: list[Finding]
+        self,
+        key: tuple[str, str],
+        route: Route,
+        payload: Any,
+        findings: list[Finding],
+        drift: bool,
     ) -> bool:
         """The parts of a decoded track payload that the structs cannot check themselves."""
         if payload is msgspec.UNSET:
@@ -236,7 +270,7 @@ class EventValidator:
                 if isinstance(value, str) and not _conforms(value, formats):
                     return False
             pattern = tuple(map(_is_unset, msgspec.structs.astuple(payload)))
-        if self._drift:
+        if drift:
             self._count_presence(key, route, pattern, payload)
         if route.definition.deprecated:
             findings.append(_deprecated(route.definition))
@@ -244,7 +278,7 @@ class EventValidator:
 
     def _account(
         self, record: Record, key: tuple[str, str], name: str, findings: list[Finding]
-    ) -> tuple[bool, list[Finding], str]:
+    ) -> Checked:
         """Count a record that has findings (or came through the schema path)."""
         if len(record.data) > MAX_MESSAGE_BYTES:
             findings.append(
@@ -283,7 +317,9 @@ class EventValidator:
                 )
         return valid, findings, definition_label
 
-    def _fast(self, key: tuple[str, str], envelope: Envelope, findings: list[Finding]) -> bool:
+    def _fast(
+        self, key: tuple[str, str], envelope: Envelope, findings: list[Finding], drift: bool
+    ) -> bool:
         route = self.fast.routes.get(key, _MISSING)
         if route is _MISSING:
             if key[0] == "track":
@@ -294,14 +330,19 @@ class EventValidator:
             return True
         if route is None:
             return False
-        if not self._decode(route, key, envelope, findings):
+        if not self._decode(route, key, envelope, findings, drift):
             return False
         if route.definition.deprecated:
             findings.append(_deprecated(route.definition))
         return True
 
     def _decode(
-        self, route: Route, key: tuple[str, str], envelope: Envelope, findings: list[Finding]
+        self,
+        route: Route,
+        key: tuple[str, str],
+        envelope: Envelope,
+        findings: list[Finding],
+        drift: bool,
     ) -> bool:
         traits = route.definition.call in (CallType.IDENTIFY, CallType.GROUP)
         raw = envelope.traits if traits else envelope.properties
@@ -332,7 +373,7 @@ class EventValidator:
                     return False
         except (msgspec.DecodeError, RecursionError):
             return False
-        if pattern is not None and self._drift:
+        if pattern is not None and drift:
             self._count_presence(key, route, pattern, payload)
         return True
 
@@ -377,24 +418,31 @@ class EventValidator:
         return payload
 
     def _slow(
-        self, data: bytes, record: Record, findings: list[Finding]
-    ) -> tuple[str, tuple[str, str]]:
+        self,
+        data: bytes,
+        record: Record,
+        findings: list[Finding],
+        is_duplicate: IsDuplicate,
+        drift: bool,
+    ) -> tuple[str, tuple[str, str], bool]:
+        """The schema path: the record's name and route key, and whether its payload is one
+        drift observes (observed here when `drift`)."""
         try:
             message = _GENERIC.decode(data)
         except msgspec.DecodeError as error:
             findings.append(Finding.of("EN200", _not_json(data, error)))
-            return "", ("", "")
+            return "", ("", ""), False
         except RecursionError:
             findings.append(_too_deep())
-            return "", ("", "")
+            return "", ("", ""), False
         try:
             schema_findings = self.schema.explain(message)
         except (ValueError, RecursionError):  # jsonschema-rs: "Recursion limit reached"
             findings.append(_too_deep())
-            return "", ("", "")
+            return "", ("", ""), False
         findings.extend(schema_findings)
         if not isinstance(message, dict):
-            return "", ("", "")
+            return "", ("", ""), False
         kind = message.get("type")
         kind = kind if isinstance(kind, str) else ""
         name_field = "event" if kind == "track" else "name" if kind in ("page", "screen") else None
@@ -406,7 +454,7 @@ class EventValidator:
             findings.extend(self.schema.warnings(message, definition))
             if definition.deprecated:
                 findings.append(_deprecated(definition))
-            if self.options.drift:
+            if drift:
                 self._observe(definition, key, message)
         elif (
             kind == "track"
@@ -421,16 +469,13 @@ class EventValidator:
             message.get("sentAt"),
             message.get("receivedAt"),
             findings,
-            self._is_duplicate,
+            is_duplicate,
         )
-        return name, key
+        return name, key, self.options.drift and definition is not None
 
     def _observe(
         self, definition: Definition, key: tuple[str, str], message: dict[str, Any]
     ) -> None:
-        if not self._observing:
-            self._would_observe = True  # the native scanner counted this record
-            return
         payload = message.get(definition.call.payload_field)
         if not isinstance(payload, dict):
             payload = {}
@@ -521,7 +566,7 @@ class EventValidator:
                         self._explained(signature, record)
                         continue
                     else:
-                        result = self._checked_again(record, signature)
+                        result = self._checked_again(record, signature)[0]
                     if sink is not None and (only is None or result[2] in only):
                         sink(record, *result)
                     continue
@@ -530,7 +575,7 @@ class EventValidator:
                     if sink is None:
                         self._explained(signature, record)
                         continue
-                    result = self._checked_again(record, signature)
+                    result = self._checked_again(record, signature)[0]
                     if only is None or result[2] in only:
                         sink(record, *result)
                     continue
@@ -573,36 +618,21 @@ class EventValidator:
             if self.native.settle(signature):  # the scanner counts the next ones itself
                 self._settled_first.setdefault(signature, (record.file, record.line))
             return
-        valid, findings, definition_label = self._checked_again(record, signature)
+        (valid, findings, definition_label), observed = self._checked_again(record, signature)
         if outcome is None and len(self._outcomes) < MAX_OUTCOMES:
             event = ""
             if signature.startswith(b"U"):
                 event = signature[2:].decode("utf-8", "surrogatepass")
             # The payload's unplanned properties' kinds, which only the schema path counts.
-            types = self.native.unplanned_payload_keys(signature) if self._would_observe else []
+            types = self.native.unplanned_payload_keys(signature) if observed else []
             outcome = Outcome.of(definition_label, valid, findings, event, tuple(types))
             self._outcomes[signature] = outcome
         if outcome is not None:
             outcome.count_types(self.stats)
 
-    def _checked_again(self, record: Record, signature: bytes) -> tuple[bool, list[Finding], str]:
-        """`check` for a record the scanner explained, without the duplicate check and the
-        presence and kind counts the scanner already made. A record that breaks the schema
-        for sure goes straight to the schema path, where `check` would end up."""
+    def _checked_again(self, record: Record, signature: bytes) -> tuple[Checked, bool]:
         assert self.native is not None
-        is_duplicate = self._is_duplicate
-        self._is_duplicate = never_seen
-        self._observing = self._would_observe = self._drift = False
-        try:
-            if self.native.breaks_schema(signature):
-                findings: list[Finding] = []
-                name, key = self._slow(record.data, record, findings)
-                return self._account(record, key, name, findings)
-            return self.check(record)
-        finally:
-            self._is_duplicate = is_duplicate
-            self._observing = True
-            self._drift = self.options.drift
+        return self.check_scanned(record, breaks_schema=self.native.breaks_schema(signature))
 
     def label_of(self, message: dict[str, Any]) -> str:
         """The report label of a parsed message's definition (or of its unplanned name)."""
