@@ -27,15 +27,13 @@ from .fastpath import (
     route_key,
     track_ok,
 )
-from .inputs import Block, Elements, InputProblem, Record, batch_elements, checked_line
-from .native import KINDS, NativeScanner, RouteCounts
+from .inputs import InputProblem, Record
+from .native import NativeScanner
 from .native import available as native_available
-from .outcomes import Outcome
 from .stats import DefinitionStats, RunStats
 from .syntax import json_error, position
 
 MAX_MESSAGE_BYTES = 32 * 1024
-MAX_OUTCOMES = 100_000  # signatures whose reports are remembered
 _is_unset = partial(is_, msgspec.UNSET)
 _MISSING: Any = object()
 _KEYS = msgspec.json.Decoder(dict[str, msgspec.Raw])
@@ -94,11 +92,6 @@ class EventValidator:
         self.native = (
             NativeScanner(plan, self.options.dedupe_window) if native_available() else None
         )
-        self._native_folded: dict[int, RouteCounts] = {}
-        self._outcomes: dict[bytes, Outcome] = {}
-        self.lines_read: int | None = None  # by run_blocks: the number of the last line read
-        self._settled_first: dict[bytes, tuple[str, int]] = {}
-        self._settled_folded: dict[bytes, int] = {}
         self.message_ids = (
             RecentIds(self.options.dedupe_window)
             if self.native is None
@@ -495,7 +488,7 @@ class EventValidator:
         only = self.options.only
         for item in items:
             if isinstance(item, InputProblem):
-                self._problem(item, sink)
+                self.problem(item, sink)
                 continue
             valid, findings, definition_label = self.check(item)
             if only is not None and definition_label not in only:
@@ -504,7 +497,8 @@ class EventValidator:
                 sink(item, valid, findings, definition_label)
         return self.stats
 
-    def _problem(self, item: InputProblem, sink: RecordSink | None = None) -> None:
+    def problem(self, item: InputProblem, sink: RecordSink | None = None) -> None:
+        """Count a part of an input that is not a record (and show it to `sink`)."""
         self.stats.problems += 1
         finding = Finding.of("EN200", item.message)
         self.stats.add(
@@ -518,122 +512,6 @@ class EventValidator:
             record = Record(item.data, item.file, item.line or 0, item.index or 0)
             sink(record, False, [finding], INPUT_LABEL)
 
-    def run_blocks(
-        self,
-        blocks: Iterable[Block | Elements | InputProblem],
-        name: str,
-        *,
-        index_is_line: bool,
-        progress: Callable[[int], None] | None = None,
-        sink: RecordSink | None = None,
-    ) -> RunStats:
-        """Validate JSON Lines given in blocks of whole lines (see `inputs.Input.blocks`), and
-        records a reader parsed itself (`Elements`), with the native scanner, which passes over
-        valid records; the rest go through `check`.
-
-        Records are numbered as `read_input` (`index_is_line` False) or `read_range` (True) do.
-        `sink` sees every record except the valid ones the scanner passed over: use `run` to see
-        those too."""
-        if self.native is None:
-            raise RuntimeError("the native scanner is not available")
-        scan = self.native.scan
-        only = self.options.only
-        index = 0
-        for block in blocks:
-            if isinstance(block, InputProblem):
-                self._problem(block, sink)
-                continue
-            parsed: Elements | None = None
-            if isinstance(block, Elements):
-                parsed, buffer, line = block, block.data, 0
-                index = index if block.index_before is None else block.index_before
-            else:
-                buffer, line = block
-            pos = 0
-            size = len(buffer)
-            before = index
-            while pos < size:
-                pos, lines, records, start, end, signature = scan(buffer, pos)
-                line += lines
-                index += records
-                if start < 0:
-                    break
-                if parsed is not None:  # no batch to expand, no bytes to check: a record
-                    record = parsed.record(line - 1, buffer[start:end], name, index, index_is_line)
-                    if signature is None:
-                        result = self.check(record)
-                    elif sink is None:
-                        self._explained(signature, record)
-                        continue
-                    else:
-                        result = self._checked_again(record, signature)[0]
-                    if sink is not None and (only is None or result[2] in only):
-                        sink(record, *result)
-                    continue
-                if signature is not None:
-                    record = Record(buffer[start:end], name, line, line if index_is_line else index)
-                    if sink is None:
-                        self._explained(signature, record)
-                        continue
-                    result = self._checked_again(record, signature)[0]
-                    if only is None or result[2] in only:
-                        sink(record, *result)
-                    continue
-                batch = batch_elements(buffer[start:end], line, index)
-                if batch is not None:  # its items, for the scanner
-                    self.run_blocks((batch,), name, index_is_line=index_is_line, sink=sink)
-                    index += len(batch.lines) - 1
-                    continue
-                last = index
-                for item in checked_line(
-                    buffer[start:end],
-                    name,
-                    line,
-                    line if index_is_line else index,
-                    same_index=index_is_line,
-                ):
-                    if isinstance(item, InputProblem):
-                        self._problem(item, sink)
-                        continue
-                    valid, findings, definition_label = self.check(item)
-                    last = max(last, item.index)
-                    if sink is not None and (only is None or definition_label in only):
-                        sink(item, valid, findings, definition_label)
-                if not index_is_line:
-                    index = last
-            if progress is not None:
-                progress(index - before)
-            if parsed is None:
-                self.lines_read = line
-        return self.stats
-
-    def _explained(self, signature: bytes, record: Record) -> None:
-        """A record the scanner explained: the same report as every record with its signature.
-        The first few of a signature (until its findings have their samples) are explained in
-        full; then the scanner counts that signature's records itself."""
-        assert self.native is not None
-        outcome = self._outcomes.get(signature)
-        if outcome is not None and not outcome.wants_samples(self.stats, self.options.max_samples):
-            outcome.replay(self.stats, record.file, record.line)
-            if self.native.settle(signature):  # the scanner counts the next ones itself
-                self._settled_first.setdefault(signature, (record.file, record.line))
-            return
-        (valid, findings, definition_label), observed = self._checked_again(record, signature)
-        if outcome is None and len(self._outcomes) < MAX_OUTCOMES:
-            event = ""
-            if signature.startswith(b"U"):
-                event = signature[2:].decode("utf-8", "surrogatepass")
-            # The payload's unplanned properties' kinds, which only the schema path counts.
-            types = self.native.unplanned_payload_keys(signature) if observed else []
-            outcome = Outcome.of(definition_label, valid, findings, event, tuple(types))
-            self._outcomes[signature] = outcome
-        if outcome is not None:
-            outcome.count_types(self.stats)
-
-    def _checked_again(self, record: Record, signature: bytes) -> tuple[Checked, bool]:
-        assert self.native is not None
-        return self.check_scanned(record, breaks_schema=self.native.breaks_schema(signature))
-
     def label_of(self, message: dict[str, Any]) -> str:
         """The report label of a parsed message's definition (or of its unplanned name)."""
         kind = message.get("type")
@@ -641,12 +519,16 @@ class EventValidator:
         field = "event" if kind == "track" else "name" if kind in ("page", "screen") else None
         name = message.get(field) if field else ""
         name = name if isinstance(name, str) else ""
-        key = (kind, name)
-        return self._labels.get(key) or label(None, kind, name)
+        return self.label_for((kind, name))
+
+    def label_for(self, key: tuple[str, str]) -> str:
+        """The report label of the definition of a route key (or of its unplanned name)."""
+        return self._labels.get(key) or label(None, *key)
 
     def finish(self) -> RunStats:
         """Fold what the fast paths counted into the statistics: records, and per property how
-        often it was missing and (its one planned kind) present. Safe to call again."""
+        often it was missing and (its one planned kind) present. Safe to call again. (What the
+        native scanner counted, `NativeRun.finish` folds.)"""
         for key, route in self.fast.routes.items():
             stats = self.stats.definitions.get(self._labels[key]) if route is not None else None
             if route is None or stats is None or not stats.presence_fast:
@@ -661,46 +543,7 @@ class EventValidator:
                         present[index] += count
             stats.presence_fast.clear()
             self._count_types(key, route.fields, present)
-        if self.native is not None:
-            for number, counts in enumerate(self.native.counts()):
-                self._fold(counts, self._native_folded.get(number))
-                self._native_folded[number] = counts
-            for signature, count in self.native.settled():
-                added = count - self._settled_folded.get(signature, 0)
-                if added:
-                    self._settled_folded[signature] = count
-                    file, line = self._settled_first[signature]
-                    self._outcomes[signature].replay(self.stats, file, line, added)
         return self.stats
-
-    def _fold(self, now: RouteCounts, before: RouteCounts | None) -> None:
-        """Add what the scanner counted for a route since `before`: records it accepted, and
-        for those and the ones it explained, which properties they had and of which kinds."""
-        accepted = now.accepted - (before.accepted if before else 0)
-        explained = now.explained - (before.explained if before else 0)
-        if not accepted and not explained:
-            return
-
-        def since(values: tuple[int, ...], old: tuple[int, ...] | None) -> list[int]:
-            return [v - (old[i] if old else 0) for i, v in enumerate(values)]
-
-        present = since(now.present, before.present if before else None)
-        explained_present = since(
-            now.explained_present, before.explained_present if before else None
-        )
-        kinds = since(now.kinds, before.kinds if before else None)
-        explained_kinds = since(now.explained_kinds, before.explained_kinds if before else None)
-        width = len(KINDS)
-        stats = self.stats.definition(self._labels[now.route.key])
-        stats.records += accepted
-        self.stats.records += accepted
-        stats.observed += accepted + explained
-        for index, name in enumerate(now.route.fields):
-            stats.missing[index] += accepted - present[index] + explained - explained_present[index]
-            for offset, kind in enumerate(KINDS):
-                count = kinds[index * width + offset] + explained_kinds[index * width + offset]
-                if count:
-                    stats.types[name, kind] += count
 
     def _count_types(
         self, key: tuple[str, str], fields: tuple[str, ...], present: list[int]
