@@ -295,3 +295,9 @@ def _conforms_quickly(
 
 def checker(schema: dict[str, Any]) -> Checker:
     return Checker(schema)
+
+
+def conforms_to_one(value: str, formats: tuple[str, ...]) -> bool:
+    """Whether a string is valid for one of `formats`, by Python jsonschema's checks (as the
+    fast path checks the formats its structs cannot)."""
+    return any(FORMAT_CHECKER.conforms(value, name) for name in formats)

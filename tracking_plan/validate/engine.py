@@ -14,6 +14,7 @@ import msgspec
 from ..diagnostics import Severity
 from ..jsonkinds import drift_kind
 from ..model import CallType, Definition, Plan, Policy
+from .checker import conforms_to_one
 from .duplicates import IsDuplicate, RecentIds, ScannerIds, never_seen
 from .envelope import envelope_warnings, surely_no_skew
 from .explain import Finding, SchemaPath
@@ -260,7 +261,7 @@ class EventValidator:
         else:
             for index, formats in route.format_checks:
                 value = getattr(payload, f"f{index}")
-                if isinstance(value, str) and not _conforms(value, formats):
+                if isinstance(value, str) and not conforms_to_one(value, formats):
                     return False
             pattern = tuple(map(_is_unset, msgspec.structs.astuple(payload)))
         if drift:
@@ -352,7 +353,7 @@ class EventValidator:
                             return False
                     for index, formats in route.format_checks:
                         value = getattr(payload, f"f{index}")
-                        if isinstance(value, str) and not _conforms(value, formats):
+                        if isinstance(value, str) and not conforms_to_one(value, formats):
                             return False
                     pattern = tuple(map(_is_unset, msgspec.structs.astuple(payload)))
                 elif route.payload_required:
@@ -590,9 +591,3 @@ def _count_live_kinds(stats: DefinitionStats, route: Route, payload: Any) -> Non
         value = getattr(payload, f"f{index}")
         if value is not msgspec.UNSET:
             stats.types[route.fields[index], drift_kind(value)] += 1
-
-
-def _conforms(value: str, formats: tuple[str, ...]) -> bool:
-    from .fastpath import FORMAT_CHECKER
-
-    return any(FORMAT_CHECKER.conforms(value, name) for name in formats)
