@@ -25,7 +25,7 @@ on the compiled bundle) and each path's:
 Deciding more or less than the table says is a failure too, not only a slower run: a scanner
 that explains a valid value gives its signature the report "valid", and `tp validate` then
 counts the later records with that signature, the invalid ones too, as valid without looking
-(`EventValidator._explained`). Text values are sent as UTF-8 and again with `\\u` escapes.
+(`NativeRun._explained`). Text values are sent as UTF-8 and again with `\\u` escapes.
 
 Then the bounds outside the plan: messageId lengths, the 32 KB message, 64 payload properties,
 what is text (UTF-8 and escapes), nesting depth and the number of violations a signature names.

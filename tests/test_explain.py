@@ -1,4 +1,4 @@
-"""Tests for `tracking_plan.validate.explain`: the schema path under jsonschema-rs and Python.
+"""Tests for `validate.explain` and `validate.checker`: the schema path, jsonschema-rs and Python.
 
 With jsonschema-rs installed, each `pattern` runs as a custom format checked by Python `re`, so
 its verdicts and findings are those of Python jsonschema (the reference), which the same code
@@ -18,7 +18,8 @@ from jsonschema import Draft202012Validator
 
 from tracking_plan.diagnostics import Severity
 from tracking_plan.model import CallType, Definition, Plan, Property
-from tracking_plan.validate.explain import Checker, Finding, PatternFormats, SchemaPath
+from tracking_plan.validate.checker import Checker, PatternFormats
+from tracking_plan.validate.explain import Finding, SchemaPath
 
 FORMAT_CHECKER = Draft202012Validator.FORMAT_CHECKER
 

@@ -18,8 +18,8 @@ from conftest import REPO_ROOT, SHOP_PLAN
 
 from tracking_plan import load_plan
 from tracking_plan.model import CallType, Definition, Plan, Policy, Property, Status
-from tracking_plan.validate import Outputs, ValidateOptions, validate_files
-from tracking_plan.validate.engine import EventValidator
+from tracking_plan.validate import Outputs, validate_files
+from tracking_plan.validate.duplicates import RecentIds, ScannerIds
 from tracking_plan.validate.inputs import split_ranges
 from tracking_plan.validate.native import NativeScanner, available, node_spec
 from tracking_plan.validate.scan_specs import T_OBJ
@@ -189,11 +189,10 @@ def test_lines_and_records_are_counted_around_handed_back_lines() -> None:
 def test_duplicate_window_matches_the_python_one(window: int) -> None:
     rng = random.Random(window)
     ids = [f"id{rng.randrange(60)}" for _ in range(3000)]
-    native = EventValidator(PLAN, ValidateOptions(dedupe_window=window))
-    assert native.native is not None
-    python = EventValidator(PLAN, ValidateOptions(dedupe_window=window))
-    python_verdicts = [python._python_duplicate(i) for i in ids]
-    native_verdicts = [native._native_duplicate(i) for i in ids]
+    native = ScannerIds(NativeScanner(PLAN, window))
+    python = RecentIds(window)
+    python_verdicts = [python.seen(i) for i in ids]
+    native_verdicts = [native.seen(i) for i in ids]
     assert native_verdicts == python_verdicts
     assert any(python_verdicts) == (window > 0)
 
@@ -415,14 +414,13 @@ def test_jobs_find_a_duplicate_id_however_it_is_escaped(
 
 def test_the_scanner_and_python_share_their_constants() -> None:
     from tracking_plan.compiler.jsonschema import MAX_MESSAGE_ID_LENGTH
-    from tracking_plan.validate import _scan, engine, scan_specs
+    from tracking_plan.validate import _scan, scan_specs
 
     exported = {name: getattr(_scan, name) for name in dir(_scan) if name.isupper()}
     assert exported == scan_specs.SHARED
     assert len(scan_specs.NodeSpec._fields) == _scan.NODE_FIELDS
     assert len(scan_specs.RouteSpec._fields) == _scan.ROUTE_FIELDS
     assert scan_specs.MAX_MESSAGE_ID == MAX_MESSAGE_ID_LENGTH
-    assert scan_specs.MAX_MESSAGE_BYTES == engine.MAX_MESSAGE_BYTES
 
 
 def test_node_spec_writes_an_absent_keyword_as_the_scanner_expects() -> None:

@@ -1025,6 +1025,7 @@ static int accept_line(Scanner *sc, const char *p, const char *e) {
         return HANDED_BACK;
     if (has_ts && has_sent) {
         /* a possible clock skew: Python measures it */
+        /* the same test as surely_no_skew in envelope.py, on the same assumption */
         Py_ssize_t shorter = ts.len < sent.len ? ts.len : sent.len;
         int order = memcmp(sent.start, ts.start, shorter);
         if (order < 0 || (order == 0 && sent.len < ts.len)) return HANDED_BACK;

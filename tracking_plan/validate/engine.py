@@ -3,10 +3,8 @@ rest, plus the checks no schema can express (size, duplicates, clock skew, depre
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from functools import partial
 from operator import is_
 from typing import Any
@@ -16,6 +14,9 @@ import msgspec
 from ..diagnostics import Severity
 from ..jsonkinds import drift_kind
 from ..model import CallType, Definition, Plan, Policy
+from .checker import conforms_to_one
+from .duplicates import IsDuplicate, RecentIds, ScannerIds, never_seen
+from .envelope import envelope_warnings, surely_no_skew
 from .explain import Finding, SchemaPath
 from .fastpath import (
     TIMESTAMP,
@@ -27,29 +28,17 @@ from .fastpath import (
     route_key,
     track_ok,
 )
-from .inputs import Block, Elements, InputProblem, Record, batch_elements, checked_line
-from .native import NativeScanner, RouteCounts
+from .inputs import InputProblem, Record
+from .native import NativeScanner
 from .native import available as native_available
-from .outcomes import Outcome
-from .scan_specs import KINDS
+from .scan_specs import MAX_MESSAGE_BYTES
 from .stats import DefinitionStats, RunStats
 from .syntax import json_error, position
 
-MAX_MESSAGE_BYTES = 32 * 1024
-MAX_OUTCOMES = 100_000  # signatures whose reports are remembered
-MAX_FUTURE_SKEW = timedelta(minutes=10)
-MAX_PAST_SKEW = timedelta(days=7)
 _is_unset = partial(is_, msgspec.UNSET)
 _MISSING: Any = object()
 _KEYS = msgspec.json.Decoder(dict[str, msgspec.Raw])
 _GENERIC = msgspec.json.Decoder()
-
-
-class _WithMessageId(msgspec.Struct):
-    messageId: Any = None
-
-
-_MESSAGE_ID = msgspec.json.Decoder(_WithMessageId)
 _TIMESTAMP_MATCH = TIMESTAMP.match
 _astuple = msgspec.structs.astuple
 
@@ -69,6 +58,9 @@ class ValidateOptions:
 
 INPUT_LABEL = "(input)"
 """The definition label of parts of an input that are not records at all."""
+
+Checked = tuple[bool, list[Finding], str]
+"""What checking a record gives: (valid, findings, definition label)."""
 
 RecordSink = Callable[[Record, bool, list[Finding], str], None]
 """Called for every record: (record, valid, findings, definition label)."""
@@ -101,25 +93,18 @@ class EventValidator:
         self.native = (
             NativeScanner(plan, self.options.dedupe_window) if native_available() else None
         )
-        self._native_folded: dict[int, RouteCounts] = {}
-        self._outcomes: dict[bytes, Outcome] = {}
-        self.lines_read: int | None = None  # by run_blocks: the number of the last line read
-        self._settled_first: dict[bytes, tuple[str, int]] = {}
-        self._settled_folded: dict[bytes, int] = {}
-        self._observing = True
-        self._would_observe = False
-        self._seen_ids: set[str] = set()
-        self._seen_order: deque[str] = deque()
-        self._is_duplicate = (
-            self._python_duplicate if self.native is None else self._native_duplicate
+        self.message_ids = (
+            RecentIds(self.options.dedupe_window)
+            if self.native is None
+            else ScannerIds(self.native)
         )
+        self._is_duplicate = self.message_ids.seen
         self._warn_unplanned_events = plan.unplanned_events is Policy.WARN
         self._labels: dict[tuple[str, str], str] = {}
         self._route_stats: dict[tuple[str, str], DefinitionStats] = {}
         self._decode_envelope = self.fast.envelope.decode
         self._track = self.fast.track.decode if self.fast.track is not None else None
         self._track_routes = self.fast.track_routes
-        self._dedupe_window = self.options.dedupe_window
         self._drift = self.options.drift
         for key, route in self.fast.routes.items():
             definition = route.definition if route is not None else None
@@ -129,7 +114,7 @@ class EventValidator:
 
     # -- one record -------------------------------------------------------------------------
 
-    def check(self, record: Record) -> tuple[bool, list[Finding], str]:
+    def check(self, record: Record) -> Checked:
         """(valid, findings, definition label) for one record; also updates the statistics.
 
         This is the hot loop of `tp validate`: the common case (a valid record the fast path
@@ -137,22 +122,49 @@ class EventValidator:
         """
         data = record.data
         if self._track is not None and b'"track"' in data:
-            clean = self._clean_track(data)
+            clean = self._clean_track(data, self._is_duplicate, self._drift)
             if clean is not None:
                 return True, [], clean
+        return self._check_carefully(record, self._is_duplicate, self._drift)[0]
+
+    def check_scanned(self, record: Record, *, breaks_schema: bool) -> tuple[Checked, bool]:
+        """`check` for a record the native scanner explained, which has looked up its
+        messageId and made the presence and kind counts of drift already: neither is done
+        again. A record that breaks the schema for sure goes straight to the schema path, where
+        `check` would end up. Also says whether the schema path observed its payload for drift
+        (the kinds of its unplanned keys, which the scanner does not count, are then due)."""
+        if breaks_schema:
+            findings: list[Finding] = []
+            name, key, observed = self._slow(record.data, record, findings, never_seen, drift=False)
+            return self._account(record, key, name, findings), observed
+        data = record.data
+        if self._track is not None and b'"track"' in data:
+            clean = self._clean_track(data, never_seen, drift=False)
+            if clean is not None:
+                return (True, [], clean), False
+        return self._check_carefully(record, never_seen, drift=False)
+
+    def _check_carefully(
+        self, record: Record, is_duplicate: IsDuplicate, drift: bool
+    ) -> tuple[Checked, bool]:
+        """`check` past the clean track records: the fast path with warnings, else the schema
+        path. `drift`: make the drift counts here. Also whether the payload was observed for
+        drift on the schema path (or would have been, with `drift` False)."""
+        data = record.data
         findings: list[Finding] = []
-        accepted = self._accept(data, findings)
+        accepted = self._accept(data, findings, drift)
         if accepted is not None:
             key, envelope = accepted
-            self._envelope_warnings(
+            envelope_warnings(
                 envelope.messageId,
                 envelope.timestamp,
                 envelope.sentAt,
                 envelope.receivedAt,
                 findings,
+                is_duplicate,
             )
             if findings or len(data) > MAX_MESSAGE_BYTES:
-                return self._account(record, key, key[1], findings)
+                return self._account(record, key, key[1], findings), False
             stats = self._route_stats.get(key)
             if stats is None:
                 stats = self._route_stats[key] = self.stats.definition(
@@ -160,12 +172,12 @@ class EventValidator:
                 )
             stats.records += 1
             self.stats.records += 1
-            return True, findings, self._labels.get(key) or label(None, *key)
+            return (True, findings, self._labels.get(key) or label(None, *key)), False
         findings.clear()  # what the fast path noted before it gave up is said again below
-        name, key = self._slow(data, record, findings)
-        return self._account(record, key, name, findings)
+        name, key, observed = self._slow(data, record, findings, is_duplicate, drift)
+        return self._account(record, key, name, findings), observed
 
-    def _clean_track(self, data: bytes) -> str | None:
+    def _clean_track(self, data: bytes, is_duplicate: IsDuplicate, drift: bool) -> str | None:
         """The label of a track record that is valid with nothing to report, else None.
 
         Everything inline, with local names: this decides most records of a typical dump, and
@@ -186,7 +198,7 @@ class EventValidator:
         if timestamp is not unset:
             if match(timestamp) is None or timestamp[-1] not in "Zz":
                 return None
-            if sent_at is not unset and (sent_at < timestamp or sent_at[:10] != timestamp[:10]):
+            if sent_at is not unset and not surely_no_skew(timestamp, sent_at):
                 return None  # possible clock skew: let the careful path judge it
         if sent_at is not unset and match(sent_at) is None:
             return None
@@ -195,12 +207,12 @@ class EventValidator:
         key, route = known
         if route.format_checks or route.definition.deprecated or len(data) > MAX_MESSAGE_BYTES:
             return None
-        if self._is_duplicate(message.messageId):
+        if is_duplicate(message.messageId):
             return None
         stats = self._route_stats.get(key)
         if stats is None:
             stats = self._route_stats[key] = self.stats.definition(self._labels[key])
-        if self._drift:
+        if drift:
             payload = message.properties
             if payload is unset:
                 stats.presence_fast[(True,) * len(route.fields)] += 1
@@ -212,7 +224,9 @@ class EventValidator:
         self.stats.records += 1
         return self._labels[key]
 
-    def _accept(self, data: bytes, findings: list[Finding]) -> tuple[tuple[str, str], Any] | None:
+    def _accept(
+        self, data: bytes, findings: list[Finding], drift: bool
+    ) -> tuple[tuple[str, str], Any] | None:
         """The route key and decoded message when the fast path accepts the record."""
         if self._track is not None and b'"track"' in data:
             try:
@@ -222,7 +236,7 @@ class EventValidator:
             known = self._track_routes.get(type(message)) if message is not None else None
             if known is not None and track_ok(message):
                 key, route = known
-                if self._track_payload(key, route, message.properties, findings):
+                if self._track_payload(key, route, message.properties, findings, drift):
                     return key, message
         try:
             envelope: Envelope | None = self._decode_envelope(data)
@@ -231,10 +245,15 @@ class EventValidator:
         if envelope is None or not envelope_ok(envelope):
             return None
         key = route_key(envelope)
-        return (key, envelope) if self._fast(key, envelope, findings) else None
+        return (key, envelope) if self._fast(key, envelope, findings, drift) else None
 
     def _track_payload(
-        self, key: tuple[str, str], route: Route, payload: Any, findings: list[Finding]
+        self,
+        key: tuple[str, str],
+        route: Route,
+        payload: Any,
+        findings: list[Finding],
+        drift: bool,
     ) -> bool:
         """The parts of a decoded track payload that the structs cannot check themselves."""
         if payload is msgspec.UNSET:
@@ -242,10 +261,10 @@ class EventValidator:
         else:
             for index, formats in route.format_checks:
                 value = getattr(payload, f"f{index}")
-                if isinstance(value, str) and not _conforms(value, formats):
+                if isinstance(value, str) and not conforms_to_one(value, formats):
                     return False
             pattern = tuple(map(_is_unset, msgspec.structs.astuple(payload)))
-        if self._drift:
+        if drift:
             self._count_presence(key, route, pattern, payload)
         if route.definition.deprecated:
             findings.append(_deprecated(route.definition))
@@ -253,7 +272,7 @@ class EventValidator:
 
     def _account(
         self, record: Record, key: tuple[str, str], name: str, findings: list[Finding]
-    ) -> tuple[bool, list[Finding], str]:
+    ) -> Checked:
         """Count a record that has findings (or came through the schema path)."""
         if len(record.data) > MAX_MESSAGE_BYTES:
             findings.append(
@@ -292,7 +311,9 @@ class EventValidator:
                 )
         return valid, findings, definition_label
 
-    def _fast(self, key: tuple[str, str], envelope: Envelope, findings: list[Finding]) -> bool:
+    def _fast(
+        self, key: tuple[str, str], envelope: Envelope, findings: list[Finding], drift: bool
+    ) -> bool:
         route = self.fast.routes.get(key, _MISSING)
         if route is _MISSING:
             if key[0] == "track":
@@ -303,14 +324,19 @@ class EventValidator:
             return True
         if route is None:
             return False
-        if not self._decode(route, key, envelope, findings):
+        if not self._decode(route, key, envelope, findings, drift):
             return False
         if route.definition.deprecated:
             findings.append(_deprecated(route.definition))
         return True
 
     def _decode(
-        self, route: Route, key: tuple[str, str], envelope: Envelope, findings: list[Finding]
+        self,
+        route: Route,
+        key: tuple[str, str],
+        envelope: Envelope,
+        findings: list[Finding],
+        drift: bool,
     ) -> bool:
         traits = route.definition.call in (CallType.IDENTIFY, CallType.GROUP)
         raw = envelope.traits if traits else envelope.properties
@@ -327,7 +353,7 @@ class EventValidator:
                             return False
                     for index, formats in route.format_checks:
                         value = getattr(payload, f"f{index}")
-                        if isinstance(value, str) and not _conforms(value, formats):
+                        if isinstance(value, str) and not conforms_to_one(value, formats):
                             return False
                     pattern = tuple(map(_is_unset, msgspec.structs.astuple(payload)))
                 elif route.payload_required:
@@ -341,7 +367,7 @@ class EventValidator:
                     return False
         except (msgspec.DecodeError, RecursionError):
             return False
-        if pattern is not None and self._drift:
+        if pattern is not None and drift:
             self._count_presence(key, route, pattern, payload)
         return True
 
@@ -386,24 +412,31 @@ class EventValidator:
         return payload
 
     def _slow(
-        self, data: bytes, record: Record, findings: list[Finding]
-    ) -> tuple[str, tuple[str, str]]:
+        self,
+        data: bytes,
+        record: Record,
+        findings: list[Finding],
+        is_duplicate: IsDuplicate,
+        drift: bool,
+    ) -> tuple[str, tuple[str, str], bool]:
+        """The schema path: the record's name and route key, and whether its payload is one
+        drift observes (observed here when `drift`)."""
         try:
             message = _GENERIC.decode(data)
         except msgspec.DecodeError as error:
             findings.append(Finding.of("EN200", _not_json(data, error)))
-            return "", ("", "")
+            return "", ("", ""), False
         except RecursionError:
             findings.append(_too_deep())
-            return "", ("", "")
+            return "", ("", ""), False
         try:
             schema_findings = self.schema.explain(message)
         except (ValueError, RecursionError):  # jsonschema-rs: "Recursion limit reached"
             findings.append(_too_deep())
-            return "", ("", "")
+            return "", ("", ""), False
         findings.extend(schema_findings)
         if not isinstance(message, dict):
-            return "", ("", "")
+            return "", ("", ""), False
         kind = message.get("type")
         kind = kind if isinstance(kind, str) else ""
         name_field = "event" if kind == "track" else "name" if kind in ("page", "screen") else None
@@ -415,7 +448,7 @@ class EventValidator:
             findings.extend(self.schema.warnings(message, definition))
             if definition.deprecated:
                 findings.append(_deprecated(definition))
-            if self.options.drift:
+            if drift:
                 self._observe(definition, key, message)
         elif (
             kind == "track"
@@ -424,35 +457,19 @@ class EventValidator:
             and self._warn_unplanned_events
         ):
             findings.append(self.schema.unplanned_finding(name))
-        self._envelope_warnings(
+        envelope_warnings(
             message.get("messageId"),
             message.get("timestamp"),
             message.get("sentAt"),
             message.get("receivedAt"),
             findings,
+            is_duplicate,
         )
-        return name, key
-
-    def _python_duplicate(self, message_id: str) -> bool:
-        """Whether the id is among the last `dedupe_window` distinct ids; else remember it."""
-        if message_id in self._seen_ids:
-            return True
-        self._seen_ids.add(message_id)
-        self._seen_order.append(message_id)
-        if len(self._seen_order) > self._dedupe_window:
-            self._seen_ids.discard(self._seen_order.popleft())
-        return False
-
-    def _native_duplicate(self, message_id: str) -> bool:
-        assert self.native is not None
-        return self.native.seen(message_id.encode("utf-8", "surrogatepass"))
+        return name, key, self.options.drift and definition is not None
 
     def _observe(
         self, definition: Definition, key: tuple[str, str], message: dict[str, Any]
     ) -> None:
-        if not self._observing:
-            self._would_observe = True  # the native scanner counted this record
-            return
         payload = message.get(definition.call.payload_field)
         if not isinstance(payload, dict):
             payload = {}
@@ -464,19 +481,6 @@ class EventValidator:
         for name, value in payload.items():
             stats.types[name, drift_kind(value)] += 1
 
-    def _envelope_warnings(
-        self,
-        message_id: Any,
-        timestamp: Any,
-        sent_at: Any,
-        received_at: Any,
-        findings: list[Finding],
-    ) -> None:
-        if isinstance(message_id, str) and self._is_duplicate(message_id):
-            findings.append(duplicate_finding(message_id))
-        if isinstance(timestamp, str) and _TIMESTAMP_MATCH(timestamp) is not None:
-            _timestamp_warnings(timestamp, sent_at, received_at, findings)
-
     # -- many records -----------------------------------------------------------------------
 
     def run(
@@ -485,7 +489,7 @@ class EventValidator:
         only = self.options.only
         for item in items:
             if isinstance(item, InputProblem):
-                self._problem(item, sink)
+                self.problem(item, sink)
                 continue
             valid, findings, definition_label = self.check(item)
             if only is not None and definition_label not in only:
@@ -494,7 +498,8 @@ class EventValidator:
                 sink(item, valid, findings, definition_label)
         return self.stats
 
-    def _problem(self, item: InputProblem, sink: RecordSink | None = None) -> None:
+    def problem(self, item: InputProblem, sink: RecordSink | None = None) -> None:
+        """Count a part of an input that is not a record (and show it to `sink`)."""
         self.stats.problems += 1
         finding = Finding.of("EN200", item.message)
         self.stats.add(
@@ -508,151 +513,6 @@ class EventValidator:
             record = Record(item.data, item.file, item.line or 0, item.index or 0)
             sink(record, False, [finding], INPUT_LABEL)
 
-    def run_blocks(
-        self,
-        blocks: Iterable[Block | Elements | InputProblem],
-        name: str,
-        *,
-        index_is_line: bool,
-        progress: Callable[[int], None] | None = None,
-        sink: RecordSink | None = None,
-    ) -> RunStats:
-        """Validate JSON Lines given in blocks of whole lines (see `inputs.Input.blocks`), and
-        records a reader parsed itself (`Elements`), with the native scanner, which passes over
-        valid records; the rest go through `check`.
-
-        Records are numbered as `read_input` (`index_is_line` False) or `read_range` (True) do.
-        `sink` sees every record except the valid ones the scanner passed over: use `run` to see
-        those too."""
-        if self.native is None:
-            raise RuntimeError("the native scanner is not available")
-        scan = self.native.scan
-        only = self.options.only
-        index = 0
-        for block in blocks:
-            if isinstance(block, InputProblem):
-                self._problem(block, sink)
-                continue
-            parsed: Elements | None = None
-            if isinstance(block, Elements):
-                parsed, buffer, line = block, block.data, 0
-                index = index if block.index_before is None else block.index_before
-            else:
-                buffer, line = block
-            pos = 0
-            size = len(buffer)
-            before = index
-            while pos < size:
-                pos, lines, records, start, end, signature = scan(buffer, pos)
-                line += lines
-                index += records
-                if start < 0:
-                    break
-                if parsed is not None:  # no batch to expand, no bytes to check: a record
-                    record = parsed.record(line - 1, buffer[start:end], name, index, index_is_line)
-                    if signature is None:
-                        result = self.check(record)
-                    elif sink is None:
-                        self._explained(signature, record)
-                        continue
-                    else:
-                        result = self._checked_again(record, signature)
-                    if sink is not None and (only is None or result[2] in only):
-                        sink(record, *result)
-                    continue
-                if signature is not None:
-                    record = Record(buffer[start:end], name, line, line if index_is_line else index)
-                    if sink is None:
-                        self._explained(signature, record)
-                        continue
-                    result = self._checked_again(record, signature)
-                    if only is None or result[2] in only:
-                        sink(record, *result)
-                    continue
-                batch = batch_elements(buffer[start:end], line, index)
-                if batch is not None:  # its items, for the scanner
-                    self.run_blocks((batch,), name, index_is_line=index_is_line, sink=sink)
-                    index += len(batch.lines) - 1
-                    continue
-                last = index
-                for item in checked_line(
-                    buffer[start:end],
-                    name,
-                    line,
-                    line if index_is_line else index,
-                    same_index=index_is_line,
-                ):
-                    if isinstance(item, InputProblem):
-                        self._problem(item, sink)
-                        continue
-                    valid, findings, definition_label = self.check(item)
-                    last = max(last, item.index)
-                    if sink is not None and (only is None or definition_label in only):
-                        sink(item, valid, findings, definition_label)
-                if not index_is_line:
-                    index = last
-            if progress is not None:
-                progress(index - before)
-            if parsed is None:
-                self.lines_read = line
-        return self.stats
-
-    def _explained(self, signature: bytes, record: Record) -> None:
-        """A record the scanner explained: the same report as every record with its signature.
-        The first few of a signature (until its findings have their samples) are explained in
-        full; then the scanner counts that signature's records itself."""
-        assert self.native is not None
-        outcome = self._outcomes.get(signature)
-        if outcome is not None and not outcome.wants_samples(self.stats, self.options.max_samples):
-            outcome.replay(self.stats, record.file, record.line)
-            if self.native.settle(signature):  # the scanner counts the next ones itself
-                self._settled_first.setdefault(signature, (record.file, record.line))
-            return
-        valid, findings, definition_label = self._checked_again(record, signature)
-        if outcome is None and len(self._outcomes) < MAX_OUTCOMES:
-            event = ""
-            if signature.startswith(b"U"):
-                event = signature[2:].decode("utf-8", "surrogatepass")
-            # The payload's unplanned properties' kinds, which only the schema path counts.
-            types = self.native.unplanned_payload_keys(signature) if self._would_observe else []
-            outcome = Outcome.of(definition_label, valid, findings, event, tuple(types))
-            self._outcomes[signature] = outcome
-        if outcome is not None:
-            outcome.count_types(self.stats)
-
-    def _checked_again(self, record: Record, signature: bytes) -> tuple[bool, list[Finding], str]:
-        """`check` for a record the scanner explained, without the duplicate check and the
-        presence and kind counts the scanner already made. A record that breaks the schema
-        for sure goes straight to the schema path, where `check` would end up."""
-        assert self.native is not None
-        is_duplicate = self._is_duplicate
-        self._is_duplicate = _never
-        self._observing = self._would_observe = self._drift = False
-        try:
-            if self.native.breaks_schema(signature):
-                findings: list[Finding] = []
-                name, key = self._slow(record.data, record, findings)
-                return self._account(record, key, name, findings)
-            return self.check(record)
-        finally:
-            self._is_duplicate = is_duplicate
-            self._observing = True
-            self._drift = self.options.drift
-
-    def prime(self, lines: bytes | memoryview) -> None:
-        """Remember the messageIds of these JSON Lines (the records just before the part of a
-        file this validator reads), so that a duplicate across the cut is still found."""
-        if self.native is not None:
-            self.native.prime(lines)
-            return
-        for line in bytes(lines).splitlines():
-            try:
-                message_id = _MESSAGE_ID.decode(line).messageId
-            except (msgspec.DecodeError, RecursionError):
-                continue
-            if isinstance(message_id, str):
-                self._python_duplicate(message_id)
-
     def label_of(self, message: dict[str, Any]) -> str:
         """The report label of a parsed message's definition (or of its unplanned name)."""
         kind = message.get("type")
@@ -660,12 +520,16 @@ class EventValidator:
         field = "event" if kind == "track" else "name" if kind in ("page", "screen") else None
         name = message.get(field) if field else ""
         name = name if isinstance(name, str) else ""
-        key = (kind, name)
-        return self._labels.get(key) or label(None, kind, name)
+        return self.label_for((kind, name))
+
+    def label_for(self, key: tuple[str, str]) -> str:
+        """The report label of the definition of a route key (or of its unplanned name)."""
+        return self._labels.get(key) or label(None, *key)
 
     def finish(self) -> RunStats:
         """Fold what the fast paths counted into the statistics: records, and per property how
-        often it was missing and (its one planned kind) present. Safe to call again."""
+        often it was missing and (its one planned kind) present. Safe to call again. (What the
+        native scanner counted, `NativeRun.finish` folds.)"""
         for key, route in self.fast.routes.items():
             stats = self.stats.definitions.get(self._labels[key]) if route is not None else None
             if route is None or stats is None or not stats.presence_fast:
@@ -680,46 +544,7 @@ class EventValidator:
                         present[index] += count
             stats.presence_fast.clear()
             self._count_types(key, route.fields, present)
-        if self.native is not None:
-            for number, counts in enumerate(self.native.counts()):
-                self._fold(counts, self._native_folded.get(number))
-                self._native_folded[number] = counts
-            for signature, count in self.native.settled():
-                added = count - self._settled_folded.get(signature, 0)
-                if added:
-                    self._settled_folded[signature] = count
-                    file, line = self._settled_first[signature]
-                    self._outcomes[signature].replay(self.stats, file, line, added)
         return self.stats
-
-    def _fold(self, now: RouteCounts, before: RouteCounts | None) -> None:
-        """Add what the scanner counted for a route since `before`: records it accepted, and
-        for those and the ones it explained, which properties they had and of which kinds."""
-        accepted = now.accepted - (before.accepted if before else 0)
-        explained = now.explained - (before.explained if before else 0)
-        if not accepted and not explained:
-            return
-
-        def since(values: tuple[int, ...], old: tuple[int, ...] | None) -> list[int]:
-            return [v - (old[i] if old else 0) for i, v in enumerate(values)]
-
-        present = since(now.present, before.present if before else None)
-        explained_present = since(
-            now.explained_present, before.explained_present if before else None
-        )
-        kinds = since(now.kinds, before.kinds if before else None)
-        explained_kinds = since(now.explained_kinds, before.explained_kinds if before else None)
-        width = len(KINDS)
-        stats = self.stats.definition(self._labels[now.route.key])
-        stats.records += accepted
-        self.stats.records += accepted
-        stats.observed += accepted + explained
-        for index, name in enumerate(now.route.fields):
-            stats.missing[index] += accepted - present[index] + explained - explained_present[index]
-            for offset, kind in enumerate(KINDS):
-                count = kinds[index * width + offset] + explained_kinds[index * width + offset]
-                if count:
-                    stats.types[name, kind] += count
 
     def _count_types(
         self, key: tuple[str, str], fields: tuple[str, ...], present: list[int]
@@ -732,19 +557,6 @@ class EventValidator:
         for index, kind in enumerate(route.kinds):
             if kind is not None and present[index]:
                 stats.types[fields[index], kind] += present[index]
-
-
-def _never(message_id: str) -> bool:
-    return False
-
-
-def duplicate_finding(message_id: str) -> Finding:
-    return Finding.of(
-        "EN205",
-        f"messageId {message_id!r} was already seen; Segment drops duplicates",
-        "/messageId",
-        severity=Severity.WARNING,
-    )
 
 
 def _not_json(data: bytes, error: msgspec.DecodeError) -> str:
@@ -779,49 +591,3 @@ def _count_live_kinds(stats: DefinitionStats, route: Route, payload: Any) -> Non
         value = getattr(payload, f"f{index}")
         if value is not msgspec.UNSET:
             stats.types[route.fields[index], drift_kind(value)] += 1
-
-
-def _conforms(value: str, formats: tuple[str, ...]) -> bool:
-    from .fastpath import FORMAT_CHECKER
-
-    return any(FORMAT_CHECKER.conforms(value, name) for name in formats)
-
-
-def _timestamp_warnings(
-    timestamp: str, sent_at: Any, received_at: Any, findings: list[Finding]
-) -> None:
-    """Clock skew against the time the message was sent (a local UTC offset is no fault:
-    SDKs in Python, Ruby and Go send local time with its offset by default)."""
-    reference = (
-        sent_at
-        if isinstance(sent_at, str)
-        else received_at
-        if isinstance(received_at, str)
-        else None
-    )
-    if reference is None or (reference[:10] == timestamp[:10] and reference >= timestamp):
-        return
-    try:
-        event_time = datetime.fromisoformat(timestamp.replace("z", "Z"))
-        sent_time = datetime.fromisoformat(reference.replace("z", "Z"))
-        skew = event_time - sent_time
-    except (ValueError, TypeError):
-        return
-    if skew > MAX_FUTURE_SKEW:
-        findings.append(
-            Finding.of(
-                "EN207",
-                f"timestamp is {skew} after it was sent; the device clock is probably wrong",
-                "/timestamp",
-                severity=Severity.WARNING,
-            )
-        )
-    elif -skew > MAX_PAST_SKEW:
-        findings.append(
-            Finding.of(
-                "EN207",
-                f"timestamp is {-skew} before it was sent (more than {MAX_PAST_SKEW.days} days)",
-                "/timestamp",
-                severity=Severity.WARNING,
-            )
-        )

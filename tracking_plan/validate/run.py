@@ -29,6 +29,7 @@ from .inputs import (
     read_range,
     split_ranges,
 )
+from .native_run import NativeRun
 from .records import one_line
 from .stats import RunStats
 
@@ -177,7 +178,7 @@ def validate_files(
         if jobs > 1 and len(tasks) > 1:
             stats = _parallel(plan, tasks, jobs, options, staged, shown)
         else:
-            stats = _run_tasks(plan, tasks, options, staged, progress, shown=shown)
+            stats, _lines = _run_tasks(plan, tasks, options, staged, progress, shown=shown)
     if options.only is not None:
         stats = stats.restricted(options.only)
     report = ValidationReport(plan, stats)
@@ -216,28 +217,30 @@ def _run_tasks(
     validator: EventValidator | None = None,
     count_lines: bool = True,
     shown: Mapping[str, str] | None = None,
-) -> RunStats:
-    """Validate tasks in this process. Without `count_lines`, a part of a file read by the
+) -> tuple[RunStats, int | None]:
+    """Validate tasks in this process: the statistics, and the number of the last line the
+    native scanner read (None without it). Without `count_lines`, a part of a file read by the
     native scanner numbers its lines from the part's start (see `_worker`)."""
     validator = validator or EventValidator(plan, options)
     # The scanner passes over valid records: not when they are to be written out.
-    native = validator.native is not None and outputs.valid is None
+    scanning = validator.native is not None and outputs.valid is None
+    native = NativeRun(validator) if scanning else None
     writers = _Writers(outputs, shown or {})
     sink = writers.sink()
     try:
         for source, start, end in tasks:
             if end >= 0:  # a part of a plain JSON Lines file
-                if native:
+                if native is not None:
                     part = range_blocks(source, start, end, count_lines=count_lines)
-                    validator.run_blocks(
+                    native.run_blocks(
                         part, source, index_is_line=True, progress=progress, sink=sink
                     )
                 else:
                     validator.run(_counting(read_range(source, start, end), progress), sink)
                 continue
             with Input(source) as opened:
-                if native:
-                    validator.run_blocks(
+                if native is not None:
+                    native.run_blocks(
                         opened.blocks(),
                         opened.name,
                         index_is_line=False,
@@ -250,7 +253,9 @@ def _run_tasks(
                 validator.stats.har[opened.name] = opened.har
     finally:
         writers.close()
-    return validator.finish()
+    if native is None:
+        return validator.finish(), None
+    return native.finish(), native.lines_read
 
 
 def _counting(
@@ -280,13 +285,13 @@ def _worker(
     plan, task, files_before, options, outputs = args
     validator = validator or EventValidator(plan, options)
     for lines in _preceding_lines(task, files_before, options.dedupe_window):
-        validator.prime(lines)
+        validator.message_ids.prime(lines)
     # Findings written out name their lines: those have to be counted from the file's start.
     relative = outputs.findings is None
-    stats = _run_tasks(
+    stats, lines_read = _run_tasks(
         plan, [task], options, outputs, validator=validator, count_lines=not relative
     )
-    return stats, validator.lines_read if relative else None
+    return stats, lines_read if relative else None
 
 
 def _preceding_lines(task: Task, files_before: list[str], count: int) -> list[memoryview]:
