@@ -92,6 +92,11 @@ def test_same_day_and_sent_no_earlier_is_never_a_reported_skew(
         ("2024-03-01T23:59:59Z", "2024-03-02T00:00:00Z", False, None),  # measured: 1 s
         ("2024-03-01T00:00:00Z", "2024-03-08T00:00:00.001Z", False, "before it was sent"),
         ("2024-03-01T00:00:00Z", "2024-03-08T00:00:00Z", False, None),  # exactly 7 days
+        # not the canonical form: string order is not time order, so always measured
+        ("2024-03-01T09:00:00Z", "2024-03-01T10:00:00+10:00", False, "after it was sent"),
+        ("2024-03-01T00:00:00-23:59", "2024-03-01T00:00:00Z", False, "after it was sent"),
+        ("2024-03-01T23:00:00Z", "2024-03-01t00:00:00Z", False, "after it was sent"),
+        ("2024-03-01T10:00:00z", "2024-03-01T10:00:00Z", False, None),
     ],
 )
 def test_what_the_shortcut_leaves_to_the_measurement(
@@ -160,6 +165,8 @@ def test_the_scanner_and_python_report_the_same_skews(
         ("2024-03-01T11:00:00Z", "2024-03-01T10:00:00Z"),
         ("2024-03-01T00:00:00Z", "2024-03-09T00:00:00Z"),
         ("2024-03-01T23:59:59Z", "2024-03-02T00:00:00Z"),
+        ("2024-03-01T09:00:00Z", "2024-03-01T10:00:00+10:00"),  # 9 hours after, not canonical
+        ("2024-03-01T23:00:00Z", "2024-03-01t00:00:00Z"),  # 23 hours after, not canonical
     ]
     dump = tmp_path / "skew.jsonl"
     lines = [_record(ts, sent, f"m{i}") for i, (ts, sent) in enumerate(pairs)]
@@ -170,5 +177,10 @@ def test_the_scanner_and_python_report_the_same_skews(
     report = validate_files(PLAN, [str(dump)], outputs=Outputs(findings=str(findings)))
 
     reported = [json.loads(line) for line in findings.read_text().splitlines()]
-    assert [(f["code"], f["location"]["line"]) for f in reported] == [("EN207", 5), ("EN207", 6)]
+    assert [(f["code"], f["location"]["line"]) for f in reported] == [
+        ("EN207", 5),
+        ("EN207", 6),
+        ("EN207", 8),
+        ("EN207", 9),
+    ]
     assert report.records == len(pairs) and report.invalid == 0

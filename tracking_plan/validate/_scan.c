@@ -768,6 +768,11 @@ static int object_or_absent(const Spans *sp, int field) {
     return !sp->start[field] || *sp->start[field] == '{';
 }
 
+/* A date-time (checked already) with `T` after the date and `Z` last: see surely_no_skew. */
+static int canonical_utc(const Str *s) {
+    return s->len >= 20 && s->start[10] == 'T' && s->start[s->len - 1] == 'Z';
+}
+
 static int is_date_time(Scanner *sc, const Str *s) {
     return !s->escaped && s->ascii && run_dfa(&sc->dfas[sc->date_time], s);
 }
@@ -1024,8 +1029,9 @@ static int accept_line(Scanner *sc, const char *p, const char *e) {
     if (has_sent && (!span_string(&sp, F_SENT_AT, &sent) || !is_date_time(sc, &sent)))
         return HANDED_BACK;
     if (has_ts && has_sent) {
-        /* a possible clock skew: Python measures it */
-        /* the same test as surely_no_skew in envelope.py, on the same assumption */
+        /* a possible clock skew: Python measures it unless surely_no_skew in envelope.py
+         * holds, which this tests the same way, on the same assumption */
+        if (!canonical_utc(&ts) || !canonical_utc(&sent)) return HANDED_BACK;
         Py_ssize_t shorter = ts.len < sent.len ? ts.len : sent.len;
         int order = memcmp(sent.start, ts.start, shorter);
         if (order < 0 || (order == 0 && sent.len < ts.len)) return HANDED_BACK;

@@ -53,16 +53,27 @@ def _timestamp_warnings(
 
 def surely_no_skew(timestamp: str, sent_at: str) -> bool:
     """Whether `timestamp` is surely within the skew thresholds of `sent_at`, told without
-    reading either time: both have the same date (first 10 characters) and `sent_at` sorts at
-    or after `timestamp`.
+    reading either time: both are in the canonical RFC 3339 UTC form
+    `YYYY-MM-DDTHH:MM:SS(.fff)Z`, have the same date (first 10 characters), and `sent_at` sorts
+    at or after `timestamp`.
 
-    This assumes both are in the canonical RFC 3339 UTC form `YYYY-MM-DDTHH:MM:SS(.fff)Z`, in
-    which string order is time order to within a second (where only the fractions differ).
-    Then the message was sent less than a day after its timestamp (MAX_PAST_SKEW is more) and
-    less than a second before it (MAX_FUTURE_SKEW is more). With a UTC offset or a lowercase
-    `t` that need not hold. The native scanner makes the same test (`accept_line` in
-    `_scan.c`); tests/test_envelope.py checks the assumption against `skew_finding`."""
-    return sent_at[:10] == timestamp[:10] and sent_at >= timestamp
+    In that form string order is time order to within a second (where only the fractions
+    differ), so the message was sent less than a day after its timestamp (MAX_PAST_SKEW is more)
+    and less than a second before it (MAX_FUTURE_SKEW is more). A UTC offset or a lowercase `t`
+    or `z` breaks the order, and those times are measured. The native scanner makes the same
+    test (`accept_line` in `_scan.c`); tests/test_envelope.py checks the assumption against
+    `skew_finding`."""
+    return (
+        _canonical_utc(timestamp)
+        and _canonical_utc(sent_at)
+        and sent_at[:10] == timestamp[:10]
+        and sent_at >= timestamp
+    )
+
+
+def _canonical_utc(value: str) -> bool:
+    """The shape the shortcut needs (a date-time already checked): `T` after the date, `Z` last."""
+    return len(value) >= 20 and value[10] == "T" and value[-1] == "Z"
 
 
 def skew_finding(timestamp: str, sent_at: str) -> Finding | None:
