@@ -228,6 +228,14 @@ CASES = [
             # date matches: the scanner hands back what its pattern refuses)
             *(ok(f"2023-{month:02}-{days:02}") for month, days in MONTH_DAYS),
             *(no(f"2023-{month:02}-{days + 1:02}", NATIVE) for month, days in MONTH_DAYS),
+            # the first day of each month, the day before it, and each run of the day's digits
+            *(ok(f"2023-{month:02}-01") for month, _days in MONTH_DAYS),
+            *(no(f"2023-{month:02}-00", NATIVE) for month, _days in MONTH_DAYS),
+            *(
+                ok(f"2023-{month:02}-{day:02}")
+                for month, _ in MONTH_DAYS
+                for day in (9, 10, 19, 20)
+            ),
             *(ok("2024-02-29", BOTH), no("2024-01-00", NATIVE), no("2024-12-00", NATIVE)),
             *(no("2024-13-01", NATIVE), no("2024-00-10", NATIVE)),
             *(ok(f"{year}-01-01") for year in ("0001", "0010", "0100", "1000", "1999", "9999")),
@@ -812,6 +820,29 @@ def test_message_id_length(message_id: str, valid: bool) -> None:
             outcome = "accepted" if valid and encoding == "utf-8" else "handed back"
             assert scan_one(data, p.plan) == outcome
             assert native_verdict(p.plan, data, validator=p.engine) == valid
+
+
+@pytest.mark.parametrize("position", ["properties", "traits"])  # a track, an identify
+@pytest.mark.parametrize(
+    ("field", "value", "valid"),
+    [
+        ("messageId", "m", True),
+        ("messageId", "", False),
+        ("userId", "u", True),
+        ("userId", "", False),
+        ("anonymousId", "a", True),
+        ("anonymousId", "", False),
+    ],
+)
+def test_one_character_envelope_strings(position: str, field: str, value: str, valid: bool) -> None:
+    """Identities and messageIds need one character: the fast path decides the valid ones
+    (tracks and other calls go through different decoders)."""
+    p = paths(f"min_length@{position}")
+    for _encoding, data in messages("ab", position, **{field: value}):
+        assert reference(p.plan).is_valid(json.loads(data)) == valid
+        before = len(p.schema_calls)
+        assert engine_verdict(p.plan, data, validator=p.engine) == valid
+        assert (len(p.schema_calls) == before) == valid
 
 
 def test_message_size() -> None:
