@@ -807,13 +807,23 @@ MESSAGE_IDS = [
 
 
 @pytest.mark.parametrize(("message_id", "valid"), MESSAGE_IDS, ids=lambda v: repr(v)[:12])
-def test_message_id_length(message_id: str, valid: bool) -> None:
+def test_message_id_length(message_id: str, valid: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     p = paths("min_length@properties")
+    careful: list[int] = []
+    check_carefully = p.engine._check_carefully
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        careful.append(1)
+        return check_carefully(*args, **kwargs)
+
+    monkeypatch.setattr(p.engine, "_check_carefully", counted)
     for encoding, data in messages("ab", "properties", messageId=message_id):
         assert reference(p.plan).is_valid(json.loads(data)) == valid
-        before = len(p.schema_calls)
+        before, careful_before = len(p.schema_calls), len(careful)
         assert engine_verdict(p.plan, data, validator=p.engine) == valid
         assert (len(p.schema_calls) == before) == valid  # the fast path decides the valid ones
+        # a valid track is decided by the one-parse decoder of clean tracks, not the careful way
+        assert (len(careful) == careful_before) == valid
         assert schema_verdict(p.plan, data, path=p.schema) == valid
         if native_available():
             # envelope faults are Python's to report, and so is an escaped messageId
@@ -828,6 +838,8 @@ def test_message_id_length(message_id: str, valid: bool) -> None:
     [
         ("messageId", "m", True),
         ("messageId", "", False),
+        ("messageId", "x" * 100, True),
+        ("messageId", "x" * 101, False),
         ("userId", "u", True),
         ("userId", "", False),
         ("anonymousId", "a", True),
