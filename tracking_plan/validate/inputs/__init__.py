@@ -51,9 +51,9 @@ try:
 except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
-from .jsonvalues import JsonValues, maybe_cut
-from .messages import batch_defaults
-from .records import (
+from ..jsonvalues import JsonValues, maybe_cut
+from ..messages import batch_defaults
+from ..records import (
     BATCH_MARK,
     SAMPLE_BYTES,
     Block,
@@ -66,7 +66,7 @@ from .records import (
 )
 
 if TYPE_CHECKING:
-    from .har import HarSummary
+    from ..har import HarSummary
 
 __all__ = [
     "STDIN_NAME",
