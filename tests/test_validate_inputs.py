@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tracking_plan.validate import inputs, jsonvalues
+from tracking_plan.validate import inputs
 from tracking_plan.validate.inputs import (
     InputProblem,
     Record,
@@ -25,6 +25,7 @@ from tracking_plan.validate.inputs import (
     read_range,
     split_ranges,
 )
+from tracking_plan.validate.inputs import values as json_values
 
 Item = Record | InputProblem
 
@@ -32,7 +33,7 @@ Item = Record | InputProblem
 def small_reads(monkeypatch: pytest.MonkeyPatch, size: int) -> None:
     """Read inputs `size` bytes at a time, to put chunk ends everywhere."""
     monkeypatch.setattr(inputs, "_READ_SIZE", size)
-    monkeypatch.setattr(jsonvalues, "READ_SIZE", size)
+    monkeypatch.setattr(json_values, "READ_SIZE", size)
 
 
 def write(tmp_path: Path, name: str, data: bytes | str) -> Path:
@@ -234,7 +235,7 @@ def test_array_runs_read_like_element_by_element(
     path = write(tmp_path, "events.json", json.dumps(values, indent=indent, ensure_ascii=False))
     small_reads(monkeypatch, read_size)
     monkeypatch.setattr(inputs, "_HEAD_WINDOW", read_size)
-    monkeypatch.setattr(jsonvalues, "CUT_ATTEMPTS", 0)
+    monkeypatch.setattr(json_values, "CUT_ATTEMPTS", 0)
     one_by_one = summary(read(path))
     monkeypatch.undo()
     small_reads(monkeypatch, read_size)
@@ -378,7 +379,7 @@ def test_large_batch_is_streamed_with_its_context_from_the_end(
 ) -> None:
     """A batch object longer than the limit is read item by item, its items kept in a
     temporary file until the end of the object, where its context comes here."""
-    monkeypatch.setattr(jsonvalues, "LARGE_VALUE", 200)
+    monkeypatch.setattr(json_values, "LARGE_VALUE", 200)
     small_reads(monkeypatch, 64)
     items_text = ",\n".join(json.dumps(m) for m in messages(50))
     text = f'{{"batch": [\n{items_text}\n],\n"context": {{"app": {{"version": "1.0"}}}}}}\n'
@@ -395,7 +396,7 @@ def test_large_batch_is_streamed_with_its_context_from_the_end(
 def test_large_object_that_is_not_a_batch_is_a_problem(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(jsonvalues, "LARGE_VALUE", 100)
+    monkeypatch.setattr(json_values, "LARGE_VALUE", 100)
     small_reads(monkeypatch, 64)
     big = {"type": "track", "properties": {f"p{n}": n for n in range(100)}}
     path = write(tmp_path, "events.json", json.dumps(big, indent=2) + '\n{"type": "page"}\n')

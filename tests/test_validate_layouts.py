@@ -20,7 +20,8 @@ from test_validate_cli import tp_run
 
 from tracking_plan import load_plan
 from tracking_plan.reporters.validation import render_json
-from tracking_plan.validate import Outputs, inputs, jsonvalues, native, validate_files
+from tracking_plan.validate import Outputs, inputs, native, validate_files
+from tracking_plan.validate.inputs import values as json_values
 
 SAMPLE = SHOP_PLAN.parent / "sample-events.jsonl"
 
@@ -97,8 +98,8 @@ def small_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(inputs, "_LINE_BUFFER", 4099)
     monkeypatch.setattr(inputs, "_READ_SIZE", 1021)
     monkeypatch.setattr(inputs, "_COMPRESSED_READ", 509)
-    monkeypatch.setattr(jsonvalues, "READ_SIZE", 1021)
-    monkeypatch.setattr(jsonvalues, "GATHER_READ_SIZE", 3001)
+    monkeypatch.setattr(json_values, "READ_SIZE", 1021)
+    monkeypatch.setattr(json_values, "GATHER_READ_SIZE", 3001)
 
 
 @pytest.fixture(params=["default", "small"])

@@ -51,7 +51,6 @@ try:
 except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
-from ..jsonvalues import JsonValues, maybe_cut
 from ..messages import batch_defaults
 from ..records import (
     BATCH_MARK,
@@ -64,6 +63,7 @@ from ..records import (
     batch_record,
     batch_texts,
 )
+from .values import JsonValues, maybe_cut
 
 if TYPE_CHECKING:
     from ..har import HarSummary

@@ -24,10 +24,10 @@ from typing import cast
 
 import msgspec
 
-from ..jsonkinds import kind_phrase
-from .har import HarReader
-from .messages import batch_defaults
-from .records import (
+from ...jsonkinds import kind_phrase
+from ..har import HarReader
+from ..messages import batch_defaults
+from ..records import (
     BATCH_MARK,
     SAMPLE_BYTES,
     Elements,
@@ -38,10 +38,10 @@ from .records import (
     batch_texts,
     compact_json,
 )
-from .syntax import json_error
+from ..syntax import json_error
 
 try:
-    from ._scan import split_elements
+    from .._scan import split_elements
 except ImportError:  # not compiled here: `blocks` is only for the native scanner
     split_elements = None  # type: ignore[assignment]
 
