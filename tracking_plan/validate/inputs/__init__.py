@@ -44,7 +44,7 @@ import zlib
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from types import TracebackType
-from typing import IO, TYPE_CHECKING, Literal, TypeVar, cast
+from typing import IO, Literal, TypeVar, cast
 
 try:
     import fcntl
@@ -63,10 +63,8 @@ from ..records import (
     batch_record,
     batch_texts,
 )
+from .har import HarSummary
 from .values import JsonValues, maybe_cut
-
-if TYPE_CHECKING:
-    from ..har import HarSummary
 
 __all__ = [
     "STDIN_NAME",

@@ -25,7 +25,6 @@ from typing import cast
 import msgspec
 
 from ...jsonkinds import kind_phrase
-from ..har import HarReader
 from ..messages import batch_defaults
 from ..records import (
     BATCH_MARK,
@@ -39,6 +38,7 @@ from ..records import (
     compact_json,
 )
 from ..syntax import json_error
+from .har import HarReader
 
 try:
     from .._scan import split_elements

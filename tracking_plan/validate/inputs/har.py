@@ -50,10 +50,10 @@ from datetime import UTC, datetime
 from typing import NamedTuple
 from urllib.parse import SplitResult, parse_qsl, unquote_plus, urlsplit
 
-from ..jsonkinds import kind_phrase
-from . import syntax
-from .messages import batch_defaults
-from .records import InputProblem, Record, batch_record, compact_json
+from ...jsonkinds import kind_phrase
+from .. import syntax
+from ..messages import batch_defaults
+from ..records import InputProblem, Record, batch_record, compact_json
 
 __all__ = ["HarReader", "HarSummary"]
 
