@@ -169,8 +169,8 @@ def broken(lines: list[bytes]) -> bytes:
 
 def odd_batches(lines: list[bytes], *, valid_json: bool = False) -> list[bytes]:
     """Segment batch payloads whose items the scanner may not read as written (see
-    `records.batch_as_written`), or must read as written exactly as they are re-encoded, one a
-    line, each with a plain message line after it."""
+    `inputs.batches.batch_as_written`), or must read as written exactly as they are re-encoded,
+    one a line, each with a plain message line after it."""
     messages = [json.loads(line) for line in lines]
     track = next(m for m in messages if m["type"] == "track")
     big = {**track, "properties": {**track["properties"], "extra": "E"}}

@@ -52,17 +52,8 @@ except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
 from ..messages import batch_defaults
-from ..records import (
-    BATCH_MARK,
-    SAMPLE_BYTES,
-    Block,
-    Elements,
-    InputProblem,
-    Record,
-    batch_as_written,
-    batch_record,
-    batch_texts,
-)
+from ..records import SAMPLE_BYTES, Block, Elements, InputProblem, Record
+from .batches import BATCH_MARK, batch_as_written, batch_record, batch_texts
 from .har import HarSummary
 from .values import JsonValues, maybe_cut
 

@@ -26,18 +26,9 @@ import msgspec
 
 from ...jsonkinds import kind_phrase
 from ..messages import batch_defaults
-from ..records import (
-    BATCH_MARK,
-    SAMPLE_BYTES,
-    Elements,
-    InputProblem,
-    Record,
-    batch_as_written,
-    batch_record,
-    batch_texts,
-    compact_json,
-)
+from ..records import SAMPLE_BYTES, Elements, InputProblem, Record, compact_json
 from ..syntax import json_error
+from .batches import BATCH_MARK, batch_as_written, batch_record, batch_texts
 from .har import HarReader
 
 try:
