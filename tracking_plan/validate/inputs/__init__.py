@@ -55,7 +55,8 @@ from ..messages import batch_defaults
 from ..records import SAMPLE_BYTES, Block, Elements, InputProblem, Record
 from .batches import BATCH_MARK, batch_as_written, batch_record, batch_texts
 from .har import HarSummary
-from .values import JsonValues, maybe_cut
+from .text import maybe_cut
+from .values import JsonValues
 
 __all__ = [
     "STDIN_NAME",
