@@ -24,6 +24,7 @@ from tracking_plan.validate.inputs import (
     read_input,
     read_range,
     split_ranges,
+    streams,
 )
 from tracking_plan.validate.inputs import values as json_values
 
@@ -549,7 +550,7 @@ def test_damaged_gzip_keeps_the_records_before_the_damage(tmp_path: Path) -> Non
 def test_gzip_cut_anywhere_gives_every_whole_line_before_the_cut(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cut: float
 ) -> None:
-    monkeypatch.setattr(inputs, "_COMPRESSED_READ", 997)
+    monkeypatch.setattr(streams, "_COMPRESSED_READ", 997)
     data = jsonl(messages(20_000))
     compressed = gzip.compress(data)
     end = int(len(compressed) * cut)
@@ -581,12 +582,12 @@ def test_a_pipe_is_widened_to_a_block_of_lines() -> None:
     read_end, write_end = os.pipe()
     try:
         with open(read_end, "rb", buffering=0, closefd=False) as pipe:
-            inputs._widen_pipe(pipe)
+            streams._widen_pipe(pipe)
         size = fcntl.fcntl(read_end, fcntl.F_GETPIPE_SZ)
     finally:
         os.close(read_end)
         os.close(write_end)
-    assert size >= inputs._LINE_BUFFER
+    assert size >= streams.LINE_BUFFER
 
 
 def test_gzip_array_piped_to_stdin(tmp_path: Path) -> None:
@@ -658,7 +659,7 @@ def test_batches_and_bad_bytes_are_found_across_buffer_boundaries(
     assert len(expected) == 60 + batches
 
     for size in (5, 7, 16, 31, 64):
-        monkeypatch.setattr(inputs, "_LINE_BUFFER", size)
+        monkeypatch.setattr(inputs, "LINE_BUFFER", size)
         assert summary(read(path)) == expected, size
 
 
@@ -819,7 +820,7 @@ def test_cr_only_lines_are_counted_in_every_layout(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, read_size: int
 ) -> None:
     small_reads(monkeypatch, read_size)
-    monkeypatch.setattr(inputs, "_LINE_BUFFER", read_size)
+    monkeypatch.setattr(inputs, "LINE_BUFFER", read_size)
     pretty = "\r".join(json.dumps(m, indent=2).replace("\n", "\r") for m in messages(3))
     path = write(tmp_path, "events.json", pretty + "\r")
 

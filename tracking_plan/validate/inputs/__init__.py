@@ -32,29 +32,34 @@ from __future__ import annotations
 
 import codecs
 import contextlib
-import gzip
-import io
 import itertools
 import json
 import os
 import re
 import stat
-import sys
-import zlib
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from types import TracebackType
-from typing import IO, Literal, TypeVar, cast
-
-try:
-    import fcntl
-except ImportError:  # Windows
-    fcntl = None  # type: ignore[assignment]
+from typing import IO, Literal, TypeVar
 
 from ..messages import batch_defaults
 from ..records import SAMPLE_BYTES, Block, Elements, InputProblem, Record
 from .batches import BATCH_MARK, batch_as_written, batch_record, batch_texts
 from .har import HarSummary
+from .streams import (
+    GZIP_MAGIC,
+    LINE_BUFFER,
+    LONE_CR,
+    Guarded,
+    Gunzip,
+    LineEnds,
+    Prefixed,
+    ReadFunction,
+    input_problem,
+    nothing,
+    open_source,
+    os_reason,
+)
 from .text import maybe_cut
 from .values import JsonValues
 
@@ -79,31 +84,21 @@ __all__ = [
 STDIN_NAME = "<stdin>"
 
 _BOM = b"\xef\xbb\xbf"
-_GZIP_MAGIC = b"\x1f\x8b"
 
 _READ_SIZE = 64 * 1024  # one read from the source while recognising the layout
-_LINE_BUFFER = 1 << 20  # JSON Lines are read in blocks of about this size
-_COMPRESSED_READ = 256 * 1024  # one read of gzip data (a megabyte or more once inflated)
-_GZIP_WBITS = 16 + zlib.MAX_WBITS  # zlib reads the gzip header and checks the trailer
-_SALVAGE_STEP = 512  # bytes inflated a call when keeping what comes before damaged data
 _HEAD_WINDOW = 1 << 20  # at most this much is read to recognise the layout
 _COUNT_CHUNK = 1 << 20  # line ends before a range are counted in chunks of this size
 # A JSON Lines line longer than this is skipped, not kept (a Segment message is at most 32 KB;
 # a larger batch payload fits a line this long).
 _MAX_LINE = 64 << 20
 
-# fcntl's F_SETPIPE_SZ: Linux only (there is no fcntl module on Windows).
-_SET_PIPE_SIZE: int | None = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
-
 _EVIDENCE_LINES = 8  # lines looked at after a first line that is not JSON
-_LONE_CR = re.compile(rb"\r(?!\n)")
 _HAR_START = re.compile(rb'[ \t\r\n]*\{[ \t\r\n]*"log"[ \t\r\n]*:[ \t\r\n]*\{')
 _DECODER = json.JSONDecoder()
 
 Layout = Literal["empty", "lines", "values", "har"]
 _Item = Record | InputProblem | Elements
 _T = TypeVar("_T", bound=_Item)
-ReadFunction = Callable[[int], bytes]
 
 
 # -- one input --------------------------------------------------------------------------------
@@ -127,7 +122,7 @@ def input_error(source: str) -> str | None:
     except FileNotFoundError:
         return "does not exist"
     except OSError as error:
-        return f"cannot be read ({_os_reason(error)})"
+        return f"cannot be read ({os_reason(error)})"
     if stat.S_ISDIR(status.st_mode):
         return "is a folder, not a file: give the files in it"
     if not os.access(source, os.R_OK):
@@ -149,18 +144,18 @@ class Input:
         self.har: HarSummary | None = None
         self._stack = contextlib.ExitStack()
         try:
-            raw = _open(source, self._stack)
-            self._source = _Guarded(self.name, raw)
+            raw = open_source(source, self._stack)
+            self._source = Guarded(self.name, raw)
         except OSError as error:
-            raw = _nothing
-            self._source = _Guarded(self.name, raw)
-            self._source.fail(f"cannot read the input: {_os_reason(error)}; check the path")
-        start = self._source.read_exactly(len(_GZIP_MAGIC))
+            raw = nothing
+            self._source = Guarded(self.name, raw)
+            self._source.fail(f"cannot read the input: {os_reason(error)}; check the path")
+        start = self._source.read_exactly(len(GZIP_MAGIC))
         read: ReadFunction = self._source.read
-        if start == _GZIP_MAGIC:
-            self._source = _Guarded(self.name, _Gunzip(raw, start).read)
+        if start == GZIP_MAGIC:
+            self._source = Guarded(self.name, Gunzip(raw, start).read)
             read, start = self._source.read, b""
-        self._read = _LineEnds(read, start).read
+        self._read = LineEnds(read, start).read
         self._head = _read_head(self._read)
 
     def __enter__(self) -> Input:
@@ -239,223 +234,10 @@ class Input:
             yield self._source.problem
 
     def _rest(self) -> ReadFunction:
-        return _Source(self._head.data, self._read).read_bytes
+        return Prefixed(self._head.data, self._read).read_bytes
 
     def _line_blocks(self) -> Iterator[Block | InputProblem]:
         return _line_blocks(self._rest(), self.name, self._head.blank_lines, self._source)
-
-
-class _Guarded:
-    """A read function (`read`) that turns a failure of the source (a cut or damaged gzip
-    stream, a read error) into the end of the input, keeping the problem for after the records
-    read before it; readers downstream see a clean end and ask `failed()` to tell it apart."""
-
-    def __init__(self, name: str, read: ReadFunction) -> None:
-        self.name = name
-        self.problem: InputProblem | None = None
-        self._read = read
-
-    def failed(self) -> bool:
-        return self.problem is not None
-
-    def fail(self, message: str) -> None:
-        self.problem = _problem(self.name, message)
-
-    def read_exactly(self, size: int) -> bytes:
-        """`size` bytes, fewer only at the end of the input (a pipe gives what it has)."""
-        data = b""
-        while len(data) < size and (chunk := self.read(size - len(data))):
-            data += chunk
-        return data
-
-    def read(self, size: int) -> bytes:
-        if self.problem is not None:
-            return b""
-        try:
-            return self._read(size)
-        except EOFError:
-            self.fail(
-                "the gzip data is truncated (it ends before its end-of-stream marker): the"
-                " records before the cut were read, the rest is missing; copy or export the"
-                " file again"
-            )
-        except (gzip.BadGzipFile, zlib.error) as error:
-            self.fail(f"the gzip data is damaged ({error}); copy or export the file again")
-        except OSError as error:
-            self.fail(f"cannot read the input: {_os_reason(error)}")
-        return b""
-
-
-class _Gunzip:
-    """The bytes of gzip data read with `read` (`start` its first bytes), decompressed: one or
-    more members, zero bytes after a member ignored, as `gzip.open` reads them. A read gives the
-    size asked for, fewer only at the end: zlib fills a block of a megabyte in one call, where
-    `gzip.GzipFile` gives some 35 KB a call through a buffer (two more copies).
-
-    Cut data raises EOFError once everything before the cut is given; damaged data raises
-    `zlib.error` (or `gzip.BadGzipFile`) once what comes before the damage is given."""
-
-    def __init__(self, read: ReadFunction, start: bytes) -> None:
-        self._read = read
-        self._input = start  # compressed bytes not given to zlib yet
-        self._zlib = zlib.decompressobj(_GZIP_WBITS)
-        self._failure: Exception | None = None  # raised at the next read
-
-    def read(self, size: int) -> bytes:
-        if self._failure is not None:
-            failure, self._failure = self._failure, None
-            raise failure
-        parts: list[bytes] = []
-        try:
-            while size > 0:
-                if self._zlib.eof and not self._next_member():
-                    break
-                if not self._input:
-                    self._input = self._read(_COMPRESSED_READ)
-                    if not self._input:
-                        raise EOFError("the gzip data ends inside a member")
-                data = self._inflate(size)
-                parts.append(data)
-                size -= len(data)
-        except _Damaged as damaged:
-            parts.append(damaged.before)
-            self._failure = damaged.error
-        except (EOFError, zlib.error, gzip.BadGzipFile) as error:
-            if not any(parts):
-                raise
-            self._failure = error
-        return parts[0] if len(parts) == 1 else b"".join(parts)
-
-    def _inflate(self, size: int) -> bytes:
-        """Up to `size` bytes from the input. If zlib refuses it, the input is inflated again
-        in small steps from the state before, to keep the bytes that come before the damage."""
-        before = self._zlib.copy()  # a few microseconds; a call inflates a megabyte
-        try:
-            data = self._zlib.decompress(self._input, size)
-        except zlib.error as error:
-            self._zlib = before
-            kept: list[bytes] = []
-            try:
-                while len(kept) * _SALVAGE_STEP < size:
-                    kept.append(self._zlib.decompress(self._input, _SALVAGE_STEP))
-                    self._input = self._zlib.unconsumed_tail
-            except zlib.error:
-                pass
-            if not any(kept):
-                raise
-            raise _Damaged(b"".join(kept), error) from error
-        self._input = self._zlib.unused_data if self._zlib.eof else self._zlib.unconsumed_tail
-        return data
-
-    def _next_member(self) -> bool:
-        """After a member: whether another one follows (zero bytes before it are skipped)."""
-        while True:
-            self._input = self._input.lstrip(b"\0")
-            if len(self._input) >= len(_GZIP_MAGIC):
-                break
-            more = self._read(_COMPRESSED_READ)
-            if not more:
-                if self._input:
-                    raise gzip.BadGzipFile(f"Not a gzipped file ({self._input!r})")
-                return False
-            self._input += more
-        if not self._input.startswith(_GZIP_MAGIC):
-            raise gzip.BadGzipFile(f"Not a gzipped file ({self._input[:2]!r})")
-        self._zlib = zlib.decompressobj(_GZIP_WBITS)
-        return True
-
-
-class _Damaged(Exception):
-    """Gzip data damaged after `before`, its decompressed bytes before the damage."""
-
-    def __init__(self, before: bytes, error: zlib.error) -> None:
-        super().__init__(str(error))
-        self.before = before
-        self.error = error
-
-
-def _nothing(size: int) -> bytes:
-    return b""
-
-
-def _open(source: str, stack: contextlib.ExitStack) -> ReadFunction:
-    if source != "-":
-        file = stack.enter_context(open(source, "rb", buffering=0))  # noqa: SIM115
-        _widen_pipe(file)
-        return file.read
-    if sys.stdin is None:
-        raise OSError("there is no standard input")
-    binary: IO[bytes] = sys.stdin.buffer
-    _widen_pipe(binary)
-    # read1 returns what a pipe has, so a live stream is read as it comes.
-    return cast(ReadFunction, getattr(binary, "read1", binary.read))
-
-
-def _widen_pipe(file: IO[bytes]) -> None:
-    """Let a pipe hold a block of lines (Linux): with its default 64 KB, reading one costs
-    about as much as validating what it carries (a system call and a switch to the writer
-    every 64 KB). Anything else, or a refusal, leaves the input as it is."""
-    if _SET_PIPE_SIZE is None:
-        return
-    try:
-        descriptor = file.fileno()
-        if stat.S_ISFIFO(os.fstat(descriptor).st_mode):
-            fcntl.fcntl(descriptor, _SET_PIPE_SIZE, _LINE_BUFFER)
-    except (OSError, ValueError, io.UnsupportedOperation):
-        pass
-
-
-class _LineEnds:
-    """`prefix`, then the bytes of `read`, with each CR that is not followed by LF turned into
-    LF: CR, LF and CRLF all end lines, and every reader downstream splits lines on LF. (A CR
-    inside a JSON string is not valid JSON either way; between tokens it is white space, as LF
-    is.) A CR at the end of a chunk is held back until the next byte is known."""
-
-    def __init__(self, read: ReadFunction, prefix: bytes = b"") -> None:
-        self._read = read
-        self._prefix = prefix
-        self._held = False
-
-    def read(self, size: int) -> bytes:
-        while True:
-            if self._prefix:
-                data, self._prefix = self._prefix, b""
-            else:
-                data = self._read(size)
-            if self._held:
-                self._held = False
-                if not data:
-                    return b"\n"
-                data = b"\r" + data
-            if not data or b"\r" not in data:
-                return data
-            if data[-1] == 13:  # its LF may come in the next chunk
-                data, self._held = data[:-1], True
-                if not data:
-                    continue
-            if data.count(b"\r") != data.count(b"\r\n"):
-                data = _LONE_CR.sub(b"\n", data)
-            return data
-
-
-class _Source:
-    """`prefix`, then the bytes of `read`, at most `limit` of them."""
-
-    def __init__(self, prefix: bytes, read: ReadFunction, *, limit: int | None = None) -> None:
-        self._prefix = prefix
-        self._read = read
-        self._left = limit
-
-    def read_bytes(self, size: int) -> bytes:
-        if self._prefix:
-            data, self._prefix = self._prefix[:size], self._prefix[size:]
-            return data
-        if self._left is not None:
-            size = min(size, self._left)
-        data = self._read(size) if size > 0 else b""
-        if self._left is not None:
-            self._left -= len(data)
-        return data
 
 
 # -- recognising the layout -----------------------------------------------------------------------
@@ -587,9 +369,9 @@ def _is_json(line: bytes) -> bool:
 
 
 def _line_blocks(
-    read: ReadFunction, name: str, line: int, source: _Guarded | None = None
+    read: ReadFunction, name: str, line: int, source: Guarded | None = None
 ) -> Iterator[Block | InputProblem]:
-    """Whole lines of `read`'s bytes (LF or CRLF line ends) in blocks of about `_LINE_BUFFER`
+    """Whole lines of `read`'s bytes (LF or CRLF line ends) in blocks of about `LINE_BUFFER`
     bytes, each with the number of the line before it; the last block may lack a final line
     break. A line longer than `_MAX_LINE` is a problem: it is read through, not kept. If the
     `source` failed, its unfinished last line is dropped (it is cut short) and its problem
@@ -597,7 +379,7 @@ def _line_blocks(
     pending: list[bytes] = []  # the start of a line that goes on in the next chunk
     pending_size = 0
     skipping = False
-    while chunk := read(_LINE_BUFFER):
+    while chunk := read(LINE_BUFFER):
         newline = chunk.rfind(b"\n")
         if skipping:
             first = chunk.find(b"\n")
@@ -635,7 +417,7 @@ def _line_blocks(
 
 
 def _gathered(items: Iterator[_Item]) -> Iterator[Elements | InputProblem]:
-    """Records read one by one, gathered into `Elements` of about `_LINE_BUFFER` bytes for the
+    """Records read one by one, gathered into `Elements` of about `LINE_BUFFER` bytes for the
     native scanner; problems and `Elements` between them as they come."""
     gathered: list[Record] = []
     size = 0
@@ -643,7 +425,7 @@ def _gathered(items: Iterator[_Item]) -> Iterator[Elements | InputProblem]:
         if gathered and (
             not isinstance(item, Record)
             or item.index != gathered[-1].index + 1
-            or size >= _LINE_BUFFER
+            or size >= LINE_BUFFER
         ):
             yield _elements(gathered)
             gathered, size = [], 0
@@ -821,14 +603,14 @@ def plain_lines(path: str) -> bool:
 
 def _is_plain_lines(file: IO[bytes]) -> bool:
     file.seek(0)
-    start = file.read(len(_GZIP_MAGIC))
-    return start != _GZIP_MAGIC and _read_head(_LineEnds(file.read, start).read).layout == "lines"
+    start = file.read(len(GZIP_MAGIC))
+    return start != GZIP_MAGIC and _read_head(LineEnds(file.read, start).read).layout == "lines"
 
 
 def _bytes_of_lines(file: IO[bytes], lines: int) -> int:
     """About how many bytes `lines` lines take, from the length of the first lines of `file`."""
     file.seek(0)
-    head = file.read(_LINE_BUFFER)
+    head = file.read(LINE_BUFFER)
     return lines * len(head) // max(head.count(b"\n"), 1)
 
 
@@ -866,7 +648,7 @@ def range_blocks(
     try:
         file = open(path, "rb", buffering=0)  # noqa: SIM115
     except OSError as error:
-        yield _problem(path, f"cannot read the input: {_os_reason(error)}; check the path")
+        yield input_problem(path, f"cannot read the input: {os_reason(error)}; check the path")
         return
     with file:
         try:
@@ -884,10 +666,10 @@ def range_blocks(
             if begin >= stop:
                 return
             file.seek(begin)
-            source = _Source(b"", file.read, limit=stop - begin)
-            yield from _line_blocks(_LineEnds(source.read_bytes).read, path, line)
+            source = Prefixed(b"", file.read, limit=stop - begin)
+            yield from _line_blocks(LineEnds(source.read_bytes).read, path, line)
         except OSError as error:
-            yield _problem(path, f"cannot read the input: {_os_reason(error)}")
+            yield input_problem(path, f"cannot read the input: {os_reason(error)}")
 
 
 def lines_before(path: str, offset: int, count: int) -> tuple[memoryview, int]:
@@ -901,7 +683,7 @@ def lines_before(path: str, offset: int, count: int) -> tuple[memoryview, int]:
         position = offset
         line_ends = 0
         while position > 0 and line_ends <= count + 1:
-            size = min(_LINE_BUFFER * 4, position)
+            size = min(LINE_BUFFER * 4, position)
             position -= size
             file.seek(position)
             chunk = file.read(size)
@@ -909,7 +691,7 @@ def lines_before(path: str, offset: int, count: int) -> tuple[memoryview, int]:
             line_ends += _line_ends_in(chunk)
     data = b"".join(reversed(chunks))
     if b"\r" in data:
-        data = _LONE_CR.sub(b"\n", data)
+        data = LONE_CR.sub(b"\n", data)
     newlines = data.count(b"\n")
     cut = 0
     for _ in range(newlines - count):  # fewer than one chunk's lines
@@ -952,14 +734,3 @@ def _line_ends_in(chunk: bytes) -> int:
     if b"\r" in chunk:
         count += chunk.count(b"\r") - chunk.count(b"\r\n")
     return count
-
-
-# -- helpers ------------------------------------------------------------------------------------
-
-
-def _problem(name: str, message: str) -> InputProblem:
-    return InputProblem(file=name, line=None, index=None, message=message)
-
-
-def _os_reason(error: OSError) -> str:
-    return error.strerror or str(error)

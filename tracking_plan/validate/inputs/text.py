@@ -8,14 +8,12 @@ from __future__ import annotations
 import codecs
 import json
 import re
-from collections.abc import Callable
 
 from ..records import SAMPLE_BYTES
 from ..syntax import json_error
+from .streams import ReadFunction
 
 __all__ = ["Broken", "JsonText", "TooLarge", "maybe_cut"]
-
-ReadFunction = Callable[[int], bytes]
 
 # A JSON syntax error this close to the end of the text read so far may only mean that the
 # value continues in the next chunk ("1.5e" or "tru" at the end, a missing delimiter).

@@ -27,7 +27,8 @@ from ..messages import batch_defaults
 from ..records import SAMPLE_BYTES, Elements, InputProblem, Record, compact_json
 from .batches import BATCH_MARK, batch_as_written, batch_record, batch_texts
 from .har import HarReader
-from .text import Broken, JsonText, ReadFunction, TooLarge
+from .streams import ReadFunction
+from .text import Broken, JsonText, TooLarge
 
 try:
     from .._scan import split_elements
