@@ -23,6 +23,7 @@ from tracking_plan.validate.inputs import (
     Record,
     read_input,
     read_range,
+    sniff,
     split_ranges,
     streams,
 )
@@ -33,7 +34,7 @@ Item = Record | InputProblem
 
 def small_reads(monkeypatch: pytest.MonkeyPatch, size: int) -> None:
     """Read inputs `size` bytes at a time, to put chunk ends everywhere."""
-    monkeypatch.setattr(inputs, "_READ_SIZE", size)
+    monkeypatch.setattr(sniff, "READ_SIZE", size)
     monkeypatch.setattr(json_values, "READ_SIZE", size)
 
 
@@ -235,12 +236,12 @@ def test_array_runs_read_like_element_by_element(
     values = TRICKY_ELEMENTS * 5
     path = write(tmp_path, "events.json", json.dumps(values, indent=indent, ensure_ascii=False))
     small_reads(monkeypatch, read_size)
-    monkeypatch.setattr(inputs, "_HEAD_WINDOW", read_size)
+    monkeypatch.setattr(sniff, "_HEAD_WINDOW", read_size)
     monkeypatch.setattr(json_values, "CUT_ATTEMPTS", 0)
     one_by_one = summary(read(path))
     monkeypatch.undo()
     small_reads(monkeypatch, read_size)
-    monkeypatch.setattr(inputs, "_HEAD_WINDOW", read_size)
+    monkeypatch.setattr(sniff, "_HEAD_WINDOW", read_size)
 
     assert summary(read(path)) == one_by_one
     assert len(one_by_one) == 5 * (len(TRICKY_ELEMENTS) + 1)
@@ -449,7 +450,7 @@ def test_a_value_swallowed_by_a_broken_one_is_still_read(tmp_path: Path) -> None
 def test_first_line_longer_than_the_detection_window(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(inputs, "_HEAD_WINDOW", 64)
+    monkeypatch.setattr(sniff, "_HEAD_WINDOW", 64)
     small_reads(monkeypatch, 16)
     values = messages(20)
     path = write(tmp_path, "events.jsonl", b"\n" + jsonl(values))

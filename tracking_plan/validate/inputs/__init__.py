@@ -35,17 +35,16 @@ import contextlib
 import itertools
 import json
 import os
-import re
 import stat
 from collections.abc import Generator, Iterator
-from dataclasses import dataclass
 from types import TracebackType
-from typing import IO, Literal, TypeVar
+from typing import IO, TypeVar
 
 from ..messages import batch_defaults
 from ..records import SAMPLE_BYTES, Block, Elements, InputProblem, Record
 from .batches import BATCH_MARK, batch_as_written, batch_record, batch_texts
 from .har import HarSummary
+from .sniff import BOM, READ_SIZE, Layout, read_head
 from .streams import (
     GZIP_MAGIC,
     LINE_BUFFER,
@@ -60,7 +59,6 @@ from .streams import (
     open_source,
     os_reason,
 )
-from .text import maybe_cut
 from .values import JsonValues
 
 __all__ = [
@@ -83,20 +81,12 @@ __all__ = [
 
 STDIN_NAME = "<stdin>"
 
-_BOM = b"\xef\xbb\xbf"
-
-_READ_SIZE = 64 * 1024  # one read from the source while recognising the layout
-_HEAD_WINDOW = 1 << 20  # at most this much is read to recognise the layout
 _COUNT_CHUNK = 1 << 20  # line ends before a range are counted in chunks of this size
 # A JSON Lines line longer than this is skipped, not kept (a Segment message is at most 32 KB;
 # a larger batch payload fits a line this long).
 _MAX_LINE = 64 << 20
 
-_EVIDENCE_LINES = 8  # lines looked at after a first line that is not JSON
-_HAR_START = re.compile(rb'[ \t\r\n]*\{[ \t\r\n]*"log"[ \t\r\n]*:[ \t\r\n]*\{')
-_DECODER = json.JSONDecoder()
 
-Layout = Literal["empty", "lines", "values", "har"]
 _Item = Record | InputProblem | Elements
 _T = TypeVar("_T", bound=_Item)
 
@@ -156,7 +146,7 @@ class Input:
             self._source = Guarded(self.name, Gunzip(raw, start).read)
             read, start = self._source.read, b""
         self._read = LineEnds(read, start).read
-        self._head = _read_head(self._read)
+        self._head = read_head(self._read)
 
     def __enter__(self) -> Input:
         return self
@@ -238,131 +228,6 @@ class Input:
 
     def _line_blocks(self) -> Iterator[Block | InputProblem]:
         return _line_blocks(self._rest(), self.name, self._head.blank_lines, self._source)
-
-
-# -- recognising the layout -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class _Head:
-    """The first bytes of an input (byte order mark removed) and the layout they show."""
-
-    data: bytes
-    layout: Layout
-    blank_lines: int  # lines of white space dropped before `data`
-
-
-def _read_head(read: ReadFunction) -> _Head:
-    """Reads the first bytes of an input until they show its layout. Leading blank lines are
-    counted and dropped as they come, so a stream of them (a gzip bomb of newlines) costs no
-    memory."""
-    data = b""
-    blank_lines = 0
-    end = False
-    bom_checked = False
-    while True:
-        if not end:
-            chunk = read(_READ_SIZE)
-            end = not chunk
-            data += chunk
-        if not bom_checked:
-            if len(data) < len(_BOM) and not end:
-                continue
-            data, bom_checked = data.removeprefix(_BOM), True
-        if not data.lstrip(b" \t\r\n"):
-            cut = data.rfind(b"\n") + 1  # keep the indentation of the first line
-            blank_lines += data.count(b"\n", 0, cut)
-            data = data[cut:]
-        layout = _layout(data, end)
-        if layout is not None:
-            return _Head(data=data, layout=layout, blank_lines=blank_lines)
-        if len(data) >= _HEAD_WINDOW:
-            # The first line is longer than the window: stream values, which copes with any.
-            layout = "har" if _HAR_START.match(data) else "values"
-            return _Head(data=data, layout=layout, blank_lines=blank_lines)
-
-
-def _layout(data: bytes, end: bool) -> Layout | None:
-    """The layout `data` (the start of an input) shows, or None if more bytes are needed."""
-    first = len(data) - len(data.lstrip(b" \t\r\n"))
-    if first == len(data):
-        return "empty" if end else None
-    line_end = data.find(b"\n", first)
-    if _HAR_START.match(data, first):
-        if line_end < 0 and not end:
-            return None
-        return _capture_or_lines(data[first : line_end if line_end >= 0 else len(data)])
-    if line_end < 0 and not end:
-        return None
-    is_array = data[first : first + 1] == b"["
-    if not is_array and _is_json(data[first : line_end if line_end >= 0 else len(data)]):
-        return "lines"
-    text = data[first:].decode("utf-8", "surrogateescape")
-    try:
-        _, value_end = _DECODER.raw_decode(text)
-    except json.JSONDecodeError as error:
-        if not end and maybe_cut(error, len(text)):
-            # An array valid so far is one (not parsed again and again up to the window).
-            return "values" if is_array else None
-        return _after_a_broken_start(data, line_end, end)
-    except (ValueError, RecursionError):  # a limit: digits, depth
-        return _after_a_broken_start(data, line_end, end)
-    if is_array:
-        return "values"
-    text_line_end = text.find("\n")
-    if text_line_end < 0 or value_end > text_line_end or text[value_end:text_line_end].strip():
-        return "values"
-    # The first line is one value after all (json.loads refused its bytes: not UTF-8).
-    return "lines"
-
-
-def _capture_or_lines(first_line: bytes) -> Layout:
-    """The layout of an input that starts like a HAR capture (`{"log": {`): JSON Lines if its
-    first line is an object by itself without a `log.entries` list (a log of messages that
-    happen to have a `log` object), else a capture (a HAR file is pretty-printed, or one line
-    that has that list)."""
-    try:
-        value = json.loads(first_line)
-    except (ValueError, RecursionError):
-        return "har"
-    log = value.get("log") if isinstance(value, dict) else None
-    return "har" if isinstance(log, dict) and isinstance(log.get("entries"), list) else "lines"
-
-
-def _after_a_broken_start(data: bytes, line_end: int, end: bool) -> Layout | None:
-    """The layout of an input whose first value is not valid JSON (None: more bytes needed).
-
-    Values (read on from the next line that starts with `{`) if the first line is a lone
-    bracket, as pretty-printed JSON starts. Else JSON Lines if one of the next few lines is a
-    JSON object by itself: the first line is then one bad record among lines. Else values if
-    the next line starts like pretty-printed JSON (a bracket or a quoted name); else lines,
-    each reported on its own."""
-    first_line = data[:line_end].strip() if line_end >= 0 else data.strip()
-    if first_line in (b"{", b"["):
-        return "values"
-    following: list[bytes] = []
-    start = line_end + 1
-    while line_end >= 0 and len(following) < _EVIDENCE_LINES:
-        line_end = data.find(b"\n", start)
-        if line_end < 0 and not end:
-            return None  # the next line is not complete yet
-        line = data[start : line_end if line_end >= 0 else len(data)].strip()
-        if line.startswith(b"{") and _is_json(line):
-            return "lines"
-        if line:
-            following.append(line)
-        start = line_end + 1
-    pretty = bool(following) and following[0][:1] in b'{["}]'
-    lone_array = not following and first_line.startswith(b"[")
-    return "values" if pretty or lone_array else "lines"
-
-
-def _is_json(line: bytes) -> bool:
-    try:
-        json.loads(line)
-    except (ValueError, RecursionError):
-        return False
-    return True
 
 
 # -- JSON Lines ---------------------------------------------------------------------------------
@@ -604,7 +469,7 @@ def plain_lines(path: str) -> bool:
 def _is_plain_lines(file: IO[bytes]) -> bool:
     file.seek(0)
     start = file.read(len(GZIP_MAGIC))
-    return start != GZIP_MAGIC and _read_head(LineEnds(file.read, start).read).layout == "lines"
+    return start != GZIP_MAGIC and read_head(LineEnds(file.read, start).read).layout == "lines"
 
 
 def _bytes_of_lines(file: IO[bytes], lines: int) -> int:
@@ -661,8 +526,8 @@ def range_blocks(
                 line = _count_line_ends(file, begin) if begin > 0 and count_lines else 0
             if begin == 0:
                 file.seek(0)
-                if file.read(len(_BOM)) == _BOM:
-                    begin = len(_BOM)
+                if file.read(len(BOM)) == BOM:
+                    begin = len(BOM)
             if begin >= stop:
                 return
             file.seek(begin)
@@ -707,7 +572,7 @@ def _line_start(file: IO[bytes], offset: int, size: int) -> int:
         return size
     position = offset - 1
     file.seek(position)
-    while chunk := file.read(_READ_SIZE):
+    while chunk := file.read(READ_SIZE):
         newline = chunk.find(b"\n")
         if newline >= 0:
             return position + newline + 1
