@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from tracking_plan.validate import inputs
 from tracking_plan.validate.inputs import (
     InputProblem,
     Record,
@@ -27,6 +26,7 @@ from tracking_plan.validate.inputs import (
     split_ranges,
     streams,
 )
+from tracking_plan.validate.inputs import lines as json_lines
 from tracking_plan.validate.inputs import values as json_values
 
 Item = Record | InputProblem
@@ -660,7 +660,7 @@ def test_batches_and_bad_bytes_are_found_across_buffer_boundaries(
     assert len(expected) == 60 + batches
 
     for size in (5, 7, 16, 31, 64):
-        monkeypatch.setattr(inputs, "LINE_BUFFER", size)
+        monkeypatch.setattr(json_lines, "LINE_BUFFER", size)
         assert summary(read(path)) == expected, size
 
 
@@ -821,7 +821,7 @@ def test_cr_only_lines_are_counted_in_every_layout(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, read_size: int
 ) -> None:
     small_reads(monkeypatch, read_size)
-    monkeypatch.setattr(inputs, "LINE_BUFFER", read_size)
+    monkeypatch.setattr(json_lines, "LINE_BUFFER", read_size)
     pretty = "\r".join(json.dumps(m, indent=2).replace("\n", "\r") for m in messages(3))
     path = write(tmp_path, "events.json", pretty + "\r")
 
@@ -905,7 +905,7 @@ def test_broken_json_is_located_the_same_on_every_python(tmp_path: Path) -> None
 def test_a_line_too_long_to_be_a_record_is_skipped_with_flat_memory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(inputs, "_MAX_LINE", 1 << 20)
+    monkeypatch.setattr(json_lines, "_MAX_LINE", 1 << 20)
     path = tmp_path / "long.jsonl"
     with path.open("wb") as file:
         file.write(jsonl(messages(2)))

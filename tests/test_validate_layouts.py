@@ -21,6 +21,7 @@ from test_validate_cli import tp_run
 from tracking_plan import load_plan
 from tracking_plan.reporters.validation import render_json
 from tracking_plan.validate import Outputs, inputs, native, validate_files
+from tracking_plan.validate.inputs import lines as json_lines
 from tracking_plan.validate.inputs import sniff, streams
 from tracking_plan.validate.inputs import values as json_values
 
@@ -96,6 +97,7 @@ def piped(data: bytes, monkeypatch: pytest.MonkeyPatch) -> str:
 def small_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
     """Blocks, reads and gathered elements of a few kilobytes (sizes prime to each other), so
     that lines, values and multi-byte characters straddle their ends everywhere."""
+    monkeypatch.setattr(json_lines, "LINE_BUFFER", 4099)
     monkeypatch.setattr(inputs, "LINE_BUFFER", 4099)
     monkeypatch.setattr(sniff, "READ_SIZE", 1021)
     monkeypatch.setattr(streams, "_COMPRESSED_READ", 509)
