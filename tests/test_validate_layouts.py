@@ -22,7 +22,7 @@ from tracking_plan import load_plan
 from tracking_plan.reporters.validation import render_json
 from tracking_plan.validate import Outputs, inputs, native, validate_files
 from tracking_plan.validate.inputs import lines as json_lines
-from tracking_plan.validate.inputs import sniff, streams
+from tracking_plan.validate.inputs import reader, sniff, streams
 from tracking_plan.validate.inputs import values as json_values
 
 SAMPLE = SHOP_PLAN.parent / "sample-events.jsonl"
@@ -98,7 +98,7 @@ def small_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
     """Blocks, reads and gathered elements of a few kilobytes (sizes prime to each other), so
     that lines, values and multi-byte characters straddle their ends everywhere."""
     monkeypatch.setattr(json_lines, "LINE_BUFFER", 4099)
-    monkeypatch.setattr(inputs, "LINE_BUFFER", 4099)
+    monkeypatch.setattr(reader, "LINE_BUFFER", 4099)
     monkeypatch.setattr(sniff, "READ_SIZE", 1021)
     monkeypatch.setattr(streams, "_COMPRESSED_READ", 509)
     monkeypatch.setattr(json_values, "READ_SIZE", 1021)
