@@ -33,7 +33,6 @@ __all__ = ["STDIN_NAME", "Input", "input_error", "read_input"]
 
 STDIN_NAME = "<stdin>"
 
-
 _Item = Record | InputProblem | Elements
 _T = TypeVar("_T", bound=_Item)
 

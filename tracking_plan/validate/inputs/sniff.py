@@ -1,11 +1,6 @@
 """Recognising the layout of an input from its first bytes, never from its name: JSON Lines,
-JSON values (an array, or values one after another), a HAR capture, or nothing at all.
-
-`[` starts a JSON array; otherwise the input is JSON Lines, unless its first non-blank line is not
-JSON by itself while the text is one or more JSON values (pretty-printed objects, say). A first
-value that is not valid JSON leaves JSON Lines when the next line is a JSON object by itself. An
-object that starts `{"log": {` is a HAR capture unless its first line is an object by itself
-without a `log.entries` list."""
+JSON values (an array, or values one after another), a HAR capture, or nothing at all (the
+rules are told in `Input.records`)."""
 
 from __future__ import annotations
 

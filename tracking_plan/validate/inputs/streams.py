@@ -182,10 +182,12 @@ class _Damaged(Exception):
 
 
 def nothing(size: int) -> bytes:
+    """The read function of an input that could not be opened."""
     return b""
 
 
 def open_source(source: str, stack: contextlib.ExitStack) -> ReadFunction:
+    """The read function of a path, or of standard input for "-"; `stack` closes the file."""
     if source != "-":
         file = stack.enter_context(open(source, "rb", buffering=0))  # noqa: SIM115
         _widen_pipe(file)
