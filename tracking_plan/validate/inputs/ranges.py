@@ -92,16 +92,16 @@ def read_range(
 
 def range_blocks(
     path: str,
-    start: int = 0,
-    end: int = -1,
+    start: int,
+    end: int,
     *,
     count_lines: bool = True,
     first_line: int | None = None,
 ) -> Iterator[Block | InputProblem]:
-    """The lines of a plain JSON Lines file that start in `[start, end)` (to its end with `end`
-    -1), as `read_range` reads them, in blocks of about 1 MB for the native scanner. Line
-    numbers count from the start of the file, or without `count_lines`, from `start` (the line
-    ends before it are not counted); a byte order mark is skipped.
+    """The lines of a plain JSON Lines file that start in `[start, end)`, as `read_range` reads
+    them, in blocks of about 1 MB for the native scanner. Line numbers count from the start of
+    the file, or without `count_lines`, from `start` (the line ends before it are not counted);
+    a byte order mark is skipped.
 
     Blocks are raw: blank lines, bytes that are not UTF-8 and Segment batch lines are left to
     the caller (`checked_line` handles the lines it gives back)."""
@@ -114,7 +114,7 @@ def range_blocks(
         try:
             size = os.fstat(file.fileno()).st_size
             begin = _line_start(file, start, size)
-            stop = _line_start(file, size if end < 0 else min(end, size), size)
+            stop = _line_start(file, min(end, size), size)
             if first_line is not None:
                 line = first_line - 1 if begin == start else first_line
             else:

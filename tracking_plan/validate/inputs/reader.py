@@ -14,7 +14,7 @@ from typing import TypeVar
 from ..records import Block, Elements, InputProblem, Record
 from .har import HarSummary
 from .lines import line_blocks, line_records
-from .sniff import Layout, read_head
+from .sniff import read_head
 from .streams import (
     GZIP_MAGIC,
     LINE_BUFFER,
@@ -101,10 +101,6 @@ class Input:
         traceback: TracebackType | None,
     ) -> None:
         self._stack.close()
-
-    @property
-    def layout(self) -> Layout:
-        return self._head.layout
 
     def blocks(self) -> Iterator[Block | Elements | InputProblem]:
         """The input for the native scanner, in the order of `records()`: the lines of JSON

@@ -73,8 +73,8 @@ class JsonValues(JsonText):
         name: str,
         line: int,
         *,
-        har: bool = False,
-        source_failed: Callable[[], bool] = lambda: False,
+        har: bool,
+        source_failed: Callable[[], bool],
     ) -> None:
         super().__init__(read, line, READ_SIZE)
         self._name = name
