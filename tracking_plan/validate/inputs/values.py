@@ -1,6 +1,6 @@
 """The records of JSON text read chunk by chunk: a JSON array of messages, concatenated values
 (pretty-printed objects one after another), Segment batch payloads and HAR captures, for
-`inputs` (which recognises the layout).
+`reader` (`sniff` recognises the layout).
 
 Memory follows the largest value, not the input (see `text`): a batch object larger than
 `LARGE_VALUE` is read item by item, and the entries of a HAR capture one at a time.
