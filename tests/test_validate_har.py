@@ -24,8 +24,8 @@ from test_validate_cli import tp_run
 from tracking_plan.loader import load_plan
 from tracking_plan.model import Plan
 from tracking_plan.validate import Outputs, validate_files
-from tracking_plan.validate.har import HarSummary
 from tracking_plan.validate.inputs import Input, InputProblem, Record, plain_lines, read_input
+from tracking_plan.validate.inputs.har import HarSummary
 
 Json = dict[str, Any]
 

@@ -17,22 +17,25 @@ from pathlib import Path
 
 import pytest
 
-from tracking_plan.validate import inputs, jsonvalues
 from tracking_plan.validate.inputs import (
     InputProblem,
     Record,
     read_input,
     read_range,
+    sniff,
     split_ranges,
+    streams,
 )
+from tracking_plan.validate.inputs import lines as json_lines
+from tracking_plan.validate.inputs import values as json_values
 
 Item = Record | InputProblem
 
 
 def small_reads(monkeypatch: pytest.MonkeyPatch, size: int) -> None:
     """Read inputs `size` bytes at a time, to put chunk ends everywhere."""
-    monkeypatch.setattr(inputs, "_READ_SIZE", size)
-    monkeypatch.setattr(jsonvalues, "READ_SIZE", size)
+    monkeypatch.setattr(sniff, "READ_SIZE", size)
+    monkeypatch.setattr(json_values, "READ_SIZE", size)
 
 
 def write(tmp_path: Path, name: str, data: bytes | str) -> Path:
@@ -233,12 +236,12 @@ def test_array_runs_read_like_element_by_element(
     values = TRICKY_ELEMENTS * 5
     path = write(tmp_path, "events.json", json.dumps(values, indent=indent, ensure_ascii=False))
     small_reads(monkeypatch, read_size)
-    monkeypatch.setattr(inputs, "_HEAD_WINDOW", read_size)
-    monkeypatch.setattr(jsonvalues, "CUT_ATTEMPTS", 0)
+    monkeypatch.setattr(sniff, "_HEAD_WINDOW", read_size)
+    monkeypatch.setattr(json_values, "CUT_ATTEMPTS", 0)
     one_by_one = summary(read(path))
     monkeypatch.undo()
     small_reads(monkeypatch, read_size)
-    monkeypatch.setattr(inputs, "_HEAD_WINDOW", read_size)
+    monkeypatch.setattr(sniff, "_HEAD_WINDOW", read_size)
 
     assert summary(read(path)) == one_by_one
     assert len(one_by_one) == 5 * (len(TRICKY_ELEMENTS) + 1)
@@ -378,7 +381,7 @@ def test_large_batch_is_streamed_with_its_context_from_the_end(
 ) -> None:
     """A batch object longer than the limit is read item by item, its items kept in a
     temporary file until the end of the object, where its context comes here."""
-    monkeypatch.setattr(jsonvalues, "LARGE_VALUE", 200)
+    monkeypatch.setattr(json_values, "LARGE_VALUE", 200)
     small_reads(monkeypatch, 64)
     items_text = ",\n".join(json.dumps(m) for m in messages(50))
     text = f'{{"batch": [\n{items_text}\n],\n"context": {{"app": {{"version": "1.0"}}}}}}\n'
@@ -395,7 +398,7 @@ def test_large_batch_is_streamed_with_its_context_from_the_end(
 def test_large_object_that_is_not_a_batch_is_a_problem(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(jsonvalues, "LARGE_VALUE", 100)
+    monkeypatch.setattr(json_values, "LARGE_VALUE", 100)
     small_reads(monkeypatch, 64)
     big = {"type": "track", "properties": {f"p{n}": n for n in range(100)}}
     path = write(tmp_path, "events.json", json.dumps(big, indent=2) + '\n{"type": "page"}\n')
@@ -447,7 +450,7 @@ def test_a_value_swallowed_by_a_broken_one_is_still_read(tmp_path: Path) -> None
 def test_first_line_longer_than_the_detection_window(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(inputs, "_HEAD_WINDOW", 64)
+    monkeypatch.setattr(sniff, "_HEAD_WINDOW", 64)
     small_reads(monkeypatch, 16)
     values = messages(20)
     path = write(tmp_path, "events.jsonl", b"\n" + jsonl(values))
@@ -548,7 +551,7 @@ def test_damaged_gzip_keeps_the_records_before_the_damage(tmp_path: Path) -> Non
 def test_gzip_cut_anywhere_gives_every_whole_line_before_the_cut(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cut: float
 ) -> None:
-    monkeypatch.setattr(inputs, "_COMPRESSED_READ", 997)
+    monkeypatch.setattr(streams, "_COMPRESSED_READ", 997)
     data = jsonl(messages(20_000))
     compressed = gzip.compress(data)
     end = int(len(compressed) * cut)
@@ -580,12 +583,12 @@ def test_a_pipe_is_widened_to_a_block_of_lines() -> None:
     read_end, write_end = os.pipe()
     try:
         with open(read_end, "rb", buffering=0, closefd=False) as pipe:
-            inputs._widen_pipe(pipe)
+            streams._widen_pipe(pipe)
         size = fcntl.fcntl(read_end, fcntl.F_GETPIPE_SZ)
     finally:
         os.close(read_end)
         os.close(write_end)
-    assert size >= inputs._LINE_BUFFER
+    assert size >= streams.LINE_BUFFER
 
 
 def test_gzip_array_piped_to_stdin(tmp_path: Path) -> None:
@@ -657,7 +660,7 @@ def test_batches_and_bad_bytes_are_found_across_buffer_boundaries(
     assert len(expected) == 60 + batches
 
     for size in (5, 7, 16, 31, 64):
-        monkeypatch.setattr(inputs, "_LINE_BUFFER", size)
+        monkeypatch.setattr(json_lines, "LINE_BUFFER", size)
         assert summary(read(path)) == expected, size
 
 
@@ -818,7 +821,7 @@ def test_cr_only_lines_are_counted_in_every_layout(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, read_size: int
 ) -> None:
     small_reads(monkeypatch, read_size)
-    monkeypatch.setattr(inputs, "_LINE_BUFFER", read_size)
+    monkeypatch.setattr(json_lines, "LINE_BUFFER", read_size)
     pretty = "\r".join(json.dumps(m, indent=2).replace("\n", "\r") for m in messages(3))
     path = write(tmp_path, "events.json", pretty + "\r")
 
@@ -902,7 +905,7 @@ def test_broken_json_is_located_the_same_on_every_python(tmp_path: Path) -> None
 def test_a_line_too_long_to_be_a_record_is_skipped_with_flat_memory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(inputs, "_MAX_LINE", 1 << 20)
+    monkeypatch.setattr(json_lines, "_MAX_LINE", 1 << 20)
     path = tmp_path / "long.jsonl"
     with path.open("wb") as file:
         file.write(jsonl(messages(2)))

@@ -20,7 +20,10 @@ from test_validate_cli import tp_run
 
 from tracking_plan import load_plan
 from tracking_plan.reporters.validation import render_json
-from tracking_plan.validate import Outputs, inputs, jsonvalues, native, validate_files
+from tracking_plan.validate import Outputs, inputs, native, validate_files
+from tracking_plan.validate.inputs import lines as json_lines
+from tracking_plan.validate.inputs import reader, sniff, streams
+from tracking_plan.validate.inputs import values as json_values
 
 SAMPLE = SHOP_PLAN.parent / "sample-events.jsonl"
 
@@ -94,11 +97,12 @@ def piped(data: bytes, monkeypatch: pytest.MonkeyPatch) -> str:
 def small_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
     """Blocks, reads and gathered elements of a few kilobytes (sizes prime to each other), so
     that lines, values and multi-byte characters straddle their ends everywhere."""
-    monkeypatch.setattr(inputs, "_LINE_BUFFER", 4099)
-    monkeypatch.setattr(inputs, "_READ_SIZE", 1021)
-    monkeypatch.setattr(inputs, "_COMPRESSED_READ", 509)
-    monkeypatch.setattr(jsonvalues, "READ_SIZE", 1021)
-    monkeypatch.setattr(jsonvalues, "GATHER_READ_SIZE", 3001)
+    monkeypatch.setattr(json_lines, "LINE_BUFFER", 4099)
+    monkeypatch.setattr(reader, "LINE_BUFFER", 4099)
+    monkeypatch.setattr(sniff, "READ_SIZE", 1021)
+    monkeypatch.setattr(streams, "_COMPRESSED_READ", 509)
+    monkeypatch.setattr(json_values, "READ_SIZE", 1021)
+    monkeypatch.setattr(json_values, "GATHER_READ_SIZE", 3001)
 
 
 @pytest.fixture(params=["default", "small"])
@@ -168,8 +172,8 @@ def broken(lines: list[bytes]) -> bytes:
 
 def odd_batches(lines: list[bytes], *, valid_json: bool = False) -> list[bytes]:
     """Segment batch payloads whose items the scanner may not read as written (see
-    `records.batch_as_written`), or must read as written exactly as they are re-encoded, one a
-    line, each with a plain message line after it."""
+    `inputs.batches.batch_as_written`), or must read as written exactly as they are re-encoded,
+    one a line, each with a plain message line after it."""
     messages = [json.loads(line) for line in lines]
     track = next(m for m in messages if m["type"] == "track")
     big = {**track, "properties": {**track["properties"], "extra": "E"}}

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ..diagnostics import Severity
 from .explain import Finding
-from .har import HarSummary
+from .inputs.har import HarSummary
 
 MAX_DISTINCT_NAMES = 10_000
 _INDEX = re.compile(r"/\d+(?=/|$)")

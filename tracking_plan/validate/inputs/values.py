@@ -1,9 +1,8 @@
 """The records of JSON text read chunk by chunk: a JSON array of messages, concatenated values
 (pretty-printed objects one after another), Segment batch payloads and HAR captures, for
-`inputs` (which recognises the layout).
+`reader` (`sniff` recognises the layout).
 
-Only the text from the value being parsed onwards is kept; the text before is dropped when more
-is read, so memory follows the largest value, not the input: a batch object larger than
+Memory follows the largest value, not the input (see `text`): a batch object larger than
 `LARGE_VALUE` is read item by item, and the entries of a HAR capture one at a time.
 
 A value that is not valid JSON is one problem, located by `syntax.json_error` (never by the
@@ -14,7 +13,6 @@ So a broken value costs only itself.
 
 from __future__ import annotations
 
-import codecs
 import json
 import re
 import struct
@@ -24,30 +22,21 @@ from typing import cast
 
 import msgspec
 
-from ..jsonkinds import kind_phrase
+from ...jsonkinds import kind_phrase
+from ..messages import batch_defaults
+from ..records import SAMPLE_BYTES, Elements, InputProblem, Record, compact_json
+from .batches import BATCH_MARK, batch_as_written, batch_record, batch_texts
 from .har import HarReader
-from .messages import batch_defaults
-from .records import (
-    BATCH_MARK,
-    SAMPLE_BYTES,
-    Elements,
-    InputProblem,
-    Record,
-    batch_as_written,
-    batch_record,
-    batch_texts,
-    compact_json,
-)
-from .syntax import json_error
+from .streams import ReadFunction
+from .text import Broken, JsonText, TooLarge
 
 try:
-    from ._scan import split_elements
+    from .._scan import split_elements
 except ImportError:  # not compiled here: `blocks` is only for the native scanner
     split_elements = None  # type: ignore[assignment]
 
 __all__ = ["JsonValues"]
 
-ReadFunction = Callable[[int], bytes]
 Item = Record | InputProblem | Elements
 Items = Iterator[Item]
 Reader = Callable[[], Generator[Item, None, object]]
@@ -58,41 +47,17 @@ GATHER_READ_SIZE = 1 << 20  # reads for `blocks`: runs of elements for the scann
 # A value whose text is longer than this is read member by member instead of whole: Segment
 # limits a batch payload to 500 KB, but a recorded file may hold a larger one.
 LARGE_VALUE = 64 << 20
-# A JSON syntax error this close to the end of the text read so far may only mean that the
-# value continues in the next chunk ("1.5e" or "tru" at the end, a missing delimiter).
-CUT_MARGIN = 16
 CUT_ATTEMPTS = 4  # places tried to end a run of array elements before parsing one by one
 
 _OPEN_BRACE = ord("{")
-_NON_SPACE = re.compile(r"[^ \t\n\r]")
 _NEXT_OBJECT = re.compile(r"[ \t\n\r]*,[ \t\n\r]*\{")
 _ELEMENT_SEPARATOR = re.compile(rb"[ \t\n\r,]*")
-_OBJECT_LINE = re.compile(r"\n([ \t]*)\{")
 _RAW_ELEMENTS = msgspec.json.Decoder(list[msgspec.Raw])
-_DECODER = json.JSONDecoder()
 _SPILL_HEADER = struct.Struct("<QQ")
 _SAVE_CAPTURE = "save the capture again from the browser's Network tab (Save all as HAR)"
 
 
-def maybe_cut(error: json.JSONDecodeError, text_length: int) -> bool:
-    """Whether a parse error may only mean that the text read so far ends inside the value."""
-    return error.msg.startswith("Unterminated string") or error.pos >= text_length - CUT_MARGIN
-
-
-class _Broken(Exception):
-    """The JSON text is not valid at `pos` of the text being parsed."""
-
-    def __init__(self, pos: int, reason: str) -> None:
-        super().__init__(reason)
-        self.pos = pos
-        self.reason = reason
-
-
-class _TooLarge(Exception):
-    """The object being parsed is longer than `LARGE_VALUE`: read it member by member."""
-
-
-class JsonValues:
+class JsonValues(JsonText):
     """The records of JSON text: top-level values, each a message, a Segment batch or an array
     of those; with `har`, the first value is read as a HAR capture if it has a `log.entries`
     list (`har` then holds its reader, for the summary).
@@ -108,25 +73,17 @@ class JsonValues:
         name: str,
         line: int,
         *,
-        har: bool = False,
-        source_failed: Callable[[], bool] = lambda: False,
+        har: bool,
+        source_failed: Callable[[], bool],
     ) -> None:
-        self._read = read
-        self._decoder = codecs.getincrementaldecoder("utf-8")("surrogateescape")
+        super().__init__(read, line, READ_SIZE)
         self._name = name
         self._source_failed = source_failed
         self._har_first = har
         self.har: HarReader | None = None
-        self.text = ""
-        self.pos = 0
-        self._end = False
-        self._line = line  # the number of the line at offset `_line_pos`
-        self._line_pos = 0
-        self._dropped_columns = 0  # characters of the line at offset 0 dropped with older text
         self._index = 0
         self._plain_run_failed = False  # until more text is read
         self._gather = False  # runs of plain elements as Elements (see `blocks`)
-        self._read_size = READ_SIZE
 
     def records(self) -> Iterator[Record | InputProblem]:
         return cast(Iterator[Record | InputProblem], self._items())
@@ -150,7 +107,7 @@ class JsonValues:
                         return
                 else:
                     yield from self._message("each top-level JSON value must be one message")
-            except _Broken as broken:
+            except Broken as broken:
                 consequence = "reading goes on at the next line that starts with {"
                 if self.har is not None:
                     consequence = "the entries after it were not read"
@@ -174,25 +131,25 @@ class JsonValues:
             line, column = self._line_at(self.pos), self._column_at(self.pos) - 1
             try:
                 if not char:
-                    raise _Broken(self.pos, "the JSON array is not closed")
+                    raise Broken(self.pos, "the JSON array is not closed")
                 yield from element()
                 char = self._skip_space()
                 if char == "]":
                     self.pos += 1
                     return
                 if char != ",":
-                    raise _Broken(
+                    raise Broken(
                         self.pos,
                         "Expecting ',' delimiter" if char else "the JSON array is not closed",
                     )
                 self.pos += 1
                 char = self._skip_space()
                 if char == "]":  # a comma before the bracket: the array ends all the same
-                    if problem := self._broken(_Broken(self.pos, "Expecting value"), "ignored"):
+                    if problem := self._broken(Broken(self.pos, "Expecting value"), "ignored"):
                         yield problem
                     self.pos += 1
                     return
-            except _Broken as broken:
+            except Broken as broken:
                 if problem := self._broken(broken, f"reading goes on at the next {what}"):
                     yield problem
                 if not self._resume(line + 1, column):
@@ -306,10 +263,10 @@ class JsonValues:
             return members
         while True:
             if char != '"':
-                raise _Broken(self.pos, "Expecting property name enclosed in double quotes")
+                raise Broken(self.pos, "Expecting property name enclosed in double quotes")
             key = cast(str, self._decode()[0])
             if self._skip_space() != ":":
-                raise _Broken(self.pos, "Expecting ':' delimiter")
+                raise Broken(self.pos, "Expecting ':' delimiter")
             self.pos += 1
             bracket, reader = streamed.get(key, ("", None))
             if reader is not None and self._skip_space() == bracket:
@@ -322,7 +279,7 @@ class JsonValues:
                 self.pos += 1
                 return members
             if char != ",":
-                raise _Broken(self.pos, "Expecting ',' delimiter")
+                raise Broken(self.pos, "Expecting ',' delimiter")
             self.pos += 1
             char = self._skip_space()
 
@@ -333,7 +290,7 @@ class JsonValues:
         line = self._line_at(self.pos)
         try:
             value, start = self._decode(limit=LARGE_VALUE)
-        except _TooLarge:
+        except TooLarge:
             yield from self._large_batch(line)
             return
         if isinstance(value, dict) and isinstance(value.get("batch"), list):
@@ -506,116 +463,14 @@ class JsonValues:
             message = "the file goes on after the HAR object; that text was not read"
             yield self.har.problem(message)
 
-    # -- the text buffer
-
-    def _decode(self, limit: int | None = None) -> tuple[object, int]:
-        """The JSON value at `pos`, reading more text as needed; moves `pos` past it and returns
-        the value with its start. Raises `_TooLarge` if the value is an object longer than
-        `limit`, and `_Broken` if the text is not valid JSON."""
-        while True:
-            try:
-                value, end = _DECODER.raw_decode(self.text, self.pos)
-            except json.JSONDecodeError as error:
-                if self._end or not maybe_cut(error, len(self.text)):
-                    self._refuse(error)
-                    continue
-                pending = len(self.text) - self.pos
-                if limit is not None and pending > limit and self.text[self.pos] == "{":
-                    raise _TooLarge from None
-                self._more(pending)
-            except (ValueError, RecursionError) as error:  # a limit: digits, depth
-                self._refuse(error)
-            else:
-                start, self.pos = self.pos, end
-                return value, start
-
-    def _refuse(self, error: Exception) -> None:
-        """Raises `_Broken` at the error of the value at `pos`, found here; or, when that error
-        is where the text read so far ends, reads more text (the value may go on)."""
-        found = json_error(self.text, self.pos)
-        if found is None:  # the parser gave up where this module does not
-            reason = "the value is nested too deeply" if isinstance(error, RecursionError) else ""
-            raise _Broken(self.pos, reason or str(error))
-        if not self._end and found.pos >= len(self.text) - CUT_MARGIN:
-            self._more(len(self.text) - self.pos)
-            return
-        raise _Broken(found.pos, found.reason)
-
-    def _skip_space(self) -> str:
-        """Moves `pos` to the next character that is not white space and returns it ("" at the
-        end of the input)."""
-        while True:
-            found = _NON_SPACE.search(self.text, self.pos)
-            if found:
-                self.pos = found.start()
-                return self.text[self.pos]
-            self.pos = len(self.text)
-            if not self._more():
-                return ""
-
-    def _resume(self, min_line: int, max_column: int) -> bool:
-        """After a broken value: moves `pos` to the `{` that starts the first line from line
-        `min_line` on (the line after the value's first) that starts with `{` indented by at
-        most `max_column` characters, as the next value would; False if there is none before
-        the end of the input. Searching from the broken value's start, not from the error,
-        finds a value the broken one swallowed (`{"a":` then a whole object on the next line)."""
-        search = 0
-        while True:
-            for found in _OBJECT_LINE.finditer(self.text, search):
-                indent = len(found.group(1))
-                if indent <= max_column and self._line_at(found.start()) + 1 >= min_line:
-                    self.pos = found.end() - 1
-                    return True
-            # Keep the last line break: a line that starts with `{` may begin there.
-            last = self.text.rfind("\n")
-            self.pos = last if last >= 0 else len(self.text)
-            if not self._more():
-                self.pos = len(self.text)
-                return False
-
     def _more(self, at_least: int = 1) -> bool:
-        """Appends at least `at_least` characters of input, or what is left, after dropping the
-        text before `pos`; False if there was nothing left."""
-        if self._end:
-            return False
-        self._plain_run_failed = False
-        self._drop_before_pos()
-        pieces = [self.text]
-        added = 0
-        while added < at_least and not self._end:
-            chunk = self._read(max(self._read_size, at_least - added))
-            self._end = not chunk
-            piece = self._decoder.decode(chunk, final=self._end)
-            pieces.append(piece)
-            added += len(piece)
-        self.text = "".join(pieces)
-        return added > 0
-
-    def _drop_before_pos(self) -> None:
-        cut = self.pos
-        if not cut:
-            return
-        self._line_at(cut)
-        newline = self.text.rfind("\n", 0, cut)
-        self._dropped_columns = cut - newline - 1 if newline >= 0 else self._dropped_columns + cut
-        self.text = self.text[cut:]
-        self.pos = self._line_pos = 0
-
-    def _line_at(self, offset: int) -> int:
-        if offset >= self._line_pos:
-            self._line += self.text.count("\n", self._line_pos, offset)
-        else:
-            self._line -= self.text.count("\n", offset, self._line_pos)
-        self._line_pos = offset
-        return self._line
-
-    def _column_at(self, offset: int) -> int:
-        newline = self.text.rfind("\n", 0, offset)
-        return offset - newline if newline >= 0 else self._dropped_columns + offset + 1
+        if not self._end:
+            self._plain_run_failed = False  # a run may end in the text to come
+        return super()._more(at_least)
 
     # -- problems
 
-    def _broken(self, broken: _Broken, consequence: str) -> InputProblem | None:
+    def _broken(self, broken: Broken, consequence: str) -> InputProblem | None:
         """The problem of broken JSON text; None when the text only ends there because the
         input could not be read further (that is the problem the reader gives)."""
         pos = min(broken.pos, len(self.text))
@@ -656,7 +511,3 @@ class JsonValues:
             message=f"{what} is not valid UTF-8; save the file as UTF-8",
             data=raw[:SAMPLE_BYTES],
         )
-
-    def _sample(self, start: int, end: int) -> bytes:
-        text = self.text[start : min(end, start + SAMPLE_BYTES)]
-        return text.encode("utf-8", "surrogateescape")[:SAMPLE_BYTES]

@@ -50,10 +50,11 @@ from datetime import UTC, datetime
 from typing import NamedTuple
 from urllib.parse import SplitResult, parse_qsl, unquote_plus, urlsplit
 
-from ..jsonkinds import kind_phrase
-from . import syntax
-from .messages import batch_defaults
-from .records import InputProblem, Record, batch_record, compact_json
+from ...jsonkinds import kind_phrase
+from .. import syntax
+from ..messages import batch_defaults
+from ..records import SAMPLE_BYTES, InputProblem, Record, compact_json
+from .batches import batch_record
 
 __all__ = ["HarReader", "HarSummary"]
 
@@ -87,7 +88,6 @@ _SCREEN_SIZE = re.compile(r"([0-9]{1,6})x([0-9]{1,6})")
 _INTEGER = re.compile(r"-?\d+")
 
 _URL_SHOWN = 100  # characters of a request's URL quoted in a problem
-_SAMPLE_BYTES = 200
 
 
 class HarSummary(NamedTuple):
@@ -352,7 +352,7 @@ def _sample(text: str) -> bytes:
         data = text.encode("utf-8", "surrogateescape")  # the bytes of the file
     except UnicodeEncodeError:
         data = text.encode("utf-8", "backslashreplace")  # a lone surrogate from an escape
-    return data[:_SAMPLE_BYTES]
+    return data[:SAMPLE_BYTES]
 
 
 def _utc(text: str | None) -> str | None:
