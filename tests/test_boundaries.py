@@ -1128,3 +1128,19 @@ def test_unplanned(policy: Policy) -> None:
             quiet = policy is Policy.ALLOW and message["event"] == "Empty"
             assert scan_one(data, plan) == ("accepted" if quiet else "explained")
             assert native_verdict(plan, data) == valid
+
+
+@pytest.mark.parametrize("position", POSITIONS)
+def test_a_format_without_an_exact_pattern(position: str) -> None:
+    """`uri` has no pattern that decides it: at the top level the fast path checks it with
+    jsonschema's checker after decoding, deeper the definition is left to the schema path;
+    either way an invalid value is invalid."""
+    plan = planned(Property(name="v", types=STRING, formats=("uri",)), position)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TP_NATIVE", "0")
+        engine = EventValidator(plan, ValidateOptions(dedupe_window=0))
+    for value in ("https://example.com/a?b=c", "mailto:a@b", "not a uri", "", "//x"):
+        for _encoding, data in messages(value, position):
+            valid = reference(plan).is_valid(json.loads(data))
+            assert engine_verdict(plan, data, validator=engine) == valid, value
+            assert native_verdict(plan, data, validator=engine) == valid, value
