@@ -1061,6 +1061,7 @@ ENVELOPES: list[tuple[dict[str, Any], bool, str]] = [
     ({**TRACK, "userId": ""}, False, "handed back"),
     ({**TRACK, "userId": None}, False, "handed back"),
     ({**TRACK, "event": ""}, False, "handed back"),
+    ({k: v for k, v in TRACK.items() if k != "event"}, False, "handed back"),
     ({**TRACK, "previousId": "p"}, True, "accepted"),
     ({**TRACK, "previousId": ""}, False, "handed back"),
     ({**TRACK, "groupId": ""}, False, "handed back"),
