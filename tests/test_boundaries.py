@@ -1140,8 +1140,22 @@ def test_a_format_without_an_exact_pattern(position: str) -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("TP_NATIVE", "0")
         engine = EventValidator(plan, ValidateOptions(dedupe_window=0))
+    definition = plan.identify if position == "traits" else plan.events[0]
+    assert definition is not None
+    top_level = position in ("properties", "traits")
+    assert engine.fast.supported(definition) == top_level
+    calls: list[int] = []
+    explain = engine.schema.explain
+
+    def counted(message: Any) -> Any:
+        calls.append(1)
+        return explain(message)
+
+    engine.schema.explain = counted  # type: ignore[method-assign]
     for value in ("https://example.com/a?b=c", "mailto:a@b", "not a uri", "", "//x"):
         for _encoding, data in messages(value, position):
             valid = reference(plan).is_valid(json.loads(data))
+            before = len(calls)
             assert engine_verdict(plan, data, validator=engine) == valid, value
+            assert (len(calls) == before) == (valid and top_level), value
             assert native_verdict(plan, data, validator=engine) == valid, value
