@@ -897,6 +897,31 @@ def test_payload_fields(count: int) -> None:
             assert native_verdict(plan, data, validator=engine) == valid
 
 
+@pytest.mark.parametrize("count", [64, 65])
+@pytest.mark.parametrize("where", ["context", "nested"])
+def test_object_fields(count: int, where: str) -> None:
+    """Objects other than the payload hold up to 64 planned properties in the scanner too:
+    the context and a nested object; beyond, the scanner hands their records back."""
+    props = tuple(Property(name=f"p{i}", types=INTEGER) for i in range(count))
+    if where == "context":
+        track = Definition(call=CallType.TRACK, name="Boundary", context=props)
+    else:
+        nested = Property(name="o", types=("object",), properties=props)
+        track = Definition(call=CallType.TRACK, name="Boundary", properties=(nested,))
+    plan = Plan(name="boundaries", events=(track,))
+    every = {f"p{i}": i for i in range(count)}
+    for value, valid in ((every, True), ({**every, "p0": "x"}, False)):
+        message = {"type": "track", "event": "Boundary", "userId": "u1", "messageId": "m1"}
+        message.update({"context": value} if where == "context" else {"properties": {"o": value}})
+        data = json.dumps(message).encode()
+        assert reference(plan).is_valid(message) == valid
+        assert engine_verdict(plan, data) == valid
+        if native_available():
+            decided = "accepted" if valid else "explained"
+            assert scan_one(data, plan) == (decided if count <= 64 else "handed back")
+            assert native_verdict(plan, data) == valid
+
+
 # Not text: invalid UTF-8 next to the edges of UTF8_EDGES (overlong forms, surrogates, beyond
 # U+10FFFF, a bad first or following byte), raw control characters, escapes of no character
 # (a lone or unpaired surrogate: valid JSON to Python's json, but no text) or of nothing.
