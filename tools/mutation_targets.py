@@ -174,6 +174,17 @@ EQUIVALENT: dict[str, str] = {
     "_scan.c:accept_line: r->payload >= 0 -> r->payload > 0": _EARLY,
     "_scan.c:accept_line: r->context >= 0 -> r->context > 0": _EARLY,
     "_scan.c:accept_line: early_route >= 0 -> early_route > 0 #2": _SAME_ROUTE,
+    "_scan.c:unplanned_key: i < v->count -> i <= v->count": (
+        "the entry past this record's violations is unwritten (stale at worst): matching it "
+        "only hands the record back to Python"
+    ),
+    "native.py:_Tables.route: len(definition.properties) > MAX_FIELDS -> "
+    "len(definition.properties) > (MAX_FIELDS) + 1": (
+        "object_node, which builds the payload's node, refuses more than MAX_FIELDS too"
+    ),
+    "native.py:_multiple_of: 0 < value < _INT64 -> 0 <= value < _INT64": (
+        "the loader refuses multiple_of 0 (TP002): a plan never holds it"
+    ),
 }
 
 
