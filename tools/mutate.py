@@ -362,7 +362,10 @@ def main() -> int:
     if args.match:
         mutants = [m for m in mutants if args.match in m.describe()]
     if args.rerun:
-        survived = set(_SURVIVED.findall(args.rerun.read_text()))
+        try:
+            survived = set(_SURVIVED.findall(args.rerun.read_text(errors="replace")))
+        except OSError as error:
+            parser.error(f"cannot read --rerun {args.rerun}: {error.strerror}")
         mutants = [m for m in mutants if m.describe() in survived]
     if args.list:
         for mutant in mutants:
