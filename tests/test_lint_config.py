@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from tracking_plan.diagnostics import Severity
-from tracking_plan.lint.config import ConfigError, find_config, load_config
+from tracking_plan.lint.config import ConfigError, load_config
+from tracking_plan.lint.config_search import find_config
 from tracking_plan.lint.engine import lint_plan
 from tracking_plan.loader import load_plan
 

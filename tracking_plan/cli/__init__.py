@@ -1,27 +1,40 @@
 """The `tp` command: parses arguments, calls the library, maps results to exit codes.
 
 Exit codes: 0 clean, 1 findings (e.g. stale files under --check), 2 usage, config or input errors.
-Each command is a module; importing it registers the command, in the order `tp --help` lists.
+`tp --version` and the command list are answered without importing typer (`_quick`); anything
+else imports every command's module (`_commands`), and each command imports the library it
+needs when it runs.
 """
 
 from __future__ import annotations
 
-# isort: off
-# the order `tp --help` lists the commands in
-from . import (  # noqa: F401
-    compile,
-    import_segment,
-    codegen,
-    lint,
-    validate,
-    serve,
-    captures,
-    rules,
-    init,
-    libraries,
-)
+import sys
 
-# isort: on
-from ._app import app, main
+TYPE_CHECKING = False  # importing `typing` would cost `tp --version` a third of its time
+if TYPE_CHECKING:
+    from typing import Any
+
+    from ._commands import app
+
+
+def main() -> None:
+    """Console-script entry point."""
+    from ._quick import answer
+
+    code = answer(sys.argv[1:])
+    if code is not None:
+        sys.exit(code)
+    from ._commands import run
+
+    run()
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        from ._commands import app
+
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["app", "main"]

@@ -32,6 +32,14 @@ CheckOption = Annotated[
     bool,
     typer.Option("--check", help="Write nothing; exit 1 when the files in the output are stale."),
 ]
+NoCacheOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        help="Neither read nor write tp's cache of loaded plans and derived tables (README "
+        '"Cache"; TP_NO_CACHE=1 does the same, TP_CACHE_DIR moves it).',
+    ),
+]
 OUTPUT_RULE = " A file tp did not write is replaced only with --force."
 
 PlanArg = Annotated[

@@ -8,23 +8,53 @@ import shlex
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 import typer
 
-from ..diagnostics import Diagnostic
-from ..loader import read_plan
-from ..model import Plan
-from ..output_files import STDIN, Change, OutputError, write_file
-from ..reporters import get_reporter
-from ..reporters.text import make_console, shown
+from ..output_files.identity import STDIN
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ..diagnostics import Diagnostic
+    from ..model import Plan
+    from ..output_files import Change
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
+
+class LazyConsole:
+    """A rich console made on first use: rich takes longer to import than most commands take
+    to run, and many runs print nothing through it."""
+
+    def __init__(self, stream: Callable[[], TextIO]) -> None:
+        self._stream = stream
+        self._console: Console | None = None
+
+    @property
+    def console(self) -> Console:
+        if self._console is None:
+            from ..reporters.console import make_console
+
+            self._console = make_console(self._stream(), markup=False)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.console, name)
+
+
 # Messages quote paths, plan names and errors: printed as written unless a call asks for markup,
 # and then with that text `shown`.
-out = make_console(sys.stdout, markup=False)
-err = make_console(sys.stderr, markup=False)
+out = LazyConsole(lambda: sys.stdout)
+err = LazyConsole(lambda: sys.stderr)
+
+
+def shown(text: object) -> str:
+    """Plan or dump text for console markup (see `reporters.console.shown`)."""
+    from ..reporters.console import shown as markup_safe
+
+    return markup_safe(text)
 
 
 def fail(message: str, *, hint: str | None = None) -> NoReturn:
@@ -36,12 +66,19 @@ def fail(message: str, *, hint: str | None = None) -> NoReturn:
 
 def report_to_stderr(diagnostics: list[Diagnostic]) -> None:
     if diagnostics:
+        from ..reporters import get_reporter
+
         get_reporter("text").report(diagnostics, sys.stderr)
 
 
-def load(plan_path: Path, include_roots: list[Path] | None) -> Plan:
-    """Load a plan or exit 2 after reporting every problem found in it."""
-    result = read_plan(plan_path, include_roots=include_roots or ())
+def load(plan_path: Path, include_roots: list[Path] | None, *, no_cache: bool = False) -> Plan:
+    """Load a plan (from the cache unless `no_cache`) or exit 2 after reporting every problem
+    found in it."""
+    from ..cache import Cache
+    from ..cache.plans import read_plan
+
+    cache = Cache.default(enabled=not no_cache)
+    result = read_plan(plan_path, include_roots=include_roots or (), cache=cache)
     if result.plan is None:
         report_to_stderr(result.diagnostics)
         err.print(f"[bold red]error:[/] cannot load plan {shown(plan_path)}", markup=True)
@@ -53,6 +90,8 @@ def load(plan_path: Path, include_roots: list[Path] | None) -> Plan:
 @contextlib.contextmanager
 def writing() -> Iterator[None]:
     """Exit 2 with the reason when an output may not or cannot be written (see output_files)."""
+    from ..output_files import OutputError
+
     try:
         yield
     except OutputError as error:  # it names paths: no markup
@@ -72,6 +111,8 @@ def write(
     if path is None or str(path) == STDIN:
         sys.stdout.write(text)
         return False
+    from ..output_files import write_file
+
     with writing():
         notes(write_file(path, text.encode(), label="-o", owner=owner, inputs=inputs, force=force))
     return True
@@ -119,7 +160,7 @@ def progress(enabled: bool) -> Iterator[Callable[[int], None] | None]:
         SpinnerColumn(),
         TextColumn("{task.completed:,} records"),
         TimeElapsedColumn(),
-        console=err,
+        console=err.console,
         transient=True,
     ) as progress:
         task = progress.add_task("validating", total=None)

@@ -9,7 +9,14 @@ from typing import Annotated
 import typer
 
 from ._app import app
-from ._options import OUTPUT_RULE, CheckOption, ForceOption, IncludeRootOption, PlanArg
+from ._options import (
+    OUTPUT_RULE,
+    CheckOption,
+    ForceOption,
+    IncludeRootOption,
+    NoCacheOption,
+    PlanArg,
+)
 from ._shared import check_stale, fail, load, notes, out, require_folder, rerun, writing
 
 
@@ -57,6 +64,7 @@ def codegen_command(
     check: CheckOption = False,
     force: ForceOption = False,
     include_root: IncludeRootOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Generate a typed tracking client from a plan: a function per event, typed payloads.
 
@@ -66,7 +74,7 @@ def codegen_command(
     from ..codegen.output import stale_files as stale_client_files
     from ..codegen.output import write_files
 
-    plan = load(plan_path, include_root)
+    plan = load(plan_path, include_root, no_cache=no_cache)
     require_folder(output)
     try:
         files = generate(plan, language.value, CodegenOptions(sdk, runtime_checks))

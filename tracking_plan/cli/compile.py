@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..compiler import compile_plan, dumps, stale_files, write_schemas
-from ..model import Plan
-from ..output_files import STDIN
+from ..output_files.identity import STDIN
 from ._app import app
-from ._options import OUTPUT_RULE, CheckOption, ForceOption, IncludeRootOption, PlanArg
+from ._options import (
+    OUTPUT_RULE,
+    CheckOption,
+    ForceOption,
+    IncludeRootOption,
+    NoCacheOption,
+    PlanArg,
+)
+
+if TYPE_CHECKING:
+    from ..model import Plan
+
 from ._shared import (
     EXIT_FINDINGS,
     check_stale,
@@ -64,12 +73,15 @@ def compile_command(
     check: CheckOption = False,
     force: ForceOption = False,
     include_root: IncludeRootOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Compile a plan to JSON Schema (deterministic files usable by any validator).
 
     Example: tp compile plans/shop/plan.yaml -o schemas/
     """
-    plan = load(plan_path, include_root)
+    from ..compiler import compile_plan, stale_files, write_schemas
+
+    plan = load(plan_path, include_root, no_cache=no_cache)
     if output_format is CompileFormat.SEGMENT:
         _compile_segment(plan, output, check, force)
         return
@@ -96,6 +108,7 @@ def compile_command(
 
 
 def _compile_segment(plan: Plan, output: Path | None, check: bool, force: bool) -> None:
+    from ..compiler import dumps
     from ..segment import export_plan
 
     text = dumps(export_plan(plan))

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from .. import libraries
-from ..output_files import STDIN, OutputBatch
+from ..output_files import STDIN
 from ..starter import DEFAULT_LIBRARY, starter_plan
 from ._app import app
 from ._options import OUTPUT_RULE, ForceOption
@@ -42,6 +42,8 @@ def init_command(
     On a terminal it asks for the plan name and library; otherwise it asks nothing.
     Example: tp init tracking-plan.yaml --name acme-web --include segment/ecommerce
     """
+    from ..output_files import OutputBatch
+
     if str(path) != STDIN:
         with writing():  # before asking anything
             OutputBatch(force=force).check(path, label="PATH")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from .. import libraries
 from ._app import app
@@ -22,6 +21,8 @@ def libraries_command(
 
     Example: tp libraries segment/mobile
     """
+    from rich.table import Table
+
     from ..loader.assemble import library_events
 
     if name is None:

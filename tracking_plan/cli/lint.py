@@ -5,16 +5,24 @@ from __future__ import annotations
 import io
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..diagnostics import Diagnostic
-from ..loader import read_plan
 from ..output_files import STDIN
 from ..reporters import get_reporter
 from ._app import app
-from ._options import OUTPUT_RULE, FailOn, ForceOption, FormatOption, IncludeRootOption
+
+if TYPE_CHECKING:
+    from ..diagnostics import Diagnostic
+from ._options import (
+    OUTPUT_RULE,
+    FailOn,
+    ForceOption,
+    FormatOption,
+    IncludeRootOption,
+    NoCacheOption,
+)
 from ._shared import EXIT_ERROR, EXIT_FINDINGS, err, fail, report_to_stderr, write
 
 
@@ -54,6 +62,7 @@ def lint_command(
     ] = None,
     force: ForceOption = False,
     include_root: IncludeRootOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Check plans for naming drift, duplicates, type conflicts, missing docs and more.
 
@@ -61,8 +70,10 @@ def lint_command(
     configuration cannot be read.
     Example: tp lint plans/shop/plan.yaml --format sarif -o tp.sarif
     """
-    from ..lint.config import ConfigError, find_config, load_config
-    from ..lint.engine import lint_plan
+    from ..cache import Cache
+    from ..cache.lint import lint_plan_file
+    from ..diagnostics import Severity
+    from ..lint.config_search import ConfigError, find_config
 
     try:
         reporter = get_reporter(output_format)
@@ -71,28 +82,32 @@ def lint_command(
     config_file = config_path or find_config(plan_paths[0] if plan_paths else Path.cwd())
     if config_path is not None and not config_path.is_file():
         fail(f"configuration file {config_path} does not exist")
-    try:
-        config = load_config(
-            _relative(config_file) if config_file else None,
-            select=select or (),
-            ignore=ignore or (),
-        )
-    except ConfigError as error:
-        report_to_stderr(error.diagnostics)
-        err.print("[bold red]error:[/] invalid lint configuration", markup=True)
-        raise typer.Exit(EXIT_ERROR) from None
+    cache = Cache.default(enabled=not no_cache)
     diagnostics: list[Diagnostic] = []
-    read: list[str | Path] = [*plan_paths, *([config_file] if config_file else [])]
+    read: list[str | Path] = [*plan_paths]
     unloadable = False
+    config_fail_on = Severity.ERROR
     for plan_path in plan_paths:
-        result = read_plan(plan_path, include_roots=include_root or ())
-        diagnostics.extend(result.diagnostics)
-        if result.plan is None:
-            unloadable = True
-            continue
-        read.extend(result.plan.files)
-        diagnostics.extend(lint_plan(result.plan, config))
-    threshold = fail_on.severity if fail_on is not None else config.fail_on
+        try:
+            linted = lint_plan_file(
+                plan_path,
+                config_file=_relative(config_file) if config_file else None,
+                select=select or (),
+                ignore=ignore or (),
+                include_roots=include_root or (),
+                cache=cache,
+            )
+        except ConfigError as error:
+            report_to_stderr(error.diagnostics)
+            err.print("[bold red]error:[/] invalid lint configuration", markup=True)
+            raise typer.Exit(EXIT_ERROR) from None
+        diagnostics.extend(linted.diagnostics)
+        read.extend(linted.files)
+        unloadable = unloadable or not linted.loaded
+        config_fail_on = linted.fail_on
+    if config_file is not None:
+        read.append(config_file)
+    threshold = fail_on.severity if fail_on is not None else config_fail_on
     if output is None or str(output) == STDIN:
         reporter.report(diagnostics, sys.stdout)
     else:

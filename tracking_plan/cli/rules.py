@@ -7,7 +7,6 @@ import sys
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from ._app import app
 from ._shared import fail, out
@@ -28,8 +27,9 @@ def rules_command(
         ),
     ] = None,
 ) -> None:
-    """List every code: lint rules (TP), then the EV, EN and DR codes of tp validate and tp
-    serve, each with its slug, default severity, and what it reports.
+    """List every code: the lint rules (TP), then the EV, EN and DR codes of tp validate.
+
+    Each with its slug, default severity, and what it reports (tp serve reports the same codes).
 
     Example: tp rules --format markdown > docs/rules.md
     """
@@ -60,6 +60,8 @@ def rules_command(
         ]
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
         return
+    from rich.table import Table
+
     listed_in = {
         Phase.LOAD: "loader",
         Phase.IMPORT: "import",

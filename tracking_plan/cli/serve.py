@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from ._app import app
-from ._options import IncludeRootOption, PlanArg
+from ._options import IncludeRootOption, NoCacheOption, PlanArg
 from ._shared import fail, load
 
 
@@ -81,6 +81,7 @@ def serve_command(
         bool, typer.Option("--quiet", "-q", help="No live view and no line per violation.")
     ] = False,
     include_root: IncludeRootOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Run a local Segment collector that validates live traffic against the plan.
 
@@ -92,7 +93,7 @@ def serve_command(
     """
     from ..serve import ConnectionLimits, ServeError, ServeOptions, serve
 
-    plan = load(plan_path, include_root)
+    plan = load(plan_path, include_root, no_cache=no_cache)
     options = ServeOptions(
         host=host,
         port=port,

@@ -13,7 +13,15 @@ import typer
 from ..output_files import STDIN
 from ..reporters.validation import VALIDATION_REPORTERS
 from ._app import app
-from ._options import OUTPUT_RULE, FailOn, ForceOption, IncludeRootOption, PlanArg, choices
+from ._options import (
+    OUTPUT_RULE,
+    FailOn,
+    ForceOption,
+    IncludeRootOption,
+    NoCacheOption,
+    PlanArg,
+    choices,
+)
 from ._shared import EXIT_FINDINGS, err, fail, load, progress, writing
 
 if TYPE_CHECKING:
@@ -85,6 +93,7 @@ def validate_command(
     ] = 100_000,
     force: ForceOption = False,
     include_root: IncludeRootOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Check recorded events against the plan: violations, naming drift, type drift.
 
@@ -106,7 +115,7 @@ def validate_command(
                 f"{option} cannot be standard output (-): the report is written there",
                 hint=f"give {option} a file path",
             )
-    plan = load(plan_path, include_root)
+    plan = load(plan_path, include_root, no_cache=no_cache)
     options = ValidateOptions(
         max_samples=max_samples,
         only=frozenset(only) if only else None,

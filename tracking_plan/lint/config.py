@@ -24,23 +24,15 @@ from ..loader.reader import did_you_mean
 from ..loader.source_file import SourceError, read_source, resolve
 from ..loader.yaml_source import compose, node_value
 from ..pointers import join_pointer
+from .config_search import ConfigError
 from .registry import RULES_BY_CODE, RULES_BY_SLUG, rule_class
 from .rule import OptionsError
 
-CONFIG_FILES = (".tracking-plan.yaml", ".tracking-plan.yml")
 PRESETS = ("recommended", "strict", "all")
 DEFAULT_PRESET = "recommended"
 TOP_KEYS = ("extends", "select", "ignore", "rules", "overrides", "fail_on")
 OVERRIDE_KEYS = ("files", "select", "ignore", "rules")
 SEVERITY_WORDS = ("error", "warning", "info", "off", "on")
-
-
-class ConfigError(Exception):
-    """The configuration is invalid; `diagnostics` say where."""
-
-    def __init__(self, diagnostics: list[Diagnostic]) -> None:
-        self.diagnostics = diagnostics
-        super().__init__("; ".join(d.message for d in diagnostics))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -69,6 +61,8 @@ class LintConfig:
     overrides: tuple[Override, ...] = ()
     fail_on: Severity = Severity.ERROR
     source: str | None = None
+    files: tuple[str, ...] = ()
+    """The configuration files it was read from: `source` and the files it extends."""
 
     def enabled(self) -> list[str]:
         return sorted(code for code, s in self.settings.items() if s.severity is not None)
@@ -184,22 +178,6 @@ def _read(path: Path) -> _Source | None:
         return source
 
 
-def find_config(start: Path) -> Path | None:
-    """The nearest `.tracking-plan.yaml` (or pyproject.toml with `[tool.tracking-plan]`) in
-    `start` or a folder above it."""
-    folder = start if start.is_dir() else start.parent
-    for directory in (folder.resolve(), *folder.resolve().parents):
-        for name in CONFIG_FILES:
-            if (directory / name).is_file():
-                return directory / name
-        pyproject = directory / "pyproject.toml"
-        if pyproject.is_file():
-            source = _read(pyproject)
-            if source is not None and source.data:
-                return pyproject
-    return None
-
-
 # -- resolving -------------------------------------------------------------------------------
 
 
@@ -210,8 +188,11 @@ class _Resolver:
         self.fail_on = Severity.ERROR
         self.problems: list[Diagnostic] = []
         self.seen: list[str] = []
+        self.files: list[str] = []
 
-    def apply_file(self, path: Path) -> None:
+    def apply_file(self, path: Path, *, bundled: bool = False) -> None:
+        if not bundled:
+            self.files.append(str(path))
         key = _identity(path)
         if key in self.seen:
             chain = " -> ".join(Path(s).name for s in (*self.seen, key))
@@ -230,7 +211,7 @@ class _Resolver:
     def apply_preset(self, name: str) -> None:
         path = resources.files("tracking_plan.rules").joinpath(f"presets/{name}.yaml")
         with resources.as_file(path) as real:
-            self.apply_file(Path(real))
+            self.apply_file(Path(real), bundled=True)
 
     def apply(self, source: _Source, *, base: Path, default_extends: str | None) -> None:
         data = source.data
@@ -450,6 +431,7 @@ def load_config(
                 [_config_error(f"{path} has no [tool.tracking-plan] table", str(path))]
             )
         resolver.seen.append(_identity(path))
+        resolver.files.append(str(path))
         data = source.data if isinstance(source.data, dict) else {}
         resolver.apply(
             source, base=path.parent, default_extends=None if "extends" in data else DEFAULT_PRESET
@@ -467,4 +449,5 @@ def load_config(
         overrides=tuple(resolver.overrides),
         fail_on=resolver.fail_on,
         source=None if path is None else str(path),
+        files=tuple(resolver.files),
     )

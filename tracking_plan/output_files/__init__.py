@@ -13,22 +13,33 @@
 
 from __future__ import annotations
 
-from .batch import OutputBatch, write_file
-from .errors import OutputError
-from .folder import Change, GeneratedFolder, WriteResult
-from .identity import STDIN
-from .manifest import MANIFEST_NAME
-from .stream import ByteSink, OutputStream
+from typing import TYPE_CHECKING
 
-__all__ = [
-    "MANIFEST_NAME",
-    "STDIN",
-    "ByteSink",
-    "Change",
-    "GeneratedFolder",
-    "OutputBatch",
-    "OutputError",
-    "OutputStream",
-    "WriteResult",
-    "write_file",
-]
+from ..lazy_exports import lazy_exports
+
+if TYPE_CHECKING:
+    from .batch import OutputBatch as OutputBatch
+    from .batch import write_file as write_file
+    from .errors import OutputError as OutputError
+    from .folder import Change as Change
+    from .folder import GeneratedFolder as GeneratedFolder
+    from .folder import WriteResult as WriteResult
+    from .identity import STDIN as STDIN
+    from .manifest import MANIFEST_NAME as MANIFEST_NAME
+    from .stream import ByteSink as ByteSink
+    from .stream import OutputStream as OutputStream
+
+_EXPORTS = {
+    "MANIFEST_NAME": "manifest",
+    "STDIN": "identity",
+    "ByteSink": "stream",
+    "Change": "folder",
+    "GeneratedFolder": "folder",
+    "OutputBatch": "batch",
+    "OutputError": "errors",
+    "OutputStream": "stream",
+    "WriteResult": "folder",
+    "write_file": "batch",
+}
+__getattr__ = lazy_exports(__name__, _EXPORTS)
+__all__ = sorted(_EXPORTS)

@@ -1,30 +1,32 @@
-"""Reporters render diagnostics; they never compute them. Registry keyed by `--format` name."""
+"""Reporters render diagnostics; they never compute them. Registry keyed by `--format` name.
+
+A reporter's module is imported when it is asked for: a run prints one format, and the others
+(rich for text, the code catalogue for SARIF) would only slow every command's start.
+"""
 
 from __future__ import annotations
 
+import importlib
 import os
-from collections.abc import Callable, Sequence
-from typing import Protocol, TextIO
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol, TextIO
 
-from ..diagnostics import Diagnostic
-from .github import GithubReporter
-from .json import JsonLinesReporter, JsonReporter
-from .junit import JunitReporter
-from .sarif import SarifReporter
-from .text import TextReporter
+if TYPE_CHECKING:
+    from ..diagnostics import Diagnostic
 
 
 class Reporter(Protocol):
     def report(self, diagnostics: Sequence[Diagnostic], stream: TextIO) -> None: ...
 
 
-REPORTERS: dict[str, Callable[[], Reporter]] = {
-    "text": TextReporter,
-    "json": JsonReporter,
-    "jsonl": JsonLinesReporter,
-    "sarif": SarifReporter,
-    "github": GithubReporter,
-    "junit": JunitReporter,
+# --format name -> (module in this package, reporter class)
+REPORTERS: dict[str, tuple[str, str]] = {
+    "text": ("text", "TextReporter"),
+    "json": ("json", "JsonReporter"),
+    "jsonl": ("json", "JsonLinesReporter"),
+    "sarif": ("sarif", "SarifReporter"),
+    "github": ("github", "GithubReporter"),
+    "junit": ("junit", "JunitReporter"),
 }
 
 
@@ -38,11 +40,13 @@ def resolve_format(name: str) -> str:
 def get_reporter(name: str) -> Reporter:
     """The reporter for a `--format` value (`auto` included)."""
     try:
-        return REPORTERS[resolve_format(name)]()
+        module, reporter = REPORTERS[resolve_format(name)]
     except KeyError:
         raise ValueError(
             f"unknown format {name!r} (choose from {', '.join(['auto', *REPORTERS])})"
         ) from None
+    made: Reporter = getattr(importlib.import_module(f".{module}", __name__), reporter)()
+    return made
 
 
 __all__ = ["REPORTERS", "Reporter", "get_reporter", "resolve_format"]

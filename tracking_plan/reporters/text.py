@@ -1,29 +1,22 @@
 """Human-readable report: grouped by file, the offending source line shown under each finding.
 
-Colour only on a terminal: rich's Console detects one, and `NO_COLOR` (https://no-color.org)
-turns off every style, bold and dim included, not only colours as rich alone would.
-
-Plan and dump text is hostile on a terminal: the console every human-facing output goes through
-(`make_console`) spells the characters that are not printable, so no text can move the cursor,
-clear the screen or reorder a line; text put into markup goes through `shown`, so that `[red]`
-in a name is not a style.
+It prints through the hostile-text console of `reporters.console`, imported only when there is
+something to print: a clean run does not pay for rich.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from functools import lru_cache
 from itertools import groupby
 from pathlib import Path
-from typing import Any, TextIO
-
-from rich.console import Console
-from rich.markup import escape
-from rich.text import Text
+from typing import TYPE_CHECKING, TextIO
 
 from ..diagnostics import Diagnostic, Severity
 from ..printable import printable
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 NO_FILE = "<input>"
@@ -35,36 +28,6 @@ def _source_lines(file: str) -> tuple[str, ...]:
         return tuple(Path(file).read_text(encoding="utf-8").splitlines())
     except (OSError, UnicodeDecodeError):
         return ()
-
-
-def shown(text: object) -> str:
-    """Plan or dump text for console markup: every character that is not printable spelled as
-    repr() spells it (line breaks too: a name cannot forge a line), markup escaped."""
-    return escape(printable(str(text)))
-
-
-class _Console(Console):
-    """Spells every character that is not printable but the line breaks of what it prints: its
-    callers' own text has those, and a name that reaches it unescaped cannot drive the
-    terminal."""
-
-    def render_str(self, text: str, *args: Any, **kwargs: Any) -> Text:
-        return super().render_str(printable(text, keep="\n"), *args, **kwargs)
-
-
-def make_console(stream: TextIO, *, markup: bool = True) -> Console:
-    """A console for human output: colour only on a terminal and never with NO_COLOR. Without
-    `markup`, text is printed as written unless a call asks for markup."""
-    no_color = os.environ.get("NO_COLOR", "") != ""
-    return _Console(
-        file=stream,
-        markup=markup,
-        highlight=False,
-        soft_wrap=True,
-        # `:name:` in a message is text, not an emoji code.
-        emoji=False,
-        color_system=None if no_color else "auto",
-    )
 
 
 _EXCERPT_WIDTH = 120
@@ -85,6 +48,10 @@ def _excerpt(line: str, column: int) -> tuple[str, int]:
 
 class TextReporter:
     def report(self, diagnostics: Sequence[Diagnostic], stream: TextIO) -> None:
+        if not diagnostics:
+            return
+        from .console import make_console, shown
+
         console = make_console(stream)
         ordered = sorted(diagnostics, key=Diagnostic.sort_key)
         files = {d.location.file for d in ordered}
@@ -99,6 +66,10 @@ class TextReporter:
             console.print(self._summary(diagnostics, len(files)))
 
     def _one(self, console: Console, diagnostic: Diagnostic) -> None:
+        from rich.markup import escape
+
+        from .console import shown
+
         style = _STYLE[diagnostic.severity]
         # The message is tp's own text (it quotes names with repr) and may have line breaks.
         console.print(

@@ -1,4 +1,6 @@
-"""Reports of `tp validate`: a summary per event, the violations with sample records, drift."""
+"""Reports of `tp validate`: a summary per event, the violations with sample records, drift.
+
+rich is imported by the text report alone, when it renders."""
 
 from __future__ import annotations
 
@@ -7,11 +9,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
-from rich.markup import escape
-from rich.table import Table
-
 from ..diagnostics import Diagnostic, Severity
-from .text import make_console, shown
 
 if TYPE_CHECKING:
     from ..validate.run import ValidationReport
@@ -70,6 +68,11 @@ def render_jsonl(report: ValidationReport, stream: TextIO) -> None:
 
 
 def render_text(report: ValidationReport, stream: TextIO) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from .console import make_console, shown
+
     console = make_console(stream)
     info = summary(report)
     share = f" ({info['valid_share']:.1%})" if info["valid_share"] is not None else ""
@@ -124,6 +127,10 @@ def render_text(report: ValidationReport, stream: TextIO) -> None:
 
 
 def _group(print_: Callable[..., None], diagnostic: Diagnostic) -> None:
+    from rich.markup import escape
+
+    from .console import shown
+
     style = _STYLE[diagnostic.severity]
     data = diagnostic.data
     where = diagnostic.location.pointer or ""

@@ -28,6 +28,7 @@ from .dfa import (
     sre_compiler,
     sre_parser,
 )
+from .pattern_memo import remembered
 
 Matcher = Callable[[str], bool]
 
@@ -125,6 +126,11 @@ class _Simulation:
 def backtracks(pattern: str) -> bool:
     """Whether `re` may take more than linear time on the pattern: a repeat of at most one
     character class is linear; one holding another repeat or an alternation is not."""
+    answer: bool = remembered("backtracks", pattern, _backtracks)
+    return answer
+
+
+def _backtracks(pattern: str) -> bool:
     try:
         return _nested(sre_parser.parse(pattern, 0), inside_repeat=False)
     except (re.error, RecursionError, OverflowError):

@@ -13,7 +13,6 @@ import re
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from types import ModuleType
 from typing import Any
 
@@ -28,6 +27,7 @@ from .fastpath import (
     format_pattern,
 )
 from .linear import SchemaValidator
+from .pattern_memo import remembered
 from .scan_specs import (
     B_UNPLANNED,
     K_GROUP,
@@ -328,9 +328,13 @@ class _Tables:
         return index
 
 
-@lru_cache(maxsize=1024)
 def _dfa_tables(pattern: str) -> DfaSpec | None:
-    """A pattern's DFA as the scanner takes it (built once per process), or None."""
+    """A pattern's DFA as the scanner takes it (built once, see `pattern_memo`), or None."""
+    spec: DfaSpec | None = remembered("dfa", pattern, _build_dfa_tables)
+    return spec
+
+
+def _build_dfa_tables(pattern: str) -> DfaSpec | None:
     re.compile(pattern)
     automaton = search_dfa(pattern)
     if automaton is None:

@@ -1,0 +1,146 @@
+"""The cache's entries: one file each, written whole or not at all, trusted only when intact
+and when every file they were derived from is unchanged.
+
+An entry file is `MAGIC`, the SHA-256 of the rest, then a pickle of (key, dependencies,
+payload). A reader that finds anything else (a torn or foreign file, an old format, another
+key, a changed dependency) treats the entry as missing. Writers put a whole entry into a
+temporary file of the same folder and rename it over the old one, so concurrent runs see an
+old entry or a new one, never a mix. Pickle runs code of the classes it names, so entries are
+read only from a folder that the user owns and that nobody else may write to.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import stat
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .location import cache_directory, tool_fingerprint
+
+MAGIC = b"tp-cache 1\n"
+_DIGEST_SIZE = 32
+
+
+@dataclass(frozen=True)
+class Dependency:
+    """A file an entry was derived from: the path it was read by, where that led after symbolic
+    links, and the SHA-256 of its bytes."""
+
+    path: str
+    resolved: str
+    digest: bytes
+
+    @classmethod
+    def of(cls, path: str | Path) -> Dependency | None:
+        """The file as it is now; None when it cannot be read."""
+        try:
+            with open(path, "rb") as file:
+                digest = hashlib.file_digest(file, "sha256").digest()
+            return cls(str(path), os.path.realpath(path), digest)
+        except OSError:
+            return None
+
+    def holds(self) -> bool:
+        now = Dependency.of(self.path)
+        return now is not None and now.resolved == self.resolved and now.digest == self.digest
+
+
+def dependencies(paths: Iterable[str | Path]) -> list[Dependency] | None:
+    """Every file of `paths` as it is now; None when one cannot be read."""
+    found: list[Dependency] = []
+    for path in paths:
+        dependency = Dependency.of(path)
+        if dependency is None:
+            return None
+        found.append(dependency)
+    return found
+
+
+class Cache:
+    """Entries under one folder; `Cache(None)` keeps nothing."""
+
+    def __init__(self, directory: Path | None) -> None:
+        self.directory = directory
+
+    @classmethod
+    def default(cls, *, enabled: bool = True) -> Cache:
+        """The user's cache (see `location.cache_directory`), or none when not `enabled`."""
+        return cls(cache_directory() if enabled else None)
+
+    @property
+    def enabled(self) -> bool:
+        return self.directory is not None
+
+    def key(self, kind: str, *parts: object) -> str:
+        """The name of an entry: its kind and what names its inputs, with this tp's
+        fingerprint. `parts` are compared by their repr."""
+        digest = hashlib.sha256(tool_fingerprint())
+        digest.update(repr((kind, parts)).encode())
+        return f"{kind}-{digest.hexdigest()[:40]}"
+
+    def load(self, key: str) -> Any:
+        """The payload of an intact, current entry; None otherwise."""
+        if self.directory is None or not _private(self.directory):
+            return None
+        try:
+            data = (self.directory / key).read_bytes()
+        except OSError:
+            return None
+        digest, body = (
+            data[len(MAGIC) : len(MAGIC) + _DIGEST_SIZE],
+            data[len(MAGIC) + _DIGEST_SIZE :],
+        )
+        if not data.startswith(MAGIC) or hashlib.sha256(body).digest() != digest:
+            return None
+        try:
+            stored_key, stored_dependencies, payload = pickle.loads(body)
+        except Exception:  # an entry from another tp: classes moved or changed
+            return None
+        if stored_key != key or not all(d.holds() for d in stored_dependencies):
+            return None
+        return payload
+
+    def save(self, key: str, depends_on: Sequence[Dependency], payload: Any) -> None:
+        """Keep `payload` under `key`; failing to (no space, no permission) only costs the next
+        run its time."""
+        if self.directory is None:
+            return
+        body = pickle.dumps((key, tuple(depends_on), payload), protocol=pickle.HIGHEST_PROTOCOL)
+        data = MAGIC + hashlib.sha256(body).digest() + body
+        import tempfile  # a write is rarer than a read; tempfile's imports cost start-up
+
+        temporary = None
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if not _private(self.directory):
+                return
+            with tempfile.NamedTemporaryFile(
+                dir=self.directory, prefix=f".{key}.", delete=False
+            ) as file:
+                temporary = file.name
+                file.write(data)
+            os.replace(temporary, self.directory / key)
+            temporary = None
+        except OSError:
+            pass
+        finally:
+            if temporary is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+
+
+def _private(directory: Path) -> bool:
+    """Whether the folder is the user's own and nobody else may write to it."""
+    try:
+        info = directory.stat()
+    except OSError:
+        return False
+    if not hasattr(os, "getuid"):
+        return True
+    return info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
