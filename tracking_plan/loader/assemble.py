@@ -228,18 +228,24 @@ _LIBRARY_CACHE: dict[str, Fragment] = {}
 
 
 def _library_fragment(name: str) -> Fragment:
-    """A built-in library's fragment; the shipped files are tested to load cleanly."""
+    """A built-in library's fragment, parsed once per process."""
     if name not in _LIBRARY_CACHE:
-        file = f"<library {name}>"
-        root, errors = compose(libraries.read_text(name), file)
-        reader = NodeReader(file)
-        fragment = read_fragment(root, reader)
-        problems = errors + reader.diagnostics
-        if problems:
-            raise RuntimeError(f"built-in library {name} is broken: {problems[0].message}")
-        _stamp_origin(fragment, name)
-        _LIBRARY_CACHE[name] = fragment
+        _LIBRARY_CACHE[name] = parse_library(name, libraries.read_text(name))
     return _LIBRARY_CACHE[name]
+
+
+def parse_library(name: str, text: str) -> Fragment:
+    """Parse the YAML text of built-in library `name` into its fragment, its definitions stamped
+    with their origin. The shipped files are tested to load cleanly."""
+    file = f"<library {name}>"
+    root, errors = compose(text, file)
+    reader = NodeReader(file)
+    fragment = read_fragment(root, reader)
+    problems = errors + reader.diagnostics
+    if problems:
+        raise RuntimeError(f"built-in library {name} is broken: {problems[0].message}")
+    _stamp_origin(fragment, name)
+    return fragment
 
 
 def library_events(name: str) -> dict[str, Spec]:
