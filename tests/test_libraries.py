@@ -3,18 +3,25 @@ they are generated from."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import marshal
+import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from importlib import resources
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
 from conftest import REPO_ROOT, WritePlan, assert_clean, load
 
 from tracking_plan import libraries
-from tracking_plan.libraries import NAMES
-from tracking_plan.loader.assemble import library_events
+from tracking_plan.libraries import NAMES, preparsed
+from tracking_plan.loader import assemble
+from tracking_plan.loader.assemble import library_events, parse_library
 from tracking_plan.validate.engine import EventValidator
 from tracking_plan.validate.inputs import Record
 
@@ -43,6 +50,7 @@ def test_package_data_file_exists(name: str) -> None:
     text = libraries.read_text(name)
     assert text == data.read_text(encoding="utf-8")
     assert f"plan: {name}" in text
+    assert resources.files("tracking_plan.libraries").joinpath(f"{name}.marshal").is_file()
 
 
 def test_read_text_rejects_unknown_names() -> None:
@@ -76,10 +84,9 @@ def test_all_libraries_together(write_plan: WritePlan) -> None:
     assert len(names) <= sum(EXPECTED_EVENTS.values())
 
 
-@pytest.mark.skipif(not REFERENCE.is_file(), reason=f"{REFERENCE} is not available")
-def test_generated_libraries_are_up_to_date() -> None:
+def _check_with_build_tool(*options: str) -> None:
     completed = subprocess.run(
-        [sys.executable, "tools/build_libraries.py", "--check"],
+        [sys.executable, "tools/build_libraries.py", "--check", *options],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
@@ -87,6 +94,177 @@ def test_generated_libraries_are_up_to_date() -> None:
         check=False,
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+@pytest.mark.skipif(not REFERENCE.is_file(), reason=f"{REFERENCE} is not available")
+def test_generated_libraries_are_up_to_date() -> None:
+    _check_with_build_tool()
+
+
+# -- the pre-parsed libraries (tracking_plan/libraries/preparsed.py) -----------------------------
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_preparsed_library_is_what_its_yaml_gives(name: str) -> None:
+    """Fresh: the shipped pre-parsed file loads, to exactly the fragment that parsing the shipped
+    YAML gives now (specs, order, types, `@origin`, every Location)."""
+    loaded = preparsed.load(name)
+    assert loaded is not None, f"run tools/build_libraries.py --preparsed-only ({name})"
+    parsed = parse_library(name, libraries.read_text(name))
+    assert preparsed.identical(loaded, parsed)
+    assert list(loaded.events) == list(parsed.events)
+    first = next(iter(loaded.events.values()))
+    assert first["@origin"] == name
+    assert first["@loc"].file == f"<library {name}>" and first["@loc"].line is not None
+
+
+def test_preparsed_libraries_check_without_the_reference() -> None:
+    _check_with_build_tool("--preparsed-only")
+
+
+def test_the_loader_uses_the_preparsed_form(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_parsing(name: str, text: str) -> None:
+        raise AssertionError(f"{name} was parsed from YAML")
+
+    monkeypatch.setattr(assemble, "_LIBRARY_CACHE", {})
+    monkeypatch.setattr(assemble, "parse_library", no_parsing)
+    for name in NAMES:
+        assert len(library_events(name)) == EXPECTED_EVENTS[name]
+
+
+def test_identical_tells_what_equality_does_not() -> None:
+    name = "segment/ab-testing"
+    fragment = parse_library(name, libraries.read_text(name))
+    other = parse_library(name, libraries.read_text(name))
+    assert preparsed.identical(fragment, other)
+    event = next(iter(other.events.values()))
+    event["properties"] = dict(reversed(event["properties"].items()))  # another order
+    assert other == fragment
+    assert not preparsed.identical(other, fragment)
+
+
+@pytest.fixture
+def library_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The library files copied to a folder the pre-parsed loader reads instead, and no library
+    loaded yet."""
+    folder = tmp_path / "libraries"
+    shutil.copytree(preparsed.DIRECTORY / "segment", folder / "segment")
+    monkeypatch.setattr(preparsed, "DIRECTORY", folder)
+    monkeypatch.setattr(assemble, "_LIBRARY_CACHE", {})
+    return folder
+
+
+def _rewrite_fields(change: Callable[[dict[str, Any]], object]) -> Callable[[Path], None]:
+    """Break a pre-parsed file by changing its fields (what Fragment is built from)."""
+
+    def rewrite(path: Path) -> None:
+        magic, version, digest, fields = marshal.loads(path.read_bytes())
+        change(fields)
+        path.write_bytes(marshal.dumps((magic, version, digest, fields)))
+
+    return rewrite
+
+
+def _rewrite_header(path: Path) -> None:
+    _magic, _version, digest, fields = marshal.loads(path.read_bytes())
+    path.write_bytes(marshal.dumps((preparsed.MAGIC, preparsed.FORMAT + 1, digest, fields)))
+
+
+def _edit_yaml(path: Path) -> None:
+    yaml_path = path.with_suffix(".yaml")
+    yaml_path.write_text(yaml_path.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+
+
+BREAKAGES: dict[str, Callable[[Path], object]] = {
+    "missing": Path.unlink,
+    "empty": lambda path: path.write_bytes(b""),
+    "truncated": lambda path: path.write_bytes(path.read_bytes()[:100]),
+    "garbage": lambda path: path.write_bytes(b"\x00not marshal data\xff" * 10),
+    "another value": lambda path: path.write_bytes(marshal.dumps(["a", "list"])),
+    "another format": _rewrite_header,
+    "another yaml text": _edit_yaml,
+    "a field missing": _rewrite_fields(lambda fields: fields.pop("events")),
+    "an unknown field": _rewrite_fields(lambda fields: fields.update(extra=1)),
+    "a location field unknown": _rewrite_fields(lambda fields: fields["location"].update(offset=3)),
+    "a directory": lambda path: (path.unlink(), path.mkdir()),
+}
+
+
+@pytest.mark.parametrize("breakage", BREAKAGES)
+def test_a_broken_preparsed_file_falls_back_to_the_yaml(
+    breakage: str, library_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    name = "segment/video"
+    BREAKAGES[breakage](library_copy / f"{name}.marshal")
+    assert preparsed.load(name) is None
+    parsed: list[str] = []
+    parse = assemble.parse_library
+
+    def parse_and_count(library: str, text: str) -> Any:
+        parsed.append(library)
+        return parse(library, text)
+
+    monkeypatch.setattr(assemble, "parse_library", parse_and_count)
+    assert preparsed.identical(
+        assemble._library_fragment(name), parse(name, libraries.read_text(name))
+    )
+    assert parsed == [name]
+    assert preparsed.load("segment/mobile") is not None  # the others are still used
+
+
+def test_preparsed_files_without_their_folder_fall_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As when the package is imported from a zip file: the YAML is read through
+    importlib.resources."""
+    monkeypatch.setattr(preparsed, "DIRECTORY", tmp_path / "nowhere")
+    monkeypatch.setattr(assemble, "_LIBRARY_CACHE", {})
+    for name in NAMES:
+        assert preparsed.load(name) is None
+        assert len(library_events(name)) == EXPECTED_EVENTS[name]
+
+
+def test_dumps_refuses_what_would_not_load_back() -> None:
+    name = "segment/ab-testing"
+    text = libraries.read_text(name)
+    fragment = parse_library(name, text)
+    fragment.settings["odd"] = object()  # marshal cannot hold it
+    with pytest.raises(ValueError):
+        preparsed.dumps(fragment, text)
+
+
+def _build_tool() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "build_libraries", REPO_ROOT / "tools" / "build_libraries.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_build_tool_checks_and_rebuilds_preparsed_files(
+    library_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tool = _build_tool()
+    monkeypatch.setattr(tool, "REPO_ROOT", library_copy.parent)
+    target = library_copy / "segment" / "email.marshal"
+    _edit_yaml(target)
+    untouched = (library_copy / "segment" / "video.marshal").read_bytes()
+    assert tool.main(["--check", "--preparsed-only"]) == 1
+    assert capsys.readouterr().err.split() == [
+        *"out of date (run tools/build_libraries.py):".split(),
+        "libraries/segment/email.marshal",
+    ]
+    assert preparsed.load("segment/email") is None
+    assert tool.main(["--preparsed-only"]) == 0
+    assert tool.main(["--check", "--preparsed-only"]) == 0
+    loaded = preparsed.load("segment/email")
+    assert loaded is not None
+    yaml_text = (library_copy / "segment" / "email.yaml").read_text(encoding="utf-8")
+    assert preparsed.identical(loaded, parse_library("segment/email", yaml_text))
+    # a fresh file is left as it is (marshal's bytes may differ from one run to the next)
+    assert (library_copy / "segment" / "video.marshal").read_bytes() == untouched
 
 
 def test_sample_event_dump_is_up_to_date() -> None:

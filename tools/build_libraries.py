@@ -1,12 +1,16 @@
 """Generate the built-in Segment spec libraries from the Segment reference data.
 
 Reads shared/reference/segment-spec.yaml (one directory above the repo root, or the path given)
-and writes one plan file per spec into tracking_plan/libraries/segment/.
+and writes one plan file per spec into tracking_plan/libraries/segment/, and beside each its
+pre-parsed form (NAME.marshal, see tracking_plan/libraries/preparsed.py): the fragment the loader
+reads from that YAML file, so that `tp` does not parse it on every run.
 
-    python tools/build_libraries.py [REFERENCE] [--check]
+    python tools/build_libraries.py [REFERENCE] [--check] [--preparsed-only]
 
 With --check nothing is written; the exit code is 1 when a library file is missing or differs
-from what would be generated.
+from what would be generated, or a pre-parsed file does not load to what its YAML file gives.
+With --preparsed-only the YAML files are left as they are (the reference is not needed) and only
+the pre-parsed files are rebuilt or checked: after a change to the loader or its classes.
 """
 
 from __future__ import annotations
@@ -20,6 +24,11 @@ from typing import Any
 import yaml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))  # this checkout's loader, whatever else is installed
+
+from tracking_plan.libraries import preparsed  # noqa: E402
+from tracking_plan.loader.assemble import parse_library  # noqa: E402
+
 DEFAULT_REFERENCE = REPO_ROOT.parent / "shared" / "reference" / "segment-spec.yaml"
 OUTPUT_DIR = REPO_ROOT / "tracking_plan" / "libraries" / "segment"
 HEADER = (
@@ -191,6 +200,22 @@ def build_library(name: str, reference: dict[str, Any]) -> str:
     return HEADER + body
 
 
+def build_preparsed(name: str, check: bool) -> bool:
+    """Write (or with `check`, check) the pre-parsed file of library `name` from its YAML file
+    on disk; False when checking and it is stale. A fresh file is not rewritten: its bytes vary."""
+    library = f"segment/{name}"
+    text = preparsed.path(library, ".yaml").read_text(encoding="utf-8")
+    fragment = parse_library(library, text)
+    target = preparsed.path(library)
+    try:
+        fresh = preparsed.identical(preparsed.loads(target.read_bytes(), text), fragment)
+    except Exception:  # missing, unreadable, of another format or from another YAML text
+        fresh = False
+    if not fresh and not check:
+        target.write_bytes(preparsed.dumps(fragment, text))
+    return fresh or not check
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Generate the built-in Segment spec libraries.")
     parser.add_argument(
@@ -203,18 +228,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--check", action="store_true", help="exit 1 if the files on disk are not up to date"
     )
+    parser.add_argument(
+        "--preparsed-only",
+        action="store_true",
+        help="only the pre-parsed files, from the YAML files on disk (no reference needed)",
+    )
     args = parser.parse_args(argv)
-    reference = yaml.safe_load(args.reference.read_text(encoding="utf-8"))
     stale: list[str] = []
+    if not args.preparsed_only:
+        reference = yaml.safe_load(args.reference.read_text(encoding="utf-8"))
+        for name in LIBRARIES:
+            path = OUTPUT_DIR / f"{name}.yaml"
+            text = build_library(name, reference)
+            if args.check:
+                if not path.is_file() or path.read_text(encoding="utf-8") != text:
+                    stale.append(str(path.relative_to(REPO_ROOT)))
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
     for name in LIBRARIES:
-        path = OUTPUT_DIR / f"{name}.yaml"
-        text = build_library(name, reference)
-        if args.check:
-            if not path.is_file() or path.read_text(encoding="utf-8") != text:
-                stale.append(str(path.relative_to(REPO_ROOT)))
-        else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+        if not build_preparsed(name, args.check):
+            stale.append(str(preparsed.path(f"segment/{name}").relative_to(REPO_ROOT)))
     if stale:
         print("out of date (run tools/build_libraries.py):", *stale, sep="\n  ", file=sys.stderr)
         return 1

@@ -10,6 +10,7 @@ import yaml
 
 from .. import libraries
 from ..diagnostics import Diagnostic, Location
+from ..libraries import preparsed
 from ..model import Include
 from .codes import load_error
 from .fragment import ROOT_KEYS, Fragment, Spec, read_fragment
@@ -228,18 +229,29 @@ _LIBRARY_CACHE: dict[str, Fragment] = {}
 
 
 def _library_fragment(name: str) -> Fragment:
-    """A built-in library's fragment; the shipped files are tested to load cleanly."""
+    """A built-in library's fragment: its pre-parsed form when that is there and made from the
+    YAML file beside it (`libraries.preparsed`), else parsed from the YAML."""
     if name not in _LIBRARY_CACHE:
-        file = f"<library {name}>"
-        root, errors = compose(libraries.read_text(name), file)
-        reader = NodeReader(file)
-        fragment = read_fragment(root, reader)
-        problems = errors + reader.diagnostics
-        if problems:
-            raise RuntimeError(f"built-in library {name} is broken: {problems[0].message}")
-        _stamp_origin(fragment, name)
+        fragment = preparsed.load(name)
+        if fragment is None:
+            fragment = parse_library(name, libraries.read_text(name))
         _LIBRARY_CACHE[name] = fragment
     return _LIBRARY_CACHE[name]
+
+
+def parse_library(name: str, text: str) -> Fragment:
+    """Parse the YAML text of built-in library `name` into its fragment, its definitions stamped
+    with their origin: what a pre-parsed library holds. The shipped files are tested to load
+    cleanly."""
+    file = f"<library {name}>"
+    root, errors = compose(text, file)
+    reader = NodeReader(file)
+    fragment = read_fragment(root, reader)
+    problems = errors + reader.diagnostics
+    if problems:
+        raise RuntimeError(f"built-in library {name} is broken: {problems[0].message}")
+    _stamp_origin(fragment, name)
+    return fragment
 
 
 def library_events(name: str) -> dict[str, Spec]:
