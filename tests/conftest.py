@@ -42,6 +42,22 @@ HOSTILE_VERSION = '1.0.0-rc.1\nrequire("fs").writeFileSync("tp-pwned", "version"
 WritePlan = Callable[..., Path]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_tp_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterable[None]:
+    """Every `tp` the tests run keeps its cache in a folder of this session, never in the
+    user's (tests/test_cache.py points single tests at folders of their own)."""
+    folder = tmp_path_factory.mktemp("tp-cache")
+    folder.chmod(0o700)
+    saved = os.environ.get("TP_CACHE_DIR")
+    os.environ["TP_CACHE_DIR"] = str(folder)
+    os.environ.pop("TP_NO_CACHE", None)
+    yield
+    if saved is None:
+        os.environ.pop("TP_CACHE_DIR", None)
+    else:
+        os.environ["TP_CACHE_DIR"] = saved
+
+
 @pytest.fixture
 def plan_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A scratch folder that is also the working directory."""

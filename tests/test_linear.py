@@ -15,7 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_dfa import _FLAGS, _patterns
 
-from tracking_plan.validate.linear import SchemaValidator, _simulation, backtracks, pattern_search
+from tracking_plan.validate.formats import schema_validator
+from tracking_plan.validate.linear import _simulation, backtracks, pattern_search
 
 # Characters on the edges of the atoms' classes, outside ASCII too: other scripts' digits and
 # letters, a case pair outside ASCII, a non-breaking space, and the line breaks.
@@ -74,7 +75,7 @@ def test_patterns_without_an_nfa_keep_re() -> None:
 
 
 def test_the_schema_validator_uses_it() -> None:
-    validator = SchemaValidator({"type": "string", "pattern": "^(a|ab)*c$"})
+    validator = schema_validator({"type": "string", "pattern": "^(a|ab)*c$"})
     assert validator.is_valid("ababc")
     [error] = validator.iter_errors("ab" * 5000 + "é")
     assert error.validator == "pattern"

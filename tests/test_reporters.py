@@ -213,7 +213,9 @@ def sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def render(format_name: str, diagnostics: tuple[Diagnostic, ...]) -> str:
-    reporter = SarifReporter(RULE_CATALOGUE) if format_name == "sarif" else get_reporter(format_name)
+    reporter = (
+        SarifReporter(RULE_CATALOGUE) if format_name == "sarif" else get_reporter(format_name)
+    )
     stream = io.StringIO()
     reporter.report(diagnostics, stream)
     return stream.getvalue()

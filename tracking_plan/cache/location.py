@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import sys
@@ -29,10 +30,17 @@ def cache_directory() -> Path | None:
 
 @cache
 def tool_fingerprint() -> bytes:
-    """tp's version and Python's; in a source checkout (a pyproject.toml beside the package,
-    where edits do not change the version) also the size and modification time of every
-    source file, so an edited rule or regenerated library never meets an old entry."""
+    """What every entry depends on besides its own files: tp's version, Python's, and when the
+    folders packages are imported from last changed (installing, upgrading or removing a
+    package such as jsonschema changes its folder, and what tp derives may change with it).
+    In a source checkout (a pyproject.toml beside the package, where edits do not change the
+    version) also the size and modification time of every source file, so an edited rule or a
+    regenerated library never meets an old entry."""
     digest = hashlib.sha256(f"{__version__}\0{sys.version}\0{sys.implementation.name}".encode())
+    for entry_folder in sys.path:
+        if os.path.basename(entry_folder) in ("site-packages", "dist-packages"):
+            with contextlib.suppress(OSError):
+                digest.update(f"{entry_folder}\0{os.stat(entry_folder).st_mtime_ns}\0".encode())
     package = Path(__file__).resolve().parent.parent
     if (package.parent / "pyproject.toml").is_file():
         for folder in (package, package.parent / "rules"):

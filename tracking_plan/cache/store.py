@@ -1,6 +1,9 @@
 """The cache's entries: one file each, written whole or not at all, trusted only when intact
 and when every file they were derived from is unchanged.
 
+Entries live in a folder of their own for each tp (its fingerprint, see `location`); the
+first entry a tp writes removes the folders of other tps not used for `STALE_AFTER`.
+
 An entry file is `MAGIC`, the SHA-256 of the rest, then a pickle of (key, dependencies,
 payload). A reader that finds anything else (a torn or foreign file, an old format, another
 key, a changed dependency) treats the entry as missing. Writers put a whole entry into a
@@ -25,6 +28,9 @@ from .location import cache_directory, tool_fingerprint
 
 MAGIC = b"tp-cache 1\n"
 _DIGEST_SIZE = 32
+STALE_AFTER = 7 * 24 * 3600  # seconds
+FOLDER_MARK = ".tp-cache-folder"  # only folders holding it are ever removed
+CACHEDIR_TAG = b"Signature: 8a477f597d28d172789f06886806bc55\n# tp's cache (tracking-plan)\n"
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,13 @@ class Cache:
     def __init__(self, directory: Path | None) -> None:
         self.directory = directory
 
+    @property
+    def folder(self) -> Path | None:
+        """Where this tp's entries are."""
+        if self.directory is None:
+            return None
+        return self.directory / tool_fingerprint().hex()[:24]
+
     @classmethod
     def default(cls, *, enabled: bool = True) -> Cache:
         """The user's cache (see `location.cache_directory`), or none when not `enabled`."""
@@ -80,16 +93,16 @@ class Cache:
     def key(self, kind: str, *parts: object) -> str:
         """The name of an entry: its kind and what names its inputs, with this tp's
         fingerprint. `parts` are compared by their repr."""
-        digest = hashlib.sha256(tool_fingerprint())
-        digest.update(repr((kind, parts)).encode())
+        digest = hashlib.sha256(repr((kind, parts)).encode())
         return f"{kind}-{digest.hexdigest()[:40]}"
 
     def load(self, key: str) -> Any:
         """The payload of an intact, current entry; None otherwise."""
-        if self.directory is None or not _private(self.directory):
+        folder = self.folder
+        if folder is None or not (_private(folder.parent) and _private(folder)):
             return None
         try:
-            data = (self.directory / key).read_bytes()
+            data = (folder / key).read_bytes()
         except OSError:
             return None
         digest, body = (
@@ -109,7 +122,8 @@ class Cache:
     def save(self, key: str, depends_on: Sequence[Dependency], payload: Any) -> None:
         """Keep `payload` under `key`; failing to (no space, no permission) only costs the next
         run its time."""
-        if self.directory is None:
+        folder = self.folder
+        if folder is None:
             return
         body = pickle.dumps((key, tuple(depends_on), payload), protocol=pickle.HIGHEST_PROTOCOL)
         data = MAGIC + hashlib.sha256(body).digest() + body
@@ -117,15 +131,23 @@ class Cache:
 
         temporary = None
         try:
-            self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-            if not _private(self.directory):
+            folder.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if not _private(folder.parent):
                 return
-            with tempfile.NamedTemporaryFile(
-                dir=self.directory, prefix=f".{key}.", delete=False
-            ) as file:
+            if not folder.is_dir():
+                folder.mkdir(mode=0o700, exist_ok=True)
+                (folder / FOLDER_MARK).touch()
+                tag = folder.parent / "CACHEDIR.TAG"  # backup tools skip the cache
+                if not tag.exists():
+                    tag.write_bytes(CACHEDIR_TAG)
+                _remove_stale_siblings(folder)
+            if not _private(folder):
+                return
+            with tempfile.NamedTemporaryFile(dir=folder, prefix=f".{key}.", delete=False) as file:
                 temporary = file.name
                 file.write(data)
-            os.replace(temporary, self.directory / key)
+            os.replace(temporary, folder / key)
+            os.utime(folder)  # in use: see `_remove_stale_siblings`
             temporary = None
         except OSError:
             pass
@@ -144,3 +166,18 @@ def _private(directory: Path) -> bool:
     if not hasattr(os, "getuid"):
         return True
     return info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _remove_stale_siblings(folder: Path) -> None:
+    """Remove the entries of other tps (other versions, edited sources) that nothing wrote to
+    for `STALE_AFTER`."""
+    import shutil
+    import time
+
+    cutoff = time.time() - STALE_AFTER
+    for sibling in folder.parent.iterdir():
+        if sibling == folder or sibling.is_symlink() or not (sibling / FOLDER_MARK).is_file():
+            continue
+        with contextlib.suppress(OSError):
+            if sibling.stat().st_mtime < cutoff:
+                shutil.rmtree(sibling)

@@ -58,9 +58,7 @@ def top_help(width: int) -> str:
     lines = ["", f" {USAGE}", ""]
     lines += [f" {line}" for line in _wrap(HELP, width - 2)]
     lines += [""]
-    options: list[tuple[str, ...]] = [
-        (long, short, "", text) for long, short, text in OPTIONS
-    ]
+    options: list[tuple[str, ...]] = [(long, short, "", text) for long, short, text in OPTIONS]
     lines += _panel("Options", options, width)
     commands: list[tuple[str, ...]] = list(COMMANDS.items())
     lines += _panel("Commands", commands, width)

@@ -100,6 +100,8 @@ def validate_command(
     Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 the plan cannot be loaded.
     Example: tp validate plans/shop/plan.yaml plans/shop/sample-events.jsonl
     """
+    from ..cache import Cache
+    from ..cache.tables import remembered_tables
     from ..validate import Outputs, ValidateOptions, validate_files
     from ..validate.inputs import input_error
 
@@ -131,7 +133,12 @@ def validate_command(
             findings=findings,
             force=force,
         )
-        with progress(output_format == "text") as advance, writing():
+        cache = Cache.default(enabled=not no_cache)
+        with (
+            remembered_tables(cache, plan_path),
+            progress(output_format == "text") as advance,
+            writing(),
+        ):
             report = validate_files(
                 plan, inputs, jobs=jobs, options=options, outputs=outputs, progress=advance
             )

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from functools import cache, partial
 from typing import Any
 
-from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from .fastpath import DATE_PATTERN, DATE_TIME_PATTERN, UUID_PATTERN
-from .linear import Matcher, SchemaValidator, pattern_search
+from .formats import format_checker, schema_validator
+from .linear import Matcher, pattern_search
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,9 +79,6 @@ def _from_rust(patterns: dict[str, str], error: Any) -> SchemaError:
     return SchemaError(keyword, tuple(error.instance_path), instance, expected, message)
 
 
-FORMAT_CHECKER = Draft202012Validator.FORMAT_CHECKER
-
-
 class Checker:
     """A compiled schema that lists its errors, run by jsonschema-rs when it is installed (about
     20x faster) with Python jsonschema's own format checks plugged in and each `pattern` turned
@@ -99,7 +96,7 @@ class Checker:
         stand_ins = PatternFormats()
         rewritten = None if rust is None else stand_ins.rewrite(schema)
         if rewritten is None or _differs_in_rust(rewritten):
-            self._python = SchemaValidator(schema, format_checker=FORMAT_CHECKER)
+            self._python = schema_validator(schema)
             return
         formats = {**_python_formats(), **stand_ins.checks}
         self._rust = rust.validator_for(rewritten, validate_formats=True, formats=formats)
@@ -165,7 +162,7 @@ class PatternFormats:
     def rewrite(self, schema: Any) -> Any:
         """A rewritten copy of `schema`, or None when a pattern is not a valid Python regex (so
         Python jsonschema keeps its own behaviour for it: `re.error` when a string is checked)."""
-        self._taken.update(FORMAT_CHECKER.checkers, _formats_in(schema))
+        self._taken.update(format_checker().checkers, _formats_in(schema))
         try:
             return self._schema(schema)
         except _Unsupported:
@@ -265,7 +262,7 @@ _SURELY_VALID = {"date-time": DATE_TIME_PATTERN, "date": DATE_PATTERN, "uuid": U
 def _python_formats() -> dict[str, Callable[[Any], bool]]:
     """Python jsonschema's format checks, for `jsonschema_rs.validator_for(formats=...)`."""
     formats: dict[str, Callable[[Any], bool]] = {}
-    for name, (check, raises) in FORMAT_CHECKER.checkers.items():
+    for name, (check, raises) in format_checker().checkers.items():
         sure = _SURELY_VALID.get(name)
         if sure is None:
             formats[name] = partial(_conforms, check, raises)
@@ -275,7 +272,7 @@ def _python_formats() -> dict[str, Callable[[Any], bool]]:
 
 
 def _conforms(check: Callable[[Any], Any], raises: Any, value: Any) -> bool:
-    """`FORMAT_CHECKER.conforms(value, name)` without its two layers of calls."""
+    """`format_checker().conforms(value, name)` without its two layers of calls."""
     try:
         return bool(check(value))
     except raises:
@@ -295,9 +292,3 @@ def _conforms_quickly(
 
 def checker(schema: dict[str, Any]) -> Checker:
     return Checker(schema)
-
-
-def conforms_to_one(value: str, formats: tuple[str, ...]) -> bool:
-    """Whether a string is valid for one of `formats`, by Python jsonschema's checks (as the
-    fast path checks the formats its structs cannot)."""
-    return any(FORMAT_CHECKER.conforms(value, name) for name in formats)

@@ -9,7 +9,6 @@ from ..codes import diagnostic
 from ..diagnostics import Diagnostic, Location
 from ..model import CallType, Plan, Property
 from ..naming import squash, word_key
-from ..similarity import NeighbourIndex
 from .engine import label
 from .stats import RunStats
 
@@ -91,6 +90,10 @@ def _inconsistent_types(
 
 
 def _name_drift(plan: Plan, stats: RunStats) -> list[Diagnostic]:
+    if not stats.unplanned_events:
+        return []
+    from ..similarity import NeighbourIndex  # rapidfuzz: only when there is a name to match
+
     planned = [e.name for e in plan.events]
     by_squash = {squash(n): n for n in planned}
     by_words = {word_key(n): n for n in planned}
@@ -129,6 +132,8 @@ def _property_drift(plan: Plan, stats: RunStats) -> list[Diagnostic]:
         by_squash = {squash(p): p for p in planned}
         match = by_squash.get(squash(observed))
         if match is None:
+            from ..similarity import NeighbourIndex
+
             near = sorted(NeighbourIndex(by_squash).near(squash(observed)))
             match = by_squash[near[0]] if near else None
         if match is None:

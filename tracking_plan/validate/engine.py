@@ -14,7 +14,6 @@ import msgspec
 from ..diagnostics import Severity
 from ..jsonkinds import drift_kind
 from ..model import CallType, Definition, Plan, Policy
-from .checker import conforms_to_one
 from .duplicates import IsDuplicate, RecentIds, ScannerIds, never_seen
 from .envelope import envelope_warnings, surely_no_skew
 from .explain import Finding, SchemaPath
@@ -28,6 +27,7 @@ from .fastpath import (
     route_key,
     track_ok,
 )
+from .formats import conforms_to_one
 from .inputs import InputProblem, Record
 from .native import NativeScanner
 from .native import available as native_available

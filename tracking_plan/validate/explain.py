@@ -12,7 +12,8 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from ..codes import code_entry
 from ..compiler.jsonschema import (
@@ -26,8 +27,10 @@ from ..jsonkinds import schema_type
 from ..model import CallType, Definition, Plan, Policy, Property
 from ..naming import squash, word_key
 from ..pointers import json_pointer
-from ..similarity import NeighbourIndex
-from .checker import Checker, SchemaError, checker
+
+if TYPE_CHECKING:
+    from ..similarity import NeighbourIndex
+    from .checker import Checker, SchemaError
 
 _VALUE_WIDTH = 60
 _JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)  # json.dumps makes one per call
@@ -96,20 +99,35 @@ class SchemaPath:
 
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
-        envelope = {**envelope_schema(), "allOf": call_rules() + unplanned_event_rules(plan)}
-        self.envelope = checker(envelope)
         self._definition_validators: dict[tuple[str, str], Checker] = {}
         self.events = {e.name: e for e in plan.events}
         self.definitions = {
             (d.call.value, "" if d.call in (CallType.IDENTIFY, CallType.GROUP) else d.name): d
             for d in plan.definitions()
         }
-        self._event_index = NeighbourIndex(squash(n) for n in self.events)
         self._event_by_squash = {squash(n): n for n in self.events}
         self._event_by_words = {word_key(n): n for n in self.events}
         self._closest: dict[str, str | None] = {}
 
+    # The schemas and the index of event names are made for the first record that needs them:
+    # a run over valid records needs neither (nor jsonschema and rapidfuzz, which they import).
+
+    @cached_property
+    def envelope(self) -> Checker:
+        from .checker import checker
+
+        plan = self.plan
+        return checker({**envelope_schema(), "allOf": call_rules() + unplanned_event_rules(plan)})
+
+    @cached_property
+    def _event_index(self) -> NeighbourIndex:
+        from ..similarity import NeighbourIndex
+
+        return NeighbourIndex(squash(n) for n in self.events)
+
     def _definition_validator(self, definition: Definition) -> Checker:
+        from .checker import checker
+
         key = (definition.call.value, definition.name)
         validator = self._definition_validators.get(key)
         if validator is None:

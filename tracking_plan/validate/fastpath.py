@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 import msgspec
-from jsonschema import Draft202012Validator
 
 from ..compiler.jsonschema import MESSAGE_TYPES, property_schema
 from ..jsonkinds import drift_kind_of_type
 from ..model import CallType, Definition, Plan, Policy, Property
-from .linear import SchemaValidator, backtracks
+from .formats import accepted_enum_values, known_formats
+from .linear import backtracks
 
 # RFC 3339 date-time as jsonschema's format checker accepts it, minus Feb 29 (left to the
 # schema path, which knows leap years): every string this matches is a valid date-time.
@@ -45,13 +45,15 @@ _FORMAT_PATTERNS = {
     "uuid": UUID_PATTERN,
     "email": "@",
 }
-FORMAT_CHECKER = Draft202012Validator.FORMAT_CHECKER
 
 
 def checked_formats(formats: tuple[str, ...]) -> tuple[str, ...]:
     """The formats a string is checked against: none when one of them is unknown to jsonschema,
     which passes every string for it (one format of several is enough)."""
-    if any(name not in FORMAT_CHECKER.checkers for name in formats):
+    if not formats:
+        return ()
+    known = known_formats()
+    if any(name not in known for name in formats):
         return ()
     return formats
 
@@ -471,9 +473,7 @@ def _array(prop: Property) -> Any:
 def _enum(prop: Property) -> Any:
     """Enum values the property's other keywords also accept, as a Literal."""
     assert prop.enum is not None
-    schema = property_schema(prop, "2020-12")
-    checker = SchemaValidator(schema, format_checker=FORMAT_CHECKER)
-    values = [v for v in prop.enum if checker.is_valid(v)]
+    values = accepted_enum_values(property_schema(prop, "2020-12"))
     strings = [v for v in values if isinstance(v, str)]
     ints = [v for v in values if isinstance(v, int) and not isinstance(v, bool)]
     has_null = None in values

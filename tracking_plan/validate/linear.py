@@ -16,8 +16,6 @@ from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
 
-from jsonschema import Draft202012Validator, ValidationError, validators
-
 from .dfa import (
     LEAF_OPS,
     REPEAT_OPS,
@@ -28,7 +26,7 @@ from .dfa import (
     sre_compiler,
     sre_parser,
 )
-from .pattern_memo import remembered
+from .memo import remembered
 
 Matcher = Callable[[str], bool]
 
@@ -185,13 +183,9 @@ def _simulation(pattern: str) -> _Simulation | None:
     return _Simulation(nfa, start, final)
 
 
-def _pattern_keyword(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
-    """jsonschema's `pattern`, by `pattern_search`."""
+def pattern_keyword(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
+    """jsonschema's `pattern`, by `pattern_search` (see `formats.schema_validator`)."""
+    from jsonschema import ValidationError
+
     if isinstance(instance, str) and not pattern_search(pattern)(instance):
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
-
-
-SchemaValidator: Any = validators.extend(  # type: ignore[no-untyped-call]
-    Draft202012Validator, {"pattern": _pattern_keyword}
-)
-"""Draft 2020-12 as jsonschema checks it, with `pattern` decided in linear time."""

@@ -21,13 +21,12 @@ from ..model import CallType, Definition, Plan, Policy, Property
 from .dfa import search_dfa
 from .fastpath import (
     DATE_TIME_PATTERN,
-    FORMAT_CHECKER,
     Unsupported,
     checked_formats,
     format_pattern,
 )
-from .linear import SchemaValidator
-from .pattern_memo import remembered
+from .formats import accepted_enum_values
+from .memo import remembered
 from .scan_specs import (
     B_UNPLANNED,
     K_GROUP,
@@ -329,7 +328,7 @@ class _Tables:
 
 
 def _dfa_tables(pattern: str) -> DfaSpec | None:
-    """A pattern's DFA as the scanner takes it (built once, see `pattern_memo`), or None."""
+    """A pattern's DFA as the scanner takes it (built once, see `memo`), or None."""
     spec: DfaSpec | None = remembered("dfa", pattern, _build_dfa_tables)
     return spec
 
@@ -396,8 +395,7 @@ def _enum(prop: Property) -> tuple[tuple[tuple[bytes, ...], tuple[int, ...], boo
     values pass and the property has no keyword but `type` and `enum`."""
     assert prop.enum is not None
     schema = property_schema(prop, "2020-12")
-    checker = SchemaValidator(schema, format_checker=FORMAT_CHECKER)
-    values = [v for v in schema["enum"] if checker.is_valid(v)]
+    values = accepted_enum_values(schema)
     strings = tuple(v.encode("utf-8", "surrogatepass") for v in values if isinstance(v, str))
     ints = tuple(
         v

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import shutil
 import tempfile
@@ -319,6 +318,8 @@ Work = tuple[Plan, Task, list[str], ValidateOptions, Outputs]
 def _forked(work: list[Work], validator: EventValidator) -> list[tuple[RunStats, int | None]]:
     """One process per part, forked from this one once its validator is built (so the parts
     share the set-up), this process reading the first part itself."""
+    import multiprocessing  # only for --jobs: it costs a one-job run's start
+
     context = multiprocessing.get_context("fork")
     children = []
     for item in work[1:]:
@@ -387,6 +388,8 @@ def _parallel(
         if os.name == "posix" and len(tasks) <= jobs:
             results = _forked(work, EventValidator(plan, options))
         else:
+            import multiprocessing
+
             context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
             with context.Pool(min(jobs, len(tasks))) as pool:
                 results = pool.map(_worker, work)

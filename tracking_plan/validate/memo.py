@@ -1,7 +1,9 @@
-"""What tp derives from the plan's patterns, remembered: the scanner's DFA of a pattern
-(`native`) and whether Python's `re` may backtrack on it (`linear`). Both are pure functions of
-the pattern's text that cost milliseconds each; `tracking_plan.cache.patterns` keeps them
-between runs, keyed by tp's version, so any plan with the same pattern finds it."""
+"""What building a validator derives from a plan and costs time, remembered: the scanner's DFA
+of a pattern (`native`), whether Python's `re` may backtrack on it (`linear`), which enum values
+a property's other keywords accept and which formats jsonschema knows (`formats`). Each is a
+pure function of a text (the pattern, the property's schema); `tracking_plan.cache.tables`
+keeps them between runs for the same tp and libraries, so a plan edited since works out only
+what changed, and a run over valid records need not import jsonschema at all."""
 
 from __future__ import annotations
 

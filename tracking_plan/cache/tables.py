@@ -1,0 +1,26 @@
+"""The validator's derived tables, kept between runs (see `validate.memo`)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..validate import memo
+from .store import Cache
+
+
+@contextlib.contextmanager
+def remembered_tables(cache: Cache, plan_path: str | Path) -> Iterator[None]:
+    """Give the validators built inside the tables an earlier run with this plan worked out,
+    and keep what they used when they had to work something out. The tables are pure
+    functions of their keys' text, so an entry needs no dependencies: a plan edited since
+    finds its unchanged patterns and enums and works out only the new ones."""
+    key = cache.key("tables", os.getcwd(), str(plan_path))
+    kept = cache.load(key)
+    if isinstance(kept, dict):
+        memo.learn(kept)
+    yield
+    if memo.derived():
+        cache.save(key, (), memo.used())
