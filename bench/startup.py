@@ -110,15 +110,22 @@ def startup_specs(venv: Venv, inputs: Inputs) -> list[Spec]:
 # --- Main -----------------------------------------------------------------------------------
 
 
+def positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"at least 1, not {value}")
+    return value
+
+
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--runs", type=int, default=DEFAULT_RUNS, help="timed runs a command")
+    parser.add_argument("--runs", type=positive, default=DEFAULT_RUNS, help="timed runs a command")
     parser.add_argument(
-        "--events", type=int, default=DEFAULT_EVENTS, help="records of the large dump"
+        "--events", type=positive, default=DEFAULT_EVENTS, help="records of the large dump"
     )
     parser.add_argument("--skip-million", action="store_true", help="skip the large comparison")
     parser.add_argument(
-        "--million-runs", type=int, default=1, help="timed runs of each large process"
+        "--million-runs", type=positive, default=1, help="timed runs of each large process"
     )
     parser.add_argument(
         "--venv", type=Path, default=CACHE / "startup-venv", help="the start-up venv"
