@@ -24,6 +24,7 @@ import shutil
 import statistics
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -109,26 +110,33 @@ class Runner:
         self, command: list[str], env: dict[str, str], timeout: float, *, capture: bool
     ) -> tuple[float, subprocess.CompletedProcess[str]]:
         """Wall-clock seconds of one run and how it ended; its output is kept with `capture`,
-        else sent to /dev/null. A time-out is exit 124, a command that cannot start 127."""
+        else sent to /dev/null. A time-out is exit 124, a command that cannot start 127.
+
+        The wait blocks until the child exits and a timer thread kills it on time-out:
+        `subprocess.run(timeout=...)` would poll instead, sleeping up to 50 ms between looks,
+        which rounds every time up to the next poll."""
         sink = subprocess.PIPE if capture else subprocess.DEVNULL
         start = time.perf_counter()
         try:
-            done = subprocess.run(
-                command,
-                cwd=self.cwd,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=sink,
-                stderr=sink,
-                text=True,
-                timeout=timeout,
-                check=False,
+            process = subprocess.Popen(
+                command, cwd=self.cwd, env=env, stdin=subprocess.DEVNULL, stdout=sink, stderr=sink
             )
-        except subprocess.TimeoutExpired:
-            done = subprocess.CompletedProcess(command, 124, "", f"timed out after {timeout:.0f} s")
         except OSError as error:
-            done = subprocess.CompletedProcess(command, 127, "", f"cannot start: {error}")
-        return time.perf_counter() - start, done
+            return 0.0, subprocess.CompletedProcess(command, 127, "", f"cannot start: {error}")
+        expired = threading.Event()
+        watchdog = threading.Timer(timeout, lambda: (expired.set(), process.kill()))
+        watchdog.start()
+        try:
+            stdout, stderr = process.communicate()
+        finally:
+            watchdog.cancel()
+        seconds = time.perf_counter() - start
+        if expired.is_set():
+            return seconds, subprocess.CompletedProcess(
+                command, 124, "", f"timed out ({timeout} s)"
+            )
+        text = [(data or b"").decode(errors="replace") for data in (stdout, stderr)]
+        return seconds, subprocess.CompletedProcess(command, process.returncode, *text)
 
     def _prime(self, spec: Spec, result: Result, warm: Path) -> None:
         with self._cache(result.mode, warm) as env:
