@@ -33,8 +33,15 @@ COLD = "cold"
 WARM = "warm"
 CACHE_MODES = (COLD, WARM)
 FINDINGS = frozenset({0, 1})  # exit codes of a run that found something to report
-# Variables that would make the measured processes import something else than a user's do.
-UNSET = ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONINSPECT", "TP_CACHE_DIR")
+# Variables that would make the measured processes import or cache otherwise than a user's.
+UNSET = (
+    "PYTHONPATH",
+    "PYTHONHOME",
+    "PYTHONSTARTUP",
+    "PYTHONINSPECT",
+    "TP_CACHE_DIR",
+    "TP_NO_CACHE",
+)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
