@@ -198,9 +198,7 @@ def test_a_changed_configuration_invalidates_lint(tmp_path: Path, project: Path)
     (project / ".tracking-plan.yaml").write_text("ignore: [TP101]\n", encoding="utf-8")
     assert "TP101" not in tp("lint", plan).stdout  # a new configuration file
     (project / ".tracking-plan.yaml").write_text("extends: base.yaml\n", encoding="utf-8")
-    (project / "base.yaml").write_text(
-        "extends: recommended\nignore: [TP101]\n", encoding="utf-8"
-    )
+    (project / "base.yaml").write_text("extends: recommended\nignore: [TP101]\n", encoding="utf-8")
     assert "TP101" not in tp("lint", plan).stdout
     (project / "base.yaml").write_text("extends: recommended\n", encoding="utf-8")  # extended
     assert "TP101" in tp("lint", plan).stdout

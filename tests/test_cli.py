@@ -7,6 +7,7 @@ errors. No command may print a Python traceback.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -252,3 +253,48 @@ def test_module_entry_point(tmp_path: Path) -> None:
     )
     assert completed.returncode == 0
     assert completed.stdout.strip() == f"tp {__version__}"
+
+
+@pytest.mark.parametrize("args", [("--help",), ("-h",), ()], ids=["--help", "-h", "none"])
+@pytest.mark.parametrize("width", [60, 79, 80, 100, 137, 200])
+def test_the_quick_help_is_typers(tmp_path: Path, args: tuple[str, ...], width: int) -> None:
+    """`tp --help` is answered without importing typer (cli/_quick.py), in typer's layout."""
+    env = {**os.environ, "COLUMNS": str(width), "NO_COLOR": "1", "TERM": "dumb"}
+    probe = (
+        "import sys\nsys.argv = ['tp', *sys.argv[1:]]\n"
+        "from tracking_plan.cli import {}\n"
+        "try:\n    {}()\nfinally:\n    print('typer' in sys.modules, file=sys.stderr)"
+    )
+
+    def run(entry: str, function: str) -> subprocess.CompletedProcess[str]:
+        code = probe.format(function, function)
+        if entry == "typer":
+            code = code.replace(
+                "from tracking_plan.cli import run", "from tracking_plan.cli._commands import run"
+            )
+        return subprocess.run(
+            [sys.executable, "-c", code, *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+
+    quick, typer = run("quick", "main"), run("typer", "run")
+    assert (quick.returncode, quick.stdout) == (typer.returncode, typer.stdout)
+    assert quick.stderr.strip().endswith("False"), quick.stderr
+    assert typer.stderr.strip().endswith("True")
+
+
+def test_version_does_not_import_the_cli() -> None:
+    probe = (
+        "import sys\nsys.argv = ['tp', '--version']\nfrom tracking_plan.cli import main\n"
+        "try:\n    main()\nfinally:\n"
+        "    heavy = ('typer', 'rich', 'yaml', 'tracking_plan.loader')\n"
+        "    print(sorted(m for m in heavy if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0
+    assert done.stdout.splitlines() == [f"tp {__version__}", "[]"]

@@ -172,3 +172,16 @@ def test_no_module_imports_itself_through_others() -> None:
     assert not circles, "\n".join(
         " ".join(f"{m} -> {sorted(n for n in graph[m] if n in c)};" for m in c) for c in circles
     )
+
+
+def test_every_package_is_in_the_wheel() -> None:
+    """An editable install finds any folder; the wheel only the packages pyproject lists."""
+    import tomllib
+
+    config = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    listed = set(config["tool"]["setuptools"]["packages"])
+    found = {
+        ".".join(init.parent.relative_to(REPO_ROOT).parts)
+        for init in (REPO_ROOT / "tracking_plan").rglob("__init__.py")
+    } | {"tracking_plan.rules"}
+    assert found == listed
