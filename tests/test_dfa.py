@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tracking_plan.validate.dfa import Dfa, search_dfa
-from tracking_plan.validate.fastpath import DATE_PATTERN, DATE_TIME_PATTERN, UUID_PATTERN
+from tracking_plan.validate.format_patterns import DATE_PATTERN, DATE_TIME_PATTERN, UUID_PATTERN
 
 # -- random patterns from the supported constructs -----------------------------------------------
 

@@ -106,7 +106,7 @@ def py_mutants(path: str, text: str, skipped: list[Skipped]) -> Iterator[Mutant]
     scopes = _Scopes()
     scopes.visit(tree)
     source = _Source(text)
-    functions = PY_FUNCTIONS[path]
+    functions = PY_FUNCTIONS.get(path, frozenset())
     for node in ast.walk(tree):
         function = scopes.function.get(id(node), "")
         if function in functions:
@@ -124,7 +124,7 @@ def py_mutants(path: str, text: str, skipped: list[Skipped]) -> Iterator[Mutant]
                 elif mutant.replacement.strip() not in ("+", "-"):
                     skipped.append(Skipped(mutant.describe().split(" -> ")[0], reason))
             yield from _bound_mutants(path, source, node, function)
-        elif scopes.assigned.get(id(node)) in PATTERN_NAMES[path]:
+        elif scopes.assigned.get(id(node)) in PATTERN_NAMES.get(path, frozenset()):
             yield from _pattern_mutants(path, source, node, scopes.assigned[id(node)])
         elif function == "" and isinstance(node, ast.keyword):
             yield from _bound_mutants(path, source, node, "<module>")  # NonEmpty

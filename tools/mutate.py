@@ -61,6 +61,7 @@ from mutants_py import py_mutants
 from mutation_targets import (
     EQUIVALENT,
     FASTPATH,
+    FORMAT_PATTERNS,
     NATIVE,
     REPO,
     SCAN_C,
@@ -75,7 +76,7 @@ def all_mutants(only: str | None, skipped: list[Skipped]) -> list[Mutant]:
     if only in (None, "c"):
         found += c_mutants(SCAN_C, (REPO / SCAN_C).read_text(), skipped)
     if only in (None, "python"):
-        for path in (FASTPATH, NATIVE):
+        for path in (FASTPATH, FORMAT_PATTERNS, NATIVE):
             found += py_mutants(path, (REPO / path).read_text(), skipped)
     unique: dict[tuple[str, int, int, str], Mutant] = {}
     for mutant in found:

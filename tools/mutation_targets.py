@@ -10,6 +10,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 SCAN_C = "tracking_plan/validate/_scan.c"
 FASTPATH = "tracking_plan/validate/fastpath.py"
+FORMAT_PATTERNS = "tracking_plan/validate/format_patterns.py"
 NATIVE = "tracking_plan/validate/native.py"
 TESTS = ("tests/test_boundaries.py", "tests/test_validate_equivalence.py")
 
@@ -103,7 +104,7 @@ PY_FUNCTIONS = {
 PY_SKIP = (("_route", r"kind is None", "which fields' kinds drift statistics count"),)
 # The format patterns (module-level strings) whose digit ranges and repeat counts are bounds.
 PATTERN_NAMES = {
-    FASTPATH: frozenset({"_DAY", "_TIME", "_OFFSET", "_YEAR", "UUID_PATTERN"}),
+    FORMAT_PATTERNS: frozenset({"_DAY", "_TIME", "_OFFSET", "_YEAR", "UUID_PATTERN"}),
     NATIVE: frozenset({"_FORMAT_OUTER"}),
 }
 # msgspec's bound keywords: each swap, and the step the swap does not make.

@@ -12,13 +12,14 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache, partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema.exceptions import ValidationError
-
-from .fastpath import DATE_PATTERN, DATE_TIME_PATTERN, UUID_PATTERN
-from .formats import format_checker, schema_validator
+from .format_patterns import SURELY_VALID
+from .formats import format_checker, known_formats, schema_validator
 from .linear import Matcher, pattern_search
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +163,7 @@ class PatternFormats:
     def rewrite(self, schema: Any) -> Any:
         """A rewritten copy of `schema`, or None when a pattern is not a valid Python regex (so
         Python jsonschema keeps its own behaviour for it: `re.error` when a string is checked)."""
-        self._taken.update(format_checker().checkers, _formats_in(schema))
+        self._taken.update(known_formats(), _formats_in(schema))
         try:
             return self._schema(schema)
         except _Unsupported:
@@ -253,41 +254,28 @@ def _differs_in_rust(schema: Any) -> bool:
     return False
 
 
-# Strings these match are valid for Python jsonschema too (the fast path relies on that): a
-# regex match is several times cheaper than the format's own check.
-_SURELY_VALID = {"date-time": DATE_TIME_PATTERN, "date": DATE_PATTERN, "uuid": UUID_PATTERN}
-
-
 @cache
 def _python_formats() -> dict[str, Callable[[Any], bool]]:
     """Python jsonschema's format checks, for `jsonschema_rs.validator_for(formats=...)`."""
     formats: dict[str, Callable[[Any], bool]] = {}
-    for name, (check, raises) in format_checker().checkers.items():
-        sure = _SURELY_VALID.get(name)
-        if sure is None:
-            formats[name] = partial(_conforms, check, raises)
-        else:
-            formats[name] = partial(_conforms_quickly, re.compile(sure).match, check, raises)
+    for name in known_formats():
+        sure = SURELY_VALID.get(name)
+        formats[name] = partial(_conforms, name, None if sure is None else re.compile(sure).match)
     return formats
 
 
-def _conforms(check: Callable[[Any], Any], raises: Any, value: Any) -> bool:
-    """`format_checker().conforms(value, name)` without its two layers of calls."""
+def _conforms(
+    name: str, surely_valid: Callable[[str], re.Match[str] | None] | None, value: Any
+) -> bool:
+    """`format_checker().conforms(value, name)` without its two layers of calls; a string
+    `surely_valid` matches passes without it, and without importing jsonschema."""
+    if surely_valid is not None and isinstance(value, str) and surely_valid(value) is not None:
+        return True
+    check, raises = format_checker().checkers[name]
     try:
         return bool(check(value))
     except raises:
         return False
-
-
-def _conforms_quickly(
-    surely_valid: Callable[[str], re.Match[str] | None],
-    check: Callable[[Any], Any],
-    raises: Any,
-    value: Any,
-) -> bool:
-    if isinstance(value, str) and surely_valid(value) is not None:
-        return True
-    return _conforms(check, raises, value)
 
 
 def checker(schema: dict[str, Any]) -> Checker:

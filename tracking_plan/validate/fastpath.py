@@ -19,25 +19,10 @@ import msgspec
 from ..compiler.jsonschema import MESSAGE_TYPES, property_schema
 from ..jsonkinds import drift_kind_of_type
 from ..model import CallType, Definition, Plan, Policy, Property
+from .format_patterns import DATE_PATTERN, DATE_TIME_PATTERN, UUID_PATTERN
 from .formats import accepted_enum_values, known_formats
 from .linear import backtracks
 
-# RFC 3339 date-time as jsonschema's format checker accepts it, minus Feb 29 (left to the
-# schema path, which knows leap years): every string this matches is a valid date-time.
-# ASCII digits only ([0-9], not \d, which matches other scripts' digits) and \Z, not $ (which
-# also matches before a final newline).
-_DAY = (
-    r"(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
-    r"|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
-    r"|02-(?:0[1-9]|1[0-9]|2[0-8]))"
-)
-_TIME = r"(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]+)?"
-_OFFSET = r"(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])"
-# Python's date has no year 0; written without a lookahead so that it compiles to a DFA.
-_YEAR = r"(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])"
-DATE_TIME_PATTERN = rf"^{_YEAR}-{_DAY}[Tt]{_TIME}{_OFFSET}\Z"
-DATE_PATTERN = rf"^{_YEAR}-{_DAY}\Z"
-UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z"
 # jsonschema's own email check is "contains an @".
 _FORMAT_PATTERNS = {
     "date-time": DATE_TIME_PATTERN,
@@ -473,7 +458,7 @@ def _array(prop: Property) -> Any:
 def _enum(prop: Property) -> Any:
     """Enum values the property's other keywords also accept, as a Literal."""
     assert prop.enum is not None
-    values = accepted_enum_values(property_schema(prop, "2020-12"))
+    values = accepted_enum_values(property_schema(prop, "2020-12"), prop.enum)
     strings = [v for v in values if isinstance(v, str)]
     ints = [v for v in values if isinstance(v, int) and not isinstance(v, bool)]
     has_null = None in values

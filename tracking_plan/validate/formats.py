@@ -6,9 +6,11 @@ module compiles large URI patterns), and a run over valid records whose tables a
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from typing import Any
 
+from .format_patterns import SURELY_VALID
 from .memo import remembered
 
 
@@ -43,19 +45,25 @@ def schema_validator(schema: Any) -> Any:
     return _validator_class()(schema, format_checker=format_checker())
 
 
-def accepted_enum_values(schema: dict[str, Any]) -> list[Any]:
-    """The values of the schema's `enum` that the rest of the schema accepts too."""
+def accepted_enum_values(schema: dict[str, Any], values: Any) -> list[Any]:
+    """The `values` (a property's enum) that its whole schema accepts."""
 
     def accepted(_: str) -> list[Any]:
         validator = schema_validator(schema)
-        return [value for value in schema["enum"] if validator.is_valid(value)]
+        return [value for value in values if validator.is_valid(value)]
 
-    values: list[Any] = remembered("enum", json.dumps(schema, sort_keys=True), accepted)
-    return values
+    key = json.dumps([schema, list(values)], sort_keys=True)
+    kept: list[Any] = remembered("enum", key, accepted)
+    return kept
 
 
 def conforms_to_one(value: str, formats: tuple[str, ...]) -> bool:
     """Whether a string is valid for one of `formats`, by Python jsonschema's checks (as the
-    fast path checks the formats its structs cannot)."""
+    fast path checks the formats its structs cannot); a value a `SURELY_VALID` pattern matches
+    is, without them."""
+    for name in formats:
+        sure = SURELY_VALID.get(name)
+        if sure is not None and re.match(sure, value):
+            return True
     checker = format_checker()
     return any(checker.conforms(value, name) for name in formats)

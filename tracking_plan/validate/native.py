@@ -19,12 +19,8 @@ from typing import Any
 from ..compiler.jsonschema import property_schema
 from ..model import CallType, Definition, Plan, Policy, Property
 from .dfa import search_dfa
-from .fastpath import (
-    DATE_TIME_PATTERN,
-    Unsupported,
-    checked_formats,
-    format_pattern,
-)
+from .fastpath import Unsupported, checked_formats, format_pattern
+from .format_patterns import DATE_TIME_PATTERN
 from .formats import accepted_enum_values
 from .memo import remembered
 from .scan_specs import (
@@ -395,7 +391,7 @@ def _enum(prop: Property) -> tuple[tuple[tuple[bytes, ...], tuple[int, ...], boo
     values pass and the property has no keyword but `type` and `enum`."""
     assert prop.enum is not None
     schema = property_schema(prop, "2020-12")
-    values = accepted_enum_values(schema)
+    values = accepted_enum_values(schema, schema["enum"])
     strings = tuple(v.encode("utf-8", "surrogatepass") for v in values if isinstance(v, str))
     ints = tuple(
         v
