@@ -21,6 +21,8 @@ def remembered_tables(cache: Cache, plan_path: str | Path) -> Iterator[None]:
     kept = cache.load(key)
     if isinstance(kept, dict):
         memo.learn(kept)
-    yield
-    if memo.derived():
-        cache.save(key, (), memo.used())
+    try:
+        yield
+    finally:  # what was worked out is right even when the run failed or was interrupted
+        if memo.derived():
+            cache.save(key, (), memo.used())

@@ -91,6 +91,8 @@ def serve_command(
     (only from this machine, not from web pages).
     Example: tp serve plans/shop/plan.yaml --port 0
     """
+    from ..cache import Cache
+    from ..cache.tables import remembered_tables
     from ..serve import ConnectionLimits, ServeError, ServeOptions, serve
 
     plan = load(plan_path, include_root, no_cache=no_cache)
@@ -110,6 +112,7 @@ def serve_command(
         ),
     )
     try:
-        serve(plan, options)
+        with remembered_tables(Cache.default(enabled=not no_cache), plan_path):
+            serve(plan, options)
     except ServeError as error:
         fail(str(error))
