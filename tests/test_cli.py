@@ -270,7 +270,8 @@ def test_the_quick_help_is_typers(tmp_path: Path, args: tuple[str, ...], width: 
         code = probe.format(function, function)
         if entry == "typer":
             code = code.replace(
-                "from tracking_plan.cli import run", "from tracking_plan.cli._commands import run"
+                "from tracking_plan.cli import run",
+                "from tracking_plan.cli._commands import register_all, run\nregister_all()",
             )
         return subprocess.run(
             [sys.executable, "-c", code, *args],
@@ -298,3 +299,55 @@ def test_version_does_not_import_the_cli() -> None:
     )
     assert done.returncode == 0
     assert done.stdout.splitlines() == [f"tp {__version__}", "[]"]
+
+
+def test_the_command_index_is_what_typer_registers() -> None:
+    """`_index` (what the quick help lists) and `_commands.MODULES` (what a run registers) name
+    the commands typer knows, with the help typer shows."""
+    from tracking_plan.cli import _index, app
+    from tracking_plan.cli._commands import MODULES
+
+    commands = {c.name: c for c in app.registered_commands}
+    groups = {g.name: g for g in app.registered_groups}
+    assert [*commands, *groups] == list(_index.COMMANDS) == list(MODULES)
+    for name, command in commands.items():
+        assert command.callback is not None
+        first = (command.callback.__doc__ or "").strip().split("\n\n")[0]
+        assert " ".join(first.split()) == _index.COMMANDS[name], name
+    for name, group in groups.items():
+        assert group.typer_instance is not None
+        assert group.typer_instance.info.help == _index.COMMANDS[name]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("lint", "--help"),
+        ("--verbose", "rule", "TP101"),
+        ("import", "--help"),
+        ("captures", "check", "--help"),
+        ("lnt", "plan.yaml"),
+        ("-v", "--bogus", "lint"),
+        ("libraries",),
+    ],
+)
+def test_a_run_registers_its_command_alone_to_the_same_effect(args: tuple[str, ...]) -> None:
+    """With only its command registered, a run says what it says with all of them (an unknown
+    command or option gets all, for typer's "did you mean")."""
+    env = {**os.environ, "COLUMNS": "120", "NO_COLOR": "1", "TERM": "dumb"}
+    outputs = []
+    for mode in ("one", "all"):
+        code = (
+            "import sys\nmode, *args = sys.argv[1:]\nsys.argv = ['tp', *args]\n"
+            "from tracking_plan.cli._commands import register, register_all, run\n"
+            "register_all() if mode == 'all' else register(args)\nrun()"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", code, mode, *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+        outputs.append((done.returncode, done.stdout, done.stderr))
+    assert outputs[0] == outputs[1]

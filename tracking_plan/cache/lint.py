@@ -49,13 +49,15 @@ def lint_plan_file(
     from ..lint.config import load_config
     from ..lint.engine import lint_plan
     from .plans import read_plan
+    from .tables import remembered_tables
 
     config = load_config(config_file, select=select, ignore=ignore)
     result = read_plan(path, include_roots=include_roots, cache=cache)
     diagnostics = list(result.diagnostics)
     files: tuple[str, ...] = config.files
     if result.plan is not None:
-        diagnostics.extend(lint_plan(result.plan, config))
+        with remembered_tables(cache, path, "lint"):  # the built-in libraries as plans
+            diagnostics.extend(lint_plan(result.plan, config))
         files = (*result.plan.files, *config.files)
     linted = LintedPlan(diagnostics, files, result.plan is not None, config.fail_on)
     if linted.loaded:

@@ -1,4 +1,4 @@
-"""The validator's derived tables, kept between runs (see `validate.memo`)."""
+"""The validator's derived tables, kept between runs (see `tracking_plan.memo`)."""
 
 from __future__ import annotations
 
@@ -7,17 +7,17 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..validate import memo
+from .. import memo
 from .store import Cache
 
 
 @contextlib.contextmanager
-def remembered_tables(cache: Cache, plan_path: str | Path) -> Iterator[None]:
-    """Give the validators built inside the tables an earlier run with this plan worked out,
-    and keep what they used when they had to work something out. The tables are pure
-    functions of their keys' text, so an entry needs no dependencies: a plan edited since
-    finds its unchanged patterns and enums and works out only the new ones."""
-    key = cache.key("tables", os.getcwd(), str(plan_path))
+def remembered_tables(cache: Cache, plan_path: str | Path, command: str) -> Iterator[None]:
+    """Give what runs inside the tables an earlier run of `command` with this plan worked out,
+    and keep what it used when it had to work something out. The tables are pure functions
+    of their keys' text, so an entry needs no dependencies: a plan edited since finds its
+    unchanged patterns and enums and works out only the new ones."""
+    key = cache.key("tables", command, os.getcwd(), str(plan_path))
     kept = cache.load(key)
     if isinstance(kept, dict):
         memo.learn(kept)

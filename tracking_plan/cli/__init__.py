@@ -2,8 +2,8 @@
 
 Exit codes: 0 clean, 1 findings (e.g. stale files under --check), 2 usage, config or input errors.
 `tp --version` and the command list are answered without importing typer (`_quick`); anything
-else imports every command's module (`_commands`), and each command imports the library it
-needs when it runs.
+else registers the command it names (`_commands`), which imports the library it needs when it
+runs.
 """
 
 from __future__ import annotations
@@ -24,15 +24,17 @@ def main() -> None:
     code = answer(sys.argv[1:])
     if code is not None:
         sys.exit(code)
-    from ._commands import run
+    from ._commands import register, run
 
+    register(sys.argv[1:])
     run()
 
 
 def __getattr__(name: str) -> Any:
     if name == "app":
-        from ._commands import app
+        from ._commands import app, register_all
 
+        register_all()
         return app
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 

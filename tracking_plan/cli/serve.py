@@ -112,7 +112,7 @@ def serve_command(
         ),
     )
     try:
-        with remembered_tables(Cache.default(enabled=not no_cache), plan_path):
+        with remembered_tables(Cache.default(enabled=not no_cache), plan_path, "serve"):
             serve(plan, options)
     except ServeError as error:
         fail(str(error))

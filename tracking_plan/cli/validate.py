@@ -135,7 +135,7 @@ def validate_command(
         )
         cache = Cache.default(enabled=not no_cache)
         with (
-            remembered_tables(cache, plan_path),
+            remembered_tables(cache, plan_path, "validate"),
             progress(output_format == "text") as advance,
             writing(),
         ):

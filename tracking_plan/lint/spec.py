@@ -15,13 +15,19 @@ from .. import libraries
 from ..loader.assemble import library_events
 from ..loader.build import PlanBuilder
 from ..loader.fragment import Fragment
+from ..memo import remembered
 from ..model import CallType, Definition, Plan, Property
 from .rule import all_properties
 
 
-@functools.cache
 def library_plan(name: str) -> Plan:
-    """The built-in library `name` (one of `libraries.NAMES`) as a plan of its own."""
+    """The built-in library `name` (one of `libraries.NAMES`) as a plan of its own (built once,
+    see `tracking_plan.memo`)."""
+    plan: Plan = remembered("library-plan", name, _build_library_plan)
+    return plan
+
+
+def _build_library_plan(name: str) -> Plan:
     fragment = Fragment(
         file=f"<library {name}>",
         settings={"plan": name},

@@ -10,8 +10,8 @@ import re
 from functools import cache
 from typing import Any
 
+from ..memo import remembered
 from .format_patterns import SURELY_VALID
-from .memo import remembered
 
 
 @cache

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
 
+from ..memo import remembered
 from .dfa import (
     LEAF_OPS,
     REPEAT_OPS,
@@ -26,7 +27,6 @@ from .dfa import (
     sre_compiler,
     sre_parser,
 )
-from .memo import remembered
 
 Matcher = Callable[[str], bool]
 

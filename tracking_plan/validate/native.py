@@ -17,12 +17,12 @@ from types import ModuleType
 from typing import Any
 
 from ..compiler.jsonschema import property_schema
+from ..memo import remembered
 from ..model import CallType, Definition, Plan, Policy, Property
 from .dfa import search_dfa
 from .fastpath import Unsupported, checked_formats, format_pattern
 from .format_patterns import DATE_TIME_PATTERN
 from .formats import accepted_enum_values
-from .memo import remembered
 from .scan_specs import (
     B_UNPLANNED,
     K_GROUP,

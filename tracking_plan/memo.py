@@ -1,8 +1,9 @@
-"""What building a validator derives from a plan and costs time, remembered: the scanner's DFA
-of a pattern (`native`), whether Python's `re` may backtrack on it (`linear`), which enum values
-a property's other keywords accept and which formats jsonschema knows (`formats`). Each is a
-pure function of a text (the pattern, the property's schema); `tracking_plan.cache.tables`
-keeps them between runs for the same tp and libraries, so a plan edited since works out only
+"""What tp derives from a plan or its own data and costs time, remembered: the scanner's DFA of
+a pattern (`validate.native`), whether Python's `re` may backtrack on it (`validate.linear`),
+which enum values a property's other keywords accept and which formats jsonschema knows
+(`validate.formats`), the built-in libraries as plans (`lint.spec`). Each is a pure function of
+a text (a pattern, a property's schema, a library's name) for a given tp;
+`tracking_plan.cache.tables` keeps them between runs, so a plan edited since works out only
 what changed, and a run over valid records need not import jsonschema at all."""
 
 from __future__ import annotations
