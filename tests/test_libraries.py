@@ -341,3 +341,17 @@ def test_libraries_carry_the_context_fields_of_the_specs(
     verdict, findings, _label = EventValidator(plan).check(Record(data, "t", 1, 1))
     assert verdict is valid, findings
     assert valid or [f.code for f in findings] == ["EV112"]
+
+
+def test_building_a_library_plan_leaves_the_library_as_it_was() -> None:
+    """lint.spec builds each library into a plan of its own from the loader's shared copy,
+    without copying it first: the builder must not change what it reads."""
+    import copy
+
+    from tracking_plan.lint.spec import _build_library_plan
+    from tracking_plan.loader.assemble import library_events
+
+    before = {name: copy.deepcopy(library_events(name)) for name in libraries.NAMES}
+    for name in libraries.NAMES:
+        _build_library_plan(name)
+    assert {name: library_events(name) for name in libraries.NAMES} == before
