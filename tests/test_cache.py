@@ -4,6 +4,7 @@ never trusted when damaged, and safe when several runs share it."""
 
 from __future__ import annotations
 
+import ast
 import os
 import shutil
 import stat
@@ -121,26 +122,30 @@ def test_no_cache_writes_nothing(tmp_path: Path) -> None:
     assert not cache.exists()
 
 
+def imported(cache: Path, args: list[str | Path], modules: tuple[str, ...]) -> list[str]:
+    """Which of `modules` a `tp ARGS` run in this process imports (it must not fail)."""
+    probe = (
+        "import sys\nmodules, *args = sys.argv[1:]\nsys.argv = ['tp', *args]\n"
+        "from tracking_plan.cli import main\n"
+        "try:\n    main()\nexcept SystemExit as exit:\n    assert not exit.code, exit.code\n"
+        "print(sorted(m for m in modules.split(',') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, ",".join(modules), *map(str, args)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TP_CACHE_DIR": str(cache)},
+        check=True,
+    )
+    return list(ast.literal_eval(done.stdout.strip().splitlines()[-1]))
+
+
 def test_warm_lint_reads_no_plan(tmp_path: Path, project: Path) -> None:
     """A warm run is served from the cache: it neither parses YAML nor imports the rules."""
     cache = tmp_path / "cache"
     tp_in(cache)("lint", project / "plan.yaml")
-    probe = (
-        "import sys; sys.argv = ['tp', 'lint', sys.argv[1]]\n"
-        "from tracking_plan.cli import main\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print(sorted(m for m in ('yaml', 'tracking_plan.lint.registry', 'ruamel.yaml')"
-        " if m in sys.modules))"
-    )
-    env = {**os.environ, "TP_CACHE_DIR": str(cache)}
-    done = subprocess.run(
-        [sys.executable, "-c", probe, str(project / "plan.yaml")],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=True,
-    )
-    assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout
+    heavy = ("yaml", "tracking_plan.lint.registry", "ruamel.yaml")
+    assert imported(cache, ["lint", project / "plan.yaml"], heavy) == []
 
 
 def test_warm_validate_of_valid_records_does_not_import_jsonschema(
@@ -150,21 +155,9 @@ def test_warm_validate_of_valid_records_does_not_import_jsonschema(
     valid = project / "valid.jsonl"
     valid.write_text(EVENTS.splitlines(keepends=True)[1], encoding="utf-8")
     assert tp_in(cache)("validate", project / "plan.yaml", valid).code == 0
-    probe = (
-        "import sys; sys.argv = ['tp', 'validate', sys.argv[1], sys.argv[2]]\n"
-        "from tracking_plan.cli import main\n"
-        "try:\n    main()\nexcept SystemExit as exit:\n    assert not exit.code, exit.code\n"
-        "print('jsonschema' in sys.modules)"
-    )
-    env = {**os.environ, "TP_CACHE_DIR": str(cache)}
-    done = subprocess.run(
-        [sys.executable, "-c", probe, str(project / "plan.yaml"), str(valid)],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=True,
-    )
-    assert done.stdout.strip().splitlines()[-1] == "False", done.stdout
+    args = ["validate", project / "plan.yaml", valid, "--format", "json"]
+    heavy = ("jsonschema", "yaml", "rapidfuzz", "rich")
+    assert imported(cache, args, heavy) == []
 
 
 # -- invalidation ----------------------------------------------------------------------------
