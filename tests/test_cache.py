@@ -349,7 +349,19 @@ def test_folders_of_other_tps_are_pruned_when_stale(tmp_path: Path) -> None:
     Cache(cache).save("plan-x", (), 1)
     assert not old.exists()
     assert recent.exists() and foreign.exists()
+    assert not (cache / "CACHEDIR.TAG").exists()  # tp did not make this folder: not tagged
+
+
+def test_a_cache_folder_tp_made_is_tagged_for_backup_tools(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    Cache(cache).save("plan-x", (), 1)
     assert (cache / "CACHEDIR.TAG").read_bytes().startswith(b"Signature: 8a477f597d28d172")
+
+
+def test_an_unpicklable_payload_is_not_kept(tmp_path: Path) -> None:
+    store = Cache(tmp_path / "cache")
+    store.save("plan-x", (), lambda: None)
+    assert store.load("plan-x") is None
 
 
 def test_concurrent_writers_and_readers_never_see_a_torn_entry(tmp_path: Path) -> None:

@@ -91,8 +91,8 @@ class Cache:
         return self.directory is not None
 
     def key(self, kind: str, *parts: object) -> str:
-        """The name of an entry: its kind and what names its inputs, with this tp's
-        fingerprint. `parts` are compared by their repr."""
+        """The name of an entry: its kind and what names its inputs (compared by their repr);
+        `folder` keeps the entries of each tp apart."""
         digest = hashlib.sha256(repr((kind, parts)).encode())
         return f"{kind}-{digest.hexdigest()[:40]}"
 
@@ -125,21 +125,24 @@ class Cache:
         folder = self.folder
         if folder is None:
             return
-        body = pickle.dumps((key, tuple(depends_on), payload), protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            body = pickle.dumps((key, tuple(depends_on), payload), pickle.HIGHEST_PROTOCOL)
+        except Exception:  # a payload pickle cannot write is a bug, not the user's problem
+            return
         data = MAGIC + hashlib.sha256(body).digest() + body
         import tempfile  # a write is rarer than a read; tempfile's imports cost start-up
 
         temporary = None
         try:
+            made = not folder.parent.exists()
             folder.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if made:  # backup tools skip the cache: only a folder tp made is tagged
+                (folder.parent / "CACHEDIR.TAG").write_bytes(CACHEDIR_TAG)
             if not _private(folder.parent):
                 return
             if not folder.is_dir():
                 folder.mkdir(mode=0o700, exist_ok=True)
                 (folder / FOLDER_MARK).touch()
-                tag = folder.parent / "CACHEDIR.TAG"  # backup tools skip the cache
-                if not tag.exists():
-                    tag.write_bytes(CACHEDIR_TAG)
                 _remove_stale_siblings(folder)
             if not _private(folder):
                 return
