@@ -29,8 +29,14 @@ URI_SURELY_VALID = (
     rf"(?:\?(?:{_URI_CHARS}|[/?])*)?(?:#(?:{_URI_CHARS}|[/?])*)?\Z"
 )
 
+# February 29 of a leap year (a multiple of 4 that is not one of 100, or a multiple of 400;
+# year 0 is not a year for Python's date), for the checks that are not compiled to a DFA.
+_LEAP_YEAR = r"(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)"
+_LEAP_DAY_TIME = rf"^{_LEAP_YEAR}-02-29[Tt]{_TIME}{_OFFSET}\Z"
+
 SURELY_VALID = {
-    "date-time": DATE_TIME_PATTERN,
+    "date-time": f"{DATE_TIME_PATTERN}|{_LEAP_DAY_TIME}",
+    "email": r"(?s)[^@]*@",  # jsonschema's whole check: an @ somewhere
     "date": DATE_PATTERN,
     "uuid": UUID_PATTERN,
     "uri": URI_SURELY_VALID,
