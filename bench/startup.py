@@ -8,7 +8,8 @@ It installs the working tree as a regular wheel into a virtualenv of its own (de
 bench/.cache/startup-venv), with yamllint and check-jsonschema (see startup_venv.py), then
 times each command as a whole process, `--runs` times, and prints the median and the fastest:
 
-- `python -c pass` of that venv (the floor every Python command pays);
+- `python -c pass` of that venv (the floor every Python command pays), and `python -c 'import
+  typer'` (the floor every typer command line pays before it runs a command);
 - `tp --version`, `tp --help`;
 - `tp lint` of plans/shop/plan.yaml and plans/slack-bot/plan.yaml, and `tp validate
   plans/shop/plan.yaml` on the first 100 records of plans/shop/sample-events.jsonl, each with
@@ -85,6 +86,8 @@ def startup_specs(venv: Venv, inputs: Inputs) -> list[Spec]:
     tp = venv.bin("tp")
     specs = [
         Spec(FLOOR, [venv.python, "-c", "pass"]),
+        # what any typer command line pays before it runs a command: tp's own floor
+        Spec("python -c 'import typer'", [venv.python, "-c", "import typer"]),
         Spec("tp --version", [tp, "--version"]),
         Spec("tp --help", [tp, "--help"]),
     ]
