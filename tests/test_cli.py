@@ -351,3 +351,17 @@ def test_a_run_registers_its_command_alone_to_the_same_effect(args: tuple[str, .
         )
         outputs.append((done.returncode, done.stdout, done.stderr))
     assert outputs[0] == outputs[1]
+
+
+@pytest.mark.parametrize("args", [("--version",), ("--help",), ("rules",)])
+def test_a_reader_that_goes_away_is_no_error(args: tuple[str, ...]) -> None:
+    """`tp --help | head -1`: the quick answers exit 1 quietly, as typer's (click's) do."""
+    from conftest import tp_executable
+
+    process = subprocess.Popen(
+        [tp_executable(), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    assert process.wait(timeout=60) == 1
+    assert process.stderr.read() == b""

@@ -8,6 +8,7 @@ runs.
 
 from __future__ import annotations
 
+import os
 import sys
 
 TYPE_CHECKING = False  # importing `typing` would cost `tp --version` a third of its time
@@ -21,7 +22,13 @@ def main() -> None:
     """Console-script entry point."""
     from ._quick import answer
 
-    code = answer(sys.argv[1:])
+    try:
+        code = answer(sys.argv[1:])
+        if code is not None:
+            sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away (`tp --help | head -1`): exit 1, as click
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
     if code is not None:
         sys.exit(code)
     from ._commands import register, run
