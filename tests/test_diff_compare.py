@@ -11,7 +11,9 @@ import pytest
 from tracking_plan.diff.change import Change
 from tracking_plan.diff.compare import diff_plans
 from tracking_plan.diff.impact import Impact
+from tracking_plan.diff.witness import Witnesses
 from tracking_plan.loader import load_plan
+from tracking_plan.model import Plan
 
 S, R, B = Impact.SAFE, Impact.RISKY, Impact.BREAKING
 
@@ -48,10 +50,14 @@ def plan(tmp_path: Path, text: str, name: str) -> Path:
     return path
 
 
-def changes(tmp_path: Path, new_text: str, old_text: str = BASE) -> list[Change]:
+def plans(tmp_path: Path, new_text: str, old_text: str = BASE) -> tuple[Plan, Plan]:
     old = load_plan(plan(tmp_path, old_text, "old.yaml"))
     new = load_plan(plan(tmp_path, new_text, "new.yaml"))
-    return diff_plans(old, new)
+    return old, new
+
+
+def changes(tmp_path: Path, new_text: str, old_text: str = BASE) -> list[Change]:
+    return diff_plans(*plans(tmp_path, new_text, old_text))
 
 
 def only(found: list[Change]) -> Change:
@@ -239,9 +245,15 @@ def test_each_kind_of_change_and_its_impacts(
     consumers: Impact,
 ) -> None:
     assert old in BASE
-    change = only(changes(tmp_path, BASE.replace(old, new, 1)))
+    before, after = plans(tmp_path, BASE.replace(old, new, 1))
+    change = only(diff_plans(before, after))
     assert (change.kind, change.path) == (kind, path)
     assert (change.impacts.producers, change.impacts.consumers) == (producers, consumers)
+    witness = Witnesses(before, after).find(change)
+    if producers is B:  # a proof: valid under the old plan's bundle, invalid under the new one
+        assert witness is not None
+    elif producers is S:  # nothing the search tries is valid before and invalid after
+        assert witness is None, witness
 
 
 def test_the_same_plan_has_no_changes(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..diagnostics import Location
+from ..model import CallType, Definition
 from .impact import Impacts
 
 
@@ -25,3 +26,13 @@ class Change:
     old: Any = None
     new: Any = None
     location: Location | None = None
+
+
+def definition_label(definition: Definition) -> str:
+    """How reports name a definition (as `tp validate` does): the event's name, `identify`,
+    `group`, `page Home`, `screen Cart`."""
+    if definition.call is CallType.TRACK:
+        return definition.name
+    if definition.call in (CallType.IDENTIFY, CallType.GROUP):
+        return definition.call.value
+    return f"{definition.call.value} {definition.name}"

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from ..model import CallType, Definition, Plan, Policy
 from ..naming import squash
-from .change import Change
+from .change import Change, definition_label
 from .impact import NARROWS, SAFE, Impact, Impacts
 from .properties import Where, children_changes
 
@@ -50,7 +50,7 @@ def diff_plans(old: Plan, new: Plan) -> list[Change]:
 def definition_changes(old: Definition, new: Definition) -> Iterator[Change]:
     """The changes within one definition: status, documentation, unplanned properties, then
     its properties and context fields."""
-    label = _label(new)
+    label = definition_label(new)
     if old.deprecated != new.deprecated:
         kind = "definition-deprecated" if new.deprecated else "definition-undeprecated"
         yield _definition_change(kind, new, SAFE, kind.rsplit("-", 1)[1])
@@ -129,7 +129,14 @@ def _renamed(old: Definition, new: Definition, policy: Policy) -> Change:
     impacts = Impacts(removal.impacts.producers, Impact.BREAKING)
     message = f"renamed from {old.name!r}"
     return Change(
-        "definition-renamed", _label(new), "", impacts, message, old.name, new.name, new.location
+        "definition-renamed",
+        definition_label(new),
+        "",
+        impacts,
+        message,
+        old.name,
+        new.name,
+        new.location,
     )
 
 
@@ -140,17 +147,10 @@ def _events_policy(was: Policy, now: Policy) -> Change:
 
 
 def _definition_change(kind: str, definition: Definition, impacts: Impacts, message: str) -> Change:
-    return Change(kind, _label(definition), "", impacts, message, location=definition.location)
+    return Change(
+        kind, definition_label(definition), "", impacts, message, location=definition.location
+    )
 
 
 def _key(definition: Definition) -> Key:
     return definition.call, definition.name
-
-
-def _label(definition: Definition) -> str:
-    """How reports name a definition (as `tp validate` does)."""
-    if definition.call is CallType.TRACK:
-        return definition.name
-    if definition.call in (CallType.IDENTIFY, CallType.GROUP):
-        return definition.call.value
-    return f"{definition.call.value} {definition.name}"
