@@ -25,12 +25,13 @@ from tracking_plan.codes import (
     lookup,
 )
 from tracking_plan.codes.catalogue import _index
+from tracking_plan.codes.diff import DIFF_CODES
 from tracking_plan.diagnostics import Location, Severity
 from tracking_plan.lint.registry import RULES
 
 ENTRIES = list(catalogue().values())
 PHASES = {
-    "TP": {Phase.LOAD, Phase.IMPORT, Phase.CONFIG, Phase.LINT},
+    "TP": {Phase.LOAD, Phase.IMPORT, Phase.CONFIG, Phase.LINT, Phase.DIFF},
     "EV": {Phase.VALIDATE},
     "EN": {Phase.VALIDATE, Phase.SERVE},
     "DR": {Phase.DRIFT},
@@ -38,7 +39,8 @@ PHASES = {
 
 
 def test_the_catalogue_holds_every_rule_then_each_family() -> None:
-    assert [e.code for e in ENTRIES if e.family == "TP"] == [r.code for r in RULES]
+    diff = [e.code for e in DIFF_CODES]
+    assert [e.code for e in ENTRIES if e.family == "TP"] == [r.code for r in RULES] + diff
     families = [e.family for e in ENTRIES]
     assert sorted(set(families), key=families.index) == list(FAMILIES)
     assert families == sorted(families, key=list(FAMILIES).index)

@@ -227,7 +227,7 @@ def only(found: list[Change]) -> Change:
         (
             "    description: An order was placed.",
             "    description: An order was completed.",
-            "description-changed",
+            "documentation-changed",
             "",
             S,
             S,

@@ -69,6 +69,7 @@ def rules_command(
         Phase.VALIDATE: "validate/serve",
         Phase.DRIFT: "validate",
         Phase.SERVE: "serve",
+        Phase.DIFF: "diff",
     }
     for prefix, title in FAMILIES.items():
         table = Table("code", "slug", "severity", "in", "summary", box=None)

@@ -1,7 +1,8 @@
 """The catalogue: one entry per code, and the one way to build a diagnostic from a code.
 
 TP codes are the rules in `rules/` (the loader, import and config codes are rule classes too,
-whose docstrings document them); EV, EN and DR codes are the entries of this package.
+whose docstrings document them) and `tp diff`'s TP6xx; TP6xx, EV, EN and DR codes are the
+entries of this package.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from types import MappingProxyType
 from typing import Any
 
 from ..diagnostics import Diagnostic, Location, Severity
+from .diff import DIFF_CODES
 from .drift import DRIFT_CODES
 from .entry import CODE_PATTERN, FAMILIES, CodeEntry
 from .envelope import ENVELOPE_CODES
@@ -43,13 +45,15 @@ def _index(entries: Iterable[CodeEntry]) -> Mapping[str, CodeEntry]:
     return MappingProxyType(by_code)
 
 
-_MESSAGE_CODES = _index((*EVENT_CODES, *ENVELOPE_CODES, *DRIFT_CODES))
-"""EV, EN and DR: checked when this module is imported, and found without loading the rules."""
+_MESSAGE_CODES = _index((*DIFF_CODES, *EVENT_CODES, *ENVELOPE_CODES, *DRIFT_CODES))
+"""TP6xx (tp diff), EV, EN and DR: checked when this module is imported, and found without
+loading the rules."""
 
 
 @functools.cache
 def catalogue() -> Mapping[str, CodeEntry]:
-    """Every code, TP (in the order of the rule registry), then EV, EN and DR."""
+    """Every code: TP (the rules, in the order of the registry, then `tp diff`'s TP6xx), then
+    EV, EN and DR."""
     # Imported here: the rules use the loader, which builds its diagnostics with this module.
     from ..lint.registry import RULES
 

@@ -41,6 +41,8 @@ class Phase(enum.Enum):
     """`tp validate`: what only a whole input shows (shares, events never seen)."""
     SERVE = "serve"
     """`tp serve`: a request to its collecting API that Segment would refuse."""
+    DIFF = "diff"
+    """`tp diff`: a change between two versions of a plan."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -55,7 +55,7 @@ def definition_changes(old: Definition, new: Definition) -> Iterator[Change]:
         kind = "definition-deprecated" if new.deprecated else "definition-undeprecated"
         yield _definition_change(kind, new, SAFE, kind.rsplit("-", 1)[1])
     if (old.description, old.owner) != (new.description, new.owner):
-        yield _definition_change("description-changed", new, SAFE, "description or owner")
+        yield _definition_change("documentation-changed", new, SAFE, "description or owner")
     was, now = old.unplanned_properties, new.unplanned_properties
     if (was is Policy.FORBID) != (now is Policy.FORBID):
         kind = (

@@ -53,7 +53,7 @@ def property_changes(old: Property, new: Property, where: Where) -> Iterator[Cha
     yield from _bounds("range", _range_bounds(old), _range_bounds(new), old, new, where)
     yield from _policy(old.unplanned_properties, new.unplanned_properties, old, new, where)
     if (old.description, old.examples) != (new.description, new.examples):
-        yield _change("description-changed", where, SAFE, "description or examples", new)
+        yield _change("documentation-changed", where, SAFE, "description or examples", new)
     yield from children_changes(old.properties, new.properties, where.inside(where.path, old, new))
     if old.items is not None and new.items is not None:
         # the items inherit from the array's holder, as the array does

@@ -8,10 +8,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-try:  # Python 3.11+: the parser is `re._parser`
-    from re import _parser as sre_parse  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover
-    import sre_parse  # type: ignore[no-redef]
+from ..validate.dfa import sre_parser as sre_parse
 
 _CATEGORY_SAMPLES = {
     "CATEGORY_DIGIT": "0",

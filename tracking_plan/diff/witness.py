@@ -63,7 +63,9 @@ class Witnesses:
                 return message
         return None
 
-    def _tries(self, base: dict[str, Any], definition: Definition, path: str) -> Iterator[Any]:
+    def _tries(
+        self, base: dict[str, Any], definition: Definition, path: str
+    ) -> Iterator[dict[str, Any]]:
         yield base
         if not path:
             yield {
@@ -91,8 +93,6 @@ def smallest_message(definition: Definition) -> dict[str, Any] | None:
         message["name"] = definition.name
     elif definition.call is CallType.GROUP:
         message["groupId"] = "group-1"
-    elif definition.call is CallType.ALIAS:
-        message["previousId"] = "user-0"
     payload = _required_object(definition.properties)
     if payload is None:
         return None
@@ -232,4 +232,5 @@ def _holder_of(message: dict[str, Any], field: str, parts: list[str]) -> dict[st
             holder = holder.setdefault(part, {})
         if not isinstance(holder, dict):
             return None
-    return holder
+    found: dict[str, Any] = holder
+    return found
