@@ -304,3 +304,15 @@ def test_a_new_definition_is_safe(tmp_path: Path) -> None:
     change = only(changes(tmp_path, added))
     assert change.kind == "definition-added"
     assert change.impacts.worst is S
+
+
+def test_a_close_property_name_of_the_same_type_is_a_rename(tmp_path: Path) -> None:
+    renamed = BASE.replace("      coupon: {type: string}", "      coupon_code: {type: string}")
+    change = only(changes(tmp_path, renamed.replace("coupon_code", "Coupon")))
+    assert (change.kind, change.path, change.old) == ("property-renamed", "Coupon", "coupon")
+    assert (change.impacts.producers, change.impacts.consumers) == (R, B)
+    other = BASE.replace("      coupon: {type: string}", "      voucher: {type: string}")
+    assert sorted(c.kind for c in changes(tmp_path, other)) == [
+        "property-added-optional",
+        "property-removed",
+    ]

@@ -16,6 +16,7 @@ MODULES = {
     "compile": "compile",
     "codegen": "codegen",
     "lint": "lint",
+    "diff": "diff",
     "validate": "validate",
     "serve": "serve",
     "rules": "rules",

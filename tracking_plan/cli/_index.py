@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "codegen": "Generate a typed tracking client from a plan: a function per event, typed "
     "payloads.",
     "lint": "Check plans for naming drift, duplicates, type conflicts, missing docs and more.",
+    "diff": "Show what a plan change breaks, for the apps that send and the people who read.",
     "validate": "Check recorded events against the plan: violations, naming drift, type drift.",
     "serve": "Run a local Segment collector that validates live traffic against the plan.",
     "rules": "List every code: the lint rules (TP), then the EV, EN and DR codes of tp validate.",

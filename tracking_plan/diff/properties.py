@@ -68,21 +68,71 @@ def children_changes(
     children of one object, described by `holder`), then the changes of those in both."""
     before = {p.name: p for p in old}
     after = {p.name: p for p in new}
+    renamed = renames(
+        [p for n, p in before.items() if n not in after],
+        [p for n, p in after.items() if n not in before],
+    )
+    renamed_from = {new_prop.name: old_prop for old_prop, new_prop in renamed}
     for name, prop in after.items():
         where = holder.at(name)
-        if name not in before:
+        was = before.get(name) or renamed_from.get(name)
+        if was is None:
             yield _added(prop, where)
             continue
-        was = before[name]
+        if was.name != name:
+            yield _renamed(was, prop, where, holder)
         if prop.required and not was.required:
             yield _change("property-made-required", where, NARROWS, "now required", prop)
         elif was.required and not prop.required:
             impacts = Impacts(Impact.SAFE, Impact.RISKY)
             yield _change("property-made-optional", where, impacts, "now optional", prop)
         yield from property_changes(was, prop, where)
+    gone = {old_prop.name for old_prop, _ in renamed}
     for name, prop in before.items():
-        if name not in after:
+        if name not in after and name not in gone:
             yield _removed(prop, holder.at(name))
+
+
+def renames(removed: list[Property], added: list[Property]) -> list[tuple[Property, Property]]:
+    """Pairs (old, new) of a removed and an added property of one object whose names are close
+    once squashed (`total`/`Total`, `order_total`/`orderTotal`, a typo) and whose types admit
+    the same values: one rename, not a removal and an addition."""
+    if not removed or not added:
+        return []
+    from rapidfuzz.distance import Levenshtein
+
+    from ..naming import squash
+
+    pairs: list[tuple[Property, Property]] = []
+    taken: set[int] = set()
+    for old in removed:
+        for index, new in enumerate(added):
+            close = Levenshtein.distance(squash(old.name), squash(new.name)) <= _RENAME_DISTANCE
+            if index not in taken and close and _admitted(old) == _admitted(new):
+                taken.add(index)
+                pairs.append((old, new))
+                break
+    return pairs
+
+
+_RENAME_DISTANCE = 2
+
+
+def _renamed(old: Property, new: Property, where: Where, holder: Where) -> Change:
+    """The old key is now unplanned for old events, and gone for its readers."""
+    removal = _removed(old, holder.at(old.name))
+    impacts = Impacts(removal.impacts.producers, Impact.BREAKING)
+    message = f"renamed from {old.name!r}"
+    return Change(
+        "property-renamed",
+        where.definition,
+        where.path,
+        impacts,
+        message,
+        old.name,
+        new.name,
+        new.location,
+    )
 
 
 def _added(prop: Property, where: Where) -> Change:

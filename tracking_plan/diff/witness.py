@@ -12,6 +12,7 @@ leaving the property out; for a removed definition, the smallest event itself.
 from __future__ import annotations
 
 import copy
+import itertools
 from collections.abc import Iterator
 from typing import Any
 
@@ -42,6 +43,7 @@ class Witnesses:
         self._old = Draft202012Validator(compile_plan(old).bundle, format_checker=checker)
         self._new = Draft202012Validator(compile_plan(new).bundle, format_checker=checker)
         self._labels = {definition_label(d): d for d in old.definitions()}
+        self._new_labels = {definition_label(d): d for d in new.definitions()}
 
     def proves(self, message: Any) -> bool:
         """Whether the message is valid under the old plan and invalid under the new one."""
@@ -55,8 +57,12 @@ class Witnesses:
         )
         if definition is None:
             return None
-        base = smallest_message(definition)
+        base = smallest_message(definition, self._new_labels.get(change.definition))
         if base is None:
+            return None
+        if change.path and not self._new.is_valid(base):
+            # another change of the definition breaks the smallest event already: it would
+            # prove that change, not this one
             return None
         for message in self._tries(base, definition, change.path):
             if self.proves(message):
@@ -66,8 +72,8 @@ class Witnesses:
     def _tries(
         self, base: dict[str, Any], definition: Definition, path: str
     ) -> Iterator[dict[str, Any]]:
-        yield base
         if not path:
+            yield base
             yield {
                 **base,
                 definition.call.payload_field: {
@@ -83,9 +89,14 @@ class Witnesses:
                 yield message
 
 
-def smallest_message(definition: Definition) -> dict[str, Any] | None:
+def smallest_message(
+    definition: Definition, new: Definition | None = None
+) -> dict[str, Any] | None:
     """The smallest message the definition accepts: the envelope, the route, and each required
-    property with the first candidate its schema accepts (None when one accepts none)."""
+    property with the first candidate its schema accepts (None when one accepts none). With
+    the `new` version of the definition, also the properties it requires, with values both
+    versions accept where there is one: the new plan then rejects the message only for what
+    a witness changes in it."""
     message: dict[str, Any] = {"type": definition.call.value, **_ENVELOPE}
     if definition.call is CallType.TRACK:
         message["event"] = definition.name
@@ -93,12 +104,12 @@ def smallest_message(definition: Definition) -> dict[str, Any] | None:
         message["name"] = definition.name
     elif definition.call is CallType.GROUP:
         message["groupId"] = "group-1"
-    payload = _required_object(definition.properties)
+    payload = _required_object(definition.properties, new.properties if new else ())
     if payload is None:
         return None
     if payload:
         message[definition.call.payload_field] = payload
-    context = _required_object(definition.context)
+    context = _required_object(definition.context, new.context if new else ())
     if context is None:
         return None
     if context:
@@ -106,28 +117,54 @@ def smallest_message(definition: Definition) -> dict[str, Any] | None:
     return message
 
 
-def _required_object(props: tuple[Property, ...]) -> dict[str, Any] | None:
+def _required_object(
+    props: tuple[Property, ...], new_props: tuple[Property, ...] = ()
+) -> dict[str, Any] | None:
+    """The required properties of an object (of the old version, or the new one) with a value
+    each; None when an old one can have none."""
+    newer = {p.name: p for p in new_props}
     found: dict[str, Any] = {}
     for prop in props:
-        if not prop.required:
+        later = newer.get(prop.name)
+        if not prop.required and not (later and later.required):
             continue
-        value = _valid_value(prop)
+        value = _valid_value(prop, later)
         if value is _ABSENT:
-            return None
+            if prop.required:
+                return None
+            continue
         found[prop.name] = value
+    older = {p.name for p in props}
+    for prop in new_props:
+        if prop.required and prop.name not in older:
+            value = _valid_value(prop)
+            if value is not _ABSENT:
+                found[prop.name] = value
     return found
 
 
-def _valid_value(prop: Property) -> Any:
+def _valid_value(prop: Property, later: Property | None = None) -> Any:
+    """A value the property accepts; one its `later` version accepts too if there is one."""
+    old = _validator(prop)
+    new = _validator(later) if later is not None else None
+    first = _ABSENT
+    candidates = itertools.chain(_candidates(prop), _candidates(later) if later else ())
+    for value in candidates:
+        if value is _ABSENT or not old.is_valid(value):
+            continue
+        if new is None or new.is_valid(value):
+            return value
+        if first is _ABSENT:
+            first = value
+    return first
+
+
+def _validator(prop: Property) -> Any:
     from jsonschema import Draft202012Validator
 
-    validator = Draft202012Validator(
+    return Draft202012Validator(
         property_schema(prop, _DRAFT), format_checker=Draft202012Validator.FORMAT_CHECKER
     )
-    for value in _candidates(prop):
-        if value is not _ABSENT and validator.is_valid(value):
-            return value
-    return _ABSENT
 
 
 def _candidates(prop: Property | None) -> Iterator[Any]:
