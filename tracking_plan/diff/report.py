@@ -145,11 +145,16 @@ def version_diagnostics(old: Plan, new: Plan, bump: Bump) -> list[Diagnostic]:
     message = (
         f"version {new.version} needs at least {bump.needed} ({bump.reason}), was {old.version}"
     )
+    # a missing major bump misleads producers and consumers; a missing patch bump, nobody
+    severity = {"major": Severity.ERROR, "minor": Severity.WARNING}.get(
+        bump.level or "", Severity.INFO
+    )
     return [
         diagnostic(
             "TP690",
             message,
             location=new.location,
+            severity=severity,
             suggestion=bump.needed,
             data={"old": old.version, "new": new.version, "needed": bump.needed},
         )

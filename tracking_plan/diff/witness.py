@@ -57,23 +57,33 @@ class Witnesses:
         )
         if definition is None:
             return None
-        base = smallest_message(definition, self._new_labels.get(change.definition))
+        later = self._new_labels.get(change.definition)
+        base = smallest_message(definition, later)
         if base is None:
             return None
-        if change.path and not self._new.is_valid(base):
-            # another change of the definition breaks the smallest event already: it would
-            # prove that change, not this one
+        if change.path and not self._only_path_differs(base, definition, later, change.path):
             return None
         for message in self._tries(base, definition, change.path):
             if self.proves(message):
                 return message
         return None
 
+    def _only_path_differs(
+        self, base: dict[str, Any], definition: Definition, later: Definition | None, path: str
+    ) -> bool:
+        """Whether the new plan accepts `base` once the property at `path` has a value it
+        accepts (or is left out): then a message it rejects is rejected for that property
+        alone, not for another change of the definition."""
+        new_prop = _find(later, path) if later is not None else None
+        value = _valid_value(new_prop) if new_prop is not None else _ABSENT
+        probe = _with(base, definition, path, value)
+        return probe is not None and bool(self._new.is_valid(probe))
+
     def _tries(
         self, base: dict[str, Any], definition: Definition, path: str
     ) -> Iterator[dict[str, Any]]:
+        yield base
         if not path:
-            yield base
             yield {
                 **base,
                 definition.call.payload_field: {
