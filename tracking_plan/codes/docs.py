@@ -15,6 +15,7 @@ _REPORTED_BY = {
     Phase.VALIDATE: "`tp validate`, `tp serve`",
     Phase.DRIFT: "`tp validate`",
     Phase.SERVE: "`tp serve`",
+    Phase.DIFF: "`tp diff`",
 }
 
 
