@@ -264,3 +264,11 @@ def test_hostile_names_stay_text_in_markdown(tmp_path: Path) -> None:
     run = run_tp("diff", old, new, "--format", "markdown", "--fail-on", "any")
     assert "<script>" not in run.stdout and "](http" not in run.stdout
     assert "\\<script\\>" in run.stdout
+
+
+def test_what_was_removed_is_located_at_the_ref(repo: Path) -> None:
+    write(repo, "plans/core.yaml", "events: {}\n")
+    run = run_tp("diff", "plans/plan.yaml", "--against", "v1", "--format", "json", cwd=repo)
+    (removed,) = [d for d in json.loads(run.stdout)["diagnostics"] if d["code"] == "TP601"]
+    assert removed["location"]["file"] == "v1:plans/core.yaml"
+    assert removed["location"]["line"] == 2

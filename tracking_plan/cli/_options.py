@@ -41,6 +41,14 @@ NoCacheOption = Annotated[
     ),
 ]
 OUTPUT_RULE = " A file tp did not write is replaced only with --force."
+ReportOutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write the report to this file (standard output when omitted or -)." + OUTPUT_RULE,
+    ),
+]
 
 PlanArg = Annotated[
     Path,

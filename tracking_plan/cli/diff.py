@@ -9,10 +9,19 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ._app import app
-from ._options import OUTPUT_RULE, ForceOption, IncludeRootOption, NoCacheOption, choices
+from ._options import (
+    ForceOption,
+    IncludeRootOption,
+    NoCacheOption,
+    ReportOutputOption,
+    choices,
+)
 from ._shared import EXIT_ERROR, EXIT_FINDINGS, err, fail, load, report_to_stderr, write
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ..diagnostics import Diagnostic
     from ..model import Plan
 
 FORMATS = ("text", "markdown", "json", "jsonl", "sarif", "github", "junit")
@@ -59,14 +68,7 @@ def diff_command(
     output_format: Annotated[
         str, typer.Option("--format", "-f", help=f"Output: {choices(FORMATS)}.")
     ] = "text",
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            help="Write the report to this file (standard output when omitted or -)." + OUTPUT_RULE,
-        ),
-    ] = None,
+    output: ReportOutputOption = None,
     ignore_file: Annotated[
         Path | None,
         typer.Option(
@@ -102,35 +104,42 @@ def diff_command(
         fail("give two plans (tp diff OLD NEW) or one plan and --against REF")
     plan_path = new_path if new_path is not None else old_path
     new = load(plan_path, include_root, no_cache=no_cache)
+    relabel: Callable[[Diagnostic], Diagnostic] = lambda d: d  # noqa: E731
     if against is not None:
-        old, old_label = _plan_at_ref(old_path, against, include_root, new)
+        old, old_label, relabel = _plan_at_ref(old_path, against, include_root, new)
+        old_files: tuple[str, ...] = ()  # read from git, not from files
     else:
         old, old_label = load(old_path, include_root, no_cache=no_cache), str(old_path)
+        old_files = old.files
     ignores = ignore_file or _default_ignore_file(plan_path)
     try:
         accepted = read_ignores(ignores) if ignores is not None else []
     except IgnoreFileError as error:
         fail(str(error))
     result = run_diff(old, new, DiffOptions(policy=chosen_policy, accepted=accepted))
+    # what was removed is located in the old plan: at the ref, `REF:path`
+    diagnostics = [relabel(d) for d in result.diagnostics]
     summary = Summary(old_label, str(plan_path), result.bump)
     report = io.StringIO()
     if output_format == "text":
-        render_text(summary, result.diagnostics, report)
+        render_text(summary, diagnostics, report)
     elif output_format == "markdown":
-        render_markdown(summary, result.diagnostics, report)
+        render_markdown(summary, diagnostics, report)
     else:
         from ..reporters import get_reporter
 
-        get_reporter(output_format).report(result.diagnostics, report)
-    inputs: tuple[str | Path, ...] = (*new.files, *old.files, *([ignores] if ignores else []))
+        get_reporter(output_format).report(diagnostics, report)
+    inputs: tuple[str | Path, ...] = (*new.files, *old_files, *([ignores] if ignores else []))
     write(output, report.getvalue(), owner="tp diff", force=force, inputs=inputs)
-    if any(d.severity >= threshold for d in result.diagnostics):
+    if any(d.severity >= threshold for d in diagnostics):
         raise typer.Exit(EXIT_FINDINGS)
 
 
 def _plan_at_ref(
     plan_path: Path, ref: str, include_root: list[Path] | None, new: Plan
-) -> tuple[Plan, str]:
+) -> tuple[Plan, str, Callable[[Diagnostic], Diagnostic]]:
+    """The plan at the ref (an empty one when it did not exist there), how to name it, and
+    how to name the files of the ref in diagnostics."""
     from ..diff.git_ref import RefError, read_plan_at_ref
     from ..model import Plan
 
@@ -140,12 +149,12 @@ def _plan_at_ref(
     except RefError as error:
         fail(str(error), hint="check the ref with: git rev-parse REF")
     if at_ref.result is None:  # the plan is new since the ref: everything in it is added
-        return Plan(name=new.name), f"{label} (absent)"
+        return Plan(name=new.name), f"{label} (absent)", at_ref.relabel
     report_to_stderr([at_ref.relabel(d) for d in at_ref.result.diagnostics])
     if at_ref.result.plan is None:
         err.print(f"error: cannot load plan {label}", markup=False)
         raise typer.Exit(EXIT_ERROR)
-    return at_ref.result.plan, label
+    return at_ref.result.plan, label, at_ref.relabel
 
 
 def _default_ignore_file(plan_path: Path) -> Path | None:

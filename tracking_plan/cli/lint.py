@@ -16,12 +16,12 @@ from ._app import app
 if TYPE_CHECKING:
     from ..diagnostics import Diagnostic
 from ._options import (
-    OUTPUT_RULE,
     FailOn,
     ForceOption,
     FormatOption,
     IncludeRootOption,
     NoCacheOption,
+    ReportOutputOption,
 )
 from ._shared import EXIT_ERROR, EXIT_FINDINGS, err, fail, report_to_stderr, write
 
@@ -52,14 +52,7 @@ def lint_command(
         FailOn | None,
         typer.Option("--fail-on", help="Exit 1 when a finding is at least this severe."),
     ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            help="Write the report to this file (standard output when omitted or -)." + OUTPUT_RULE,
-        ),
-    ] = None,
+    output: ReportOutputOption = None,
     force: ForceOption = False,
     include_root: IncludeRootOption = None,
     no_cache: NoCacheOption = False,
