@@ -965,7 +965,10 @@ def test_connection_limit(start_server: StartServer) -> None:
 def test_idle_connections_never_exhaust_descriptors(start_server: StartServer) -> None:
     server = start_server("fds.sqlite", "--quiet", descriptors=128)
     held = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(300)]
-    acknowledged = server.post("/v1/track", valid_track())
+    try:
+        acknowledged = server.post("/v1/track", valid_track())
+    except (BrokenPipeError, ConnectionResetError):  # shed while every descriptor is taken
+        acknowledged = (0, None)
     _release(server, held)
     if acknowledged[0] == 200:
         assert server.get("/tp/summary")["events"] == 1
